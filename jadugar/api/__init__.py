@@ -1,0 +1,24 @@
+"""The REST API under /api/v1: one blueprint, one module per resource."""
+
+from flask import Blueprint
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def register_resources() -> Blueprint:
+    """Import the resource modules (they add routes to `api`) and return the blueprint."""
+    from jadugar.api import applications, meta, projects  # noqa: F401
+
+    _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
+              "collectors", "heartbeat", "status_pages", "exports", "openapi")
+    return api
+
+
+def _optional(*names: str) -> None:
+    """Resource modules added by later work register themselves when present."""
+    import importlib
+    import importlib.util
+
+    for name in names:
+        if importlib.util.find_spec(f"jadugar.api.{name}") is not None:
+            importlib.import_module(f"jadugar.api.{name}")

@@ -1,0 +1,89 @@
+"""Request parsing shared by every resource: JSON bodies, scopes, pagination, time ranges."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from flask import Response, jsonify, request
+
+from jadugar.errors import JadugarError
+from jadugar.timeutil import parse_time
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+MAX_LIMIT = 1000
+
+
+def scope(needed: str | None) -> Callable[[F], F]:
+    """Declare the token scope an endpoint needs; None means it authenticates itself
+    (webhooks, heartbeats). The check itself happens in jadugar.web.guard, for every route."""
+    def mark(fn: F) -> F:
+        fn.required_scope = needed  # type: ignore[attr-defined]
+        return fn
+    return mark
+
+
+def json_body(kind: type = dict) -> Any:
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        raise JadugarError("the request body must be JSON", code="malformed_json")
+    try:
+        body = json.loads(raw)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise JadugarError(f"malformed JSON: {exc}", code="malformed_json") from None
+    if not isinstance(body, kind):
+        name = "an object" if kind is dict else "a list"
+        raise JadugarError(f"the JSON body must be {name}", code="malformed_json")
+    return body
+
+
+def created(body: dict[str, Any], status: int = 201) -> tuple[Response, int]:
+    return jsonify(body), status
+
+
+def limit_arg(default: int = 100) -> int:
+    raw = request.args.get("limit", default)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise JadugarError("limit must be a whole number", field="limit") from None
+    if not 1 <= value <= MAX_LIMIT:
+        raise JadugarError(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+    return value
+
+
+def time_args() -> tuple[Any, Any]:
+    since = parse_time(request.args.get("since"), "since")
+    until = parse_time(request.args.get("until"), "until")
+    if since and until and since > until:
+        raise JadugarError("since must be before until", field="since")
+    return since, until
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    data = json.dumps([v.isoformat() if hasattr(v, "isoformat") else v for v in values])
+    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+
+
+def cursor_arg() -> list[Any] | None:
+    raw = request.args.get("cursor")
+    if not raw:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)))
+    except ValueError:
+        raise JadugarError("cursor is not one this API handed out", field="cursor") from None
+    if not isinstance(values, list):
+        raise JadugarError("cursor is not one this API handed out", field="cursor")
+    return values
+
+
+def page(items: list[dict[str, Any]], rows: Sequence[Any], limit: int,
+         key: Callable[[Any], Sequence[Any]]) -> dict[str, Any]:
+    """Items of one page: rows were fetched with limit + 1 so we know whether more follow."""
+    more = len(rows) > limit
+    return {"items": items[:limit],
+            "next_cursor": encode_cursor(key(rows[limit - 1])) if more else None}

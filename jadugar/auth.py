@@ -1,0 +1,163 @@
+"""Users, passwords, API tokens and scopes: who may do what, decided here and nowhere else."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, func, insert, select, update
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from jadugar.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from jadugar.models import api_tokens, users
+from jadugar.timeutil import iso, utcnow
+
+ROLES = ("viewer", "editor", "admin")
+SCOPES = ("read", "ingest", "admin")
+# A scope or role includes everything ranked below it.
+_RANK = {"read": 0, "viewer": 0, "ingest": 1, "editor": 1, "admin": 2}
+TOKEN_PREFIX = "jdg_"
+
+
+def allows(granted: str, needed: str) -> bool:
+    """Does a role or scope `granted` cover `needed` (read < ingest/editor < admin)?"""
+    return _RANK[granted] >= _RANK[needed]
+
+
+def require(granted: str | None, needed: str) -> None:
+    if granted is None:
+        raise Unauthorized("Log in or send Authorization: Bearer <token>")
+    if not allows(granted, needed):
+        raise Forbidden(f"This needs the {needed} scope; yours is {granted}")
+
+
+# --- users ---------------------------------------------------------------------------------
+
+@dataclass
+class User:
+    """What Flask-Login keeps for a signed-in person."""
+    id: int
+    username: str
+    role: str
+    is_active: bool = True
+    is_authenticated: bool = True
+    is_anonymous: bool = False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def can(self, needed: str) -> bool:
+        return allows(self.role, needed)
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method="scrypt")
+
+
+def generate_password() -> str:
+    return secrets.token_urlsafe(12)
+
+
+def create_user(conn: Connection, username: str, role: str, password: str) -> User:
+    username = (username or "").strip()
+    if not username or len(username) > 64:
+        raise Invalid("username must be 1 to 64 characters", field="username")
+    if role not in ROLES:
+        raise Invalid(f"role must be one of {', '.join(ROLES)}", field="role")
+    if len(password) < 8:
+        raise Invalid("password must be at least 8 characters", field="password")
+    if conn.scalar(select(users.c.id).where(users.c.username == username)):
+        raise Conflict(f"user {username!r} already exists", field="username")
+    row = conn.execute(
+        insert(users).values(username=username, role=role, password_hash=hash_password(password))
+        .returning(users.c.id)
+    ).one()
+    return User(row.id, username, role)
+
+
+def set_password(conn: Connection, username: str, password: str) -> None:
+    if len(password) < 8:
+        raise Invalid("password must be at least 8 characters", field="password")
+    done = conn.execute(update(users).where(users.c.username == username)
+                        .values(password_hash=hash_password(password)))
+    if done.rowcount != 1:
+        raise NotFound(f"no user {username!r}", field="username")
+
+
+def authenticate(conn: Connection, username: str, password: str) -> User | None:
+    row = conn.execute(select(users).where(users.c.username == username,
+                                           users.c.active)).first()
+    # Hash even for unknown users so timing does not reveal which names exist.
+    stored = row.password_hash if row else _DUMMY_HASH
+    if not check_password_hash(stored, password or "") or row is None:
+        return None
+    conn.execute(update(users).where(users.c.id == row.id).values(last_login_at=func.now()))
+    return User(row.id, row.username, row.role)
+
+
+def load_user(conn: Connection, user_id: str) -> User | None:
+    if not str(user_id).isdigit():
+        return None
+    row = conn.execute(select(users).where(users.c.id == int(user_id), users.c.active)).first()
+    return User(row.id, row.username, row.role) if row else None
+
+
+def count_users(conn: Connection) -> int:
+    return conn.scalar(select(func.count()).select_from(users)) or 0
+
+
+_DUMMY_HASH = hash_password("not-a-real-password")
+
+
+# --- API tokens ------------------------------------------------------------------------------
+
+def _digest(token: str) -> str:
+    # Tokens are 256-bit random strings, so a plain SHA-256 is enough to store them safely.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(conn: Connection, name: str, scope: str,
+                 created_by: int | None = None) -> tuple[int, str]:
+    name = (name or "").strip()
+    if not name:
+        raise Invalid("name is required", field="name")
+    if scope not in SCOPES:
+        raise Invalid(f"scope must be one of {', '.join(SCOPES)}", field="scope")
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = conn.execute(insert(api_tokens).values(
+        name=name, scope=scope, prefix=token[:10], token_hash=_digest(token),
+        created_by=created_by).returning(api_tokens.c.id)).one()
+    return row.id, token
+
+
+def token_scope(conn: Connection, token: str) -> str | None:
+    """The scope of a live token, or None. Marks it used (at most once a minute)."""
+    if not token.startswith(TOKEN_PREFIX):
+        return None
+    row = conn.execute(
+        select(api_tokens.c.id, api_tokens.c.scope, api_tokens.c.last_used_at)
+        .where(api_tokens.c.token_hash == _digest(token), api_tokens.c.revoked_at.is_(None))
+    ).first()
+    if row and (row.last_used_at is None or utcnow() - row.last_used_at > timedelta(minutes=1)):
+        # Throttled so a busy ingest token does not turn every request into a write.
+        conn.execute(update(api_tokens).where(api_tokens.c.id == row.id)
+                     .values(last_used_at=func.now()))
+    return row.scope if row else None
+
+
+def list_tokens(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(select(api_tokens).order_by(api_tokens.c.id)).all()
+    return [{"id": r.id, "name": r.name, "prefix": r.prefix, "scope": r.scope,
+             "created_at": iso(r.created_at), "last_used_at": iso(r.last_used_at),
+             "revoked_at": iso(r.revoked_at)} for r in rows]
+
+
+def revoke_token(conn: Connection, token_id: int) -> None:
+    done = conn.execute(update(api_tokens)
+                        .where(api_tokens.c.id == token_id, api_tokens.c.revoked_at.is_(None))
+                        .values(revoked_at=func.now()))
+    if done.rowcount != 1:
+        raise NotFound(f"no live token with id {token_id}", field="id")

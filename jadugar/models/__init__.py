@@ -1,0 +1,38 @@
+"""SQLAlchemy Core tables. The schema itself is owned by the Alembic migrations; these
+definitions mirror them for typed queries, and tests/test_models.py keeps the two in step."""
+
+from jadugar.models.accounts import api_tokens, users
+from jadugar.models.base import metadata
+from jadugar.models.builds import (
+    build_stages,
+    builds,
+    milestones,
+    progress,
+    projects,
+    status_updates,
+    webhook_deliveries,
+)
+from jadugar.models.monitoring import (
+    alert_rules,
+    alerts,
+    application_projects,
+    applications,
+    collectors,
+    health_checks,
+    history,
+    maintenance_windows,
+    metric_series,
+    metrics,
+    notification_targets,
+    notifications,
+    status_page_applications,
+    status_pages,
+)
+
+__all__ = [
+    "alert_rules", "alerts", "api_tokens", "application_projects", "applications",
+    "build_stages", "builds", "collectors", "health_checks", "history", "maintenance_windows",
+    "metadata", "metric_series", "metrics", "milestones", "notification_targets",
+    "notifications", "progress", "projects", "status_page_applications", "status_pages",
+    "status_updates", "users", "webhook_deliveries",
+]

@@ -1,0 +1,22 @@
+from sqlalchemy import BigInteger, Boolean, Column, ForeignKey, Table, Text
+
+from jadugar.models.base import metadata, pk, ts
+
+users = Table(
+    "users", metadata, pk(),
+    Column("username", Text, nullable=False, unique=True),
+    Column("password_hash", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("active", Boolean, nullable=False),
+    ts("created_at"), ts("last_login_at"),
+)
+
+api_tokens = Table(
+    "api_tokens", metadata, pk(),
+    Column("name", Text, nullable=False),
+    Column("prefix", Text, nullable=False),
+    Column("token_hash", Text, nullable=False, unique=True),
+    Column("scope", Text, nullable=False),
+    Column("created_by", BigInteger, ForeignKey("users.id")),
+    ts("created_at"), ts("last_used_at"), ts("revoked_at"),
+)

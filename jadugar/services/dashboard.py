@@ -1,0 +1,38 @@
+"""Headline numbers for the dashboard, in one round trip."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+SUMMARY = text("""
+select
+  (select count(*) from projects) as projects,
+  (select count(*) from builds where created_at >= date_trunc('day', now())) as builds_today,
+  (select count(*) filter (where status = 'success')::float
+          / nullif(count(*) filter (where status in ('success', 'failed')), 0)
+     from builds where created_at >= now() - interval '7 days') as success_rate_7d,
+  (select count(*) from builds where status in ('queued', 'running')) as builds_running,
+  (select count(*) from applications) as applications,
+  (select count(*) from applications where status = 'up') as applications_up,
+  (select count(*) from applications where status = 'degraded') as applications_degraded,
+  (select count(*) from applications where status = 'down') as applications_down,
+  (select count(*) from alerts where state <> 'resolved') as open_alerts
+""")
+
+RECENT_BUILDS = text("""
+select b.id, p.slug as project, b.number, b.branch, b.status, b.progress, b.created_at,
+       b.duration_s
+  from builds b join projects p on p.id = b.project_id
+ order by b.created_at desc, b.id desc
+ limit :limit
+""")
+
+
+def summary(conn: Connection) -> dict[str, Any]:
+    return dict(conn.execute(SUMMARY).one()._mapping)
+
+
+def recent_builds(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in conn.execute(RECENT_BUILDS, {"limit": limit})]

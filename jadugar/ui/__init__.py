@@ -1,0 +1,1 @@
+"""Dash pieces shared by the pages: the shell, components, figures, theme."""

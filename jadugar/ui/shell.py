@@ -1,0 +1,62 @@
+"""The frame around every page: navbar, connection state, theme toggle, toasts."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Dash, Input, Output, clientside_callback, dcc, html
+
+NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
+       ("Alerts", "/alerts"), ("Settings", "/settings")]
+
+
+def navbar() -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(name, href=href, active="exact" if href == "/" else "partial"))
+             for name, href in NAV]
+    extra = [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], active="partial"))
+             for p in dash.page_registry.values() if p.get("nav_extra")]
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand([html.I(className="bi bi-stars me-2"), "Jadugar"], href="/"),
+            dbc.NavbarToggler(id="shell-toggler"),
+            dbc.Collapse([
+                dbc.Nav(links + extra, navbar=True, className="me-auto"),
+                html.Div([
+                    dbc.Badge("offline", id="shell-live", color="secondary", className="me-3",
+                              title="Live updates"),
+                    dbc.Switch(id="shell-dark", label=html.I(className="bi bi-moon-stars"),
+                               value=False, persistence=True, className="me-3 mb-0"),
+                    dbc.NavLink([html.I(className="bi bi-box-arrow-right me-1"), "Log out"],
+                                href="/logout", external_link=True, id="shell-logout"),
+                ], className="d-flex align-items-center"),
+            ], id="shell-collapse", navbar=True),
+        ], fluid=True),
+        color="primary", dark=True, className="mb-3",
+    )
+
+
+def layout() -> html.Div:
+    return html.Div([
+        dcc.Location(id="shell-url", refresh=False),
+        navbar(),
+        html.Div(id="shell-realtime"),
+        html.Div(id="shell-toasts", style={"position": "fixed", "top": 70, "right": 16,
+                                           "zIndex": 1080, "width": 340}),
+        dbc.Container(dash.page_container, fluid=True, className="pb-5"),
+    ])
+
+
+def register_callbacks(app: Dash) -> None:
+    clientside_callback(
+        """(dark) => {
+            document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
+            return window.dash_clientside.no_update;
+        }""",
+        Output("shell-dark", "id"),
+        Input("shell-dark", "value"),
+    )
+
+    @app.callback(Output("shell-collapse", "is_open"), Input("shell-toggler", "n_clicks"),
+                  prevent_initial_call=True)
+    def _toggle(n: int | None) -> bool:
+        return bool(n and n % 2)

@@ -1,0 +1,49 @@
+"""/ — headline numbers and what to do next."""
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import html
+
+from jadugar import db
+from jadugar.services import dashboard
+from jadugar.ui.components import empty_state, kpi, percent, status_badge
+
+dash.register_page(__name__, path="/", name="Dashboard", title="Dashboard · Jadugar")
+
+FIRST_BUILD = """curl -X POST http://127.0.0.1:8050/api/v1/projects \\
+  -H "Authorization: Bearer $JADUGAR_TOKEN" -H 'Content-Type: application/json' \\
+  -d '{"slug": "web", "name": "Web app"}'
+curl -X POST http://127.0.0.1:8050/api/v1/projects/web/builds \\
+  -H "Authorization: Bearer $JADUGAR_TOKEN" -H 'Content-Type: application/json' \\
+  -d '{"status": "running", "branch": "main", "progress": 40}'"""
+
+
+def layout(**_query):
+    with db.connection() as conn:
+        s = dashboard.summary(conn)
+        recent = dashboard.recent_builds(conn)
+    tiles = dbc.Row([
+        dbc.Col(kpi("Builds today", s["builds_today"], f'{s["builds_running"]} running',
+                    id_="dashboard-builds-today"), md=3, xs=6),
+        dbc.Col(kpi("Success rate (7 d)", percent(s["success_rate_7d"]),
+                    id_="dashboard-success-rate"), md=3, xs=6),
+        dbc.Col(kpi("Applications up", f'{s["applications_up"]} / {s["applications"]}',
+                    f'{s["applications_down"]} down, {s["applications_degraded"]} degraded',
+                    id_="dashboard-apps-up"), md=3, xs=6),
+        dbc.Col(kpi("Open alerts", s["open_alerts"], id_="dashboard-open-alerts"), md=3, xs=6),
+    ], className="g-3 mb-4")
+    if not s["projects"] and not s["applications"]:
+        return html.Div([tiles, empty_state(
+            "Nothing here yet",
+            "Create an API token with `jadugar token create ci --scope ingest`, then send a "
+            "first build, or run `jadugar demo` to load sample data.", FIRST_BUILD)])
+    rows = [html.Tr([html.Td(html.A(b["project"], href=f'/builds/{b["project"]}')),
+                     html.Td(b["number"] or b["id"]), html.Td(b["branch"] or ""),
+                     html.Td(status_badge(b["status"])),
+                     html.Td(b["created_at"].strftime("%Y-%m-%d %H:%M UTC"))])
+            for b in recent]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h) for h in
+                                           ("Project", "Build", "Branch", "Status", "Created")])),
+                       html.Tbody(rows)], hover=True, size="sm", responsive=True,
+                      id="dashboard-recent")
+    return html.Div([tiles, html.H5("Recent builds"), table])
