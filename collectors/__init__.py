@@ -1,0 +1,1 @@
+"""The collector process: runs health checks on a schedule, stores results, alerts."""

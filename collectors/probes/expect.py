@@ -1,0 +1,95 @@
+"""Expectations shared by the HTTP-based probes: status ranges, body text, JSON paths."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from typing import Any
+
+Ranges = list[tuple[int, int]]
+
+
+def parse_status_ranges(value: Any) -> Ranges:
+    """Read 200, "200-299", "2xx" or a list of those into inclusive (low, high) pairs."""
+    items = value if isinstance(value, list | tuple) else [value]
+    ranges = []
+    for item in items:
+        text = str(item).strip().lower()
+        if re.fullmatch(r"\d{3}", text):
+            ranges.append((int(text), int(text)))
+        elif match := re.fullmatch(r"(\d{3})\s*-\s*(\d{3})", text):
+            ranges.append((int(match[1]), int(match[2])))
+        elif re.fullmatch(r"\dxx", text):
+            ranges.append((int(text[0]) * 100, int(text[0]) * 100 + 99))
+        else:
+            raise ValueError(f"expect.status: cannot read {item!r} (use 200, '200-299' or '2xx')")
+    if not ranges:
+        raise ValueError("expect.status is empty")
+    return ranges
+
+
+def status_matches(code: int, ranges: Ranges) -> bool:
+    return any(low <= code <= high for low, high in ranges)
+
+
+def describe_ranges(ranges: Ranges) -> str:
+    return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in ranges)
+
+
+def body_failures(text: str, expect: dict, truncated_at: int | None) -> list[str]:
+    """Return one sentence per unmet body expectation (empty when all hold)."""
+    where = f" in the first {truncated_at} bytes" if truncated_at else ""
+    failures = []
+    needle = expect.get("body_contains")
+    if needle is not None and str(needle) not in text:
+        failures.append(f"body does not contain {str(needle)!r}{where}")
+    pattern = expect.get("body_regex")
+    if pattern is not None and not _compiled(str(pattern)).search(text):
+        failures.append(f"body does not match /{pattern}/{where}")
+    if "json_path" in expect:
+        failure = _json_failure(text, str(expect["json_path"]), expect.get("json_value"), where)
+        if failure:
+            failures.append(failure)
+    return failures
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern)
+    except re.error as exc:
+        raise ValueError(f"expect.body_regex is not a valid regular expression: {exc}") from None
+
+
+_MISSING = object()
+
+
+def _json_failure(text: str, path: str, wanted: Any, where: str) -> str | None:
+    try:
+        doc = json.loads(text)
+    except ValueError:
+        return f"body is not valid JSON{where}"
+    found = lookup(doc, path)
+    if found is _MISSING:
+        return f"JSON path {path!r} not found"
+    if found != wanted:
+        return f"expected {path} == {wanted!r}, got {found!r}"
+    return None
+
+
+def lookup(doc: Any, path: str) -> Any:
+    """Follow a dotted path like "data.items.0.name"; digits index into lists."""
+    node = doc
+    for part in path.split(".") if path else []:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and _is_index(part, len(node)):
+            node = node[int(part)]
+        else:
+            return _MISSING
+    return node
+
+
+def _is_index(part: str, length: int) -> bool:
+    return part.lstrip("-").isdigit() and -length <= int(part) < length

@@ -1,0 +1,88 @@
+"""http/https: one request through the shared aiohttp session, judged against `expect`."""
+
+from __future__ import annotations
+
+import codecs
+import time
+
+import aiohttp
+
+from .base import CheckSpec, ProbeContext, Result, elapsed_ms
+from .expect import body_failures, describe_ranges, parse_status_ranges, status_matches
+
+DEFAULT_MAX_BODY_BYTES = 64 * 1024
+
+
+class HttpProbe:
+    def __init__(self, type: str) -> None:
+        self.type = type
+
+    async def run(self, spec: CheckSpec, ctx: ProbeContext) -> Result:
+        """1. send the request, 2. read at most max_body_bytes, 3. compare with expect."""
+        opts = spec.options
+        ranges = parse_status_ranges(spec.expect.get("status", "200-399"))
+        limit = int(opts.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES))
+        url = spec.target if "://" in spec.target else f"{spec.type}://{spec.target}"
+        started = time.perf_counter()
+        async with ctx.http.request(
+            str(opts.get("method", "GET")).upper(),
+            url,
+            headers=opts.get("headers"),
+            data=opts.get("body"),
+            allow_redirects=bool(opts.get("follow_redirects", True)),
+            ssl=bool(opts.get("verify_tls", True)),
+            timeout=aiohttp.ClientTimeout(total=spec.timeout_s),
+        ) as resp:
+            body, truncated = await read_capped(resp, limit)
+            text = decode(body, resp.charset)
+        took = elapsed_ms(started, time.perf_counter())
+
+        details: dict = {"truncated": True} if truncated else {}
+        if resp.history:
+            details["final_url"] = str(resp.url)
+        failures = []
+        if not status_matches(resp.status, ranges):
+            failures.append(f"expected status {describe_ranges(ranges)}, got {resp.status}")
+        failures += body_failures(text, spec.expect, limit if truncated else None)
+        status = "down" if failures else "up"
+        max_ms = spec.expect.get("max_response_ms")
+        if max_ms is not None and took > float(max_ms):
+            failures.append(f"response took {took:.0f} ms (limit {float(max_ms):g} ms)")
+            status = "down" if status == "down" else "degraded"
+        return Result(
+            status,
+            response_ms=took,
+            status_code=resp.status,
+            error="; ".join(failures) or None,
+            details=details,
+        )
+
+
+async def read_capped(resp: aiohttp.ClientResponse, limit: int) -> tuple[bytes, bool]:
+    """Read at most `limit` bytes; return (body, truncated).
+
+    One extra byte tells a body of exactly `limit` bytes from a longer one. A truncated
+    response's connection is dropped rather than drained, so a 50 MB page costs 64 KiB.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while size <= limit:
+        chunk = await resp.content.read(limit + 1 - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    body = b"".join(chunks)
+    if size > limit:
+        resp.close()
+        return body[:limit], True
+    return body, False
+
+
+def decode(body: bytes, charset: str | None) -> str:
+    # A wrong or unknown charset must not fail the check; the bytes are still useful.
+    try:
+        codecs.lookup(charset or "utf-8")
+    except LookupError:
+        charset = None
+    return body.decode(charset or "utf-8", "replace")

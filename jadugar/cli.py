@@ -1,0 +1,169 @@
+"""The `jadugar` command: one click group, every subcommand documented in the README."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import click
+
+from jadugar import config
+
+
+def _setup_logging() -> None:
+    logging.basicConfig(level=config.get().log_level,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jadugar")
+def main() -> None:
+    """Jadugar: build tracking and application monitoring on PostgreSQL."""
+    try:
+        config.get()
+    except config.ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    _setup_logging()
+
+
+def _bind(host: str | None, port: int | None) -> config.Config:
+    cfg = config.get()
+    changes = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    if changes:
+        cfg = cfg.replace(**changes)
+        config.override(cfg)
+    return cfg
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (JADUGAR_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (JADUGAR_PORT, default 8050).")
+@click.option("--demo", is_flag=True, help="Load demo data first (skipped if already loaded).")
+def up(host: str | None, port: int | None, demo: bool) -> None:
+    """Run everything: embedded database if needed, migrations, web server and collector."""
+    from jadugar.supervisor import run_all
+
+    sys.exit(run_all(_bind(host, port), demo=demo))
+
+
+@main.command()
+@click.option("--host", help="Address to listen on (JADUGAR_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (JADUGAR_PORT, default 8050).")
+@click.option("--threads", type=int, default=64, show_default=True,
+              help="Worker threads; each open WebSocket holds one.")
+@click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first.")
+def serve(host: str | None, port: int | None, threads: int, no_migrate: bool) -> None:
+    """Run the web server alone (production)."""
+    from jadugar import db, migrations
+    from jadugar.webserver import serve as run_server
+
+    cfg = _bind(host, port)
+    if not no_migrate:
+        migrations.upgrade(db.engine())
+    run_server(cfg, threads=threads)
+
+
+@main.command()
+def collect() -> None:
+    """Run the collector alone: claims due checks, runs them, stores results, alerts."""
+    from collectors.main import run
+
+    sys.exit(run(config.get()))
+
+
+@main.group("db")
+def db_group() -> None:
+    """Database maintenance."""
+
+
+@db_group.command("upgrade")
+def db_upgrade() -> None:
+    """Apply pending migrations."""
+    from jadugar import db, migrations
+
+    engine = db.engine()
+    migrations.upgrade(engine)
+    click.echo(f"database at revision {migrations.current_revision(engine)} "
+               f"({db.safe_url(str(engine.url))})")
+
+
+@main.group()
+def user() -> None:
+    """Manage users."""
+
+
+@user.command("create")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "editor", "viewer"]), required=True)
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_create(name: str, role: str, password_stdin: bool) -> None:
+    """Create a user; prints a generated password unless --password-stdin is given."""
+    from jadugar import auth
+    from jadugar.cli_support import transaction
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else auth.generate_password()
+    with transaction() as conn:
+        auth.create_user(conn, name, role, password)
+    click.echo(f"created {role} {name}")
+    if not password_stdin:
+        click.echo(f"password: {password}")
+
+
+@main.group()
+def token() -> None:
+    """Manage API tokens."""
+
+
+@token.command("create")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(["read", "ingest", "admin"]), required=True)
+def token_create(name: str, scope: str) -> None:
+    """Create an API token; the token is printed once, on the last line."""
+    from jadugar import auth
+    from jadugar.cli_support import transaction
+
+    with transaction() as conn:
+        token_id, secret = auth.create_token(conn, name, scope)
+    click.echo(f"created token {token_id} ({name}, scope {scope}); it is shown only once:",
+               err=True)
+    click.echo(secret)
+
+
+@token.command("list")
+def token_list() -> None:
+    """List API tokens (never their secrets)."""
+    from jadugar import auth
+    from jadugar.cli_support import transaction
+
+    with transaction() as conn:
+        rows = auth.list_tokens(conn)
+    for t in rows:
+        state = f"revoked {t['revoked_at']}" if t["revoked_at"] else "active"
+        click.echo(f"{t['id']:>4}  {t['name']:<24} {t['scope']:<7} {t['prefix']}…  {state}  "
+                   f"last used {t['last_used_at'] or 'never'}")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+def token_revoke(token_id: int) -> None:
+    """Revoke an API token by id."""
+    from jadugar import auth
+    from jadugar.cli_support import transaction
+
+    with transaction() as conn:
+        auth.revoke_token(conn, token_id)
+    click.echo(f"revoked token {token_id}")
+
+
+@main.command()
+def demo() -> None:
+    """Load realistic demo data (idempotent: a second run changes nothing)."""
+    from jadugar.cli_support import load_demo
+
+    click.echo("demo data loaded" if load_demo(config.get())
+               else "demo data already present; nothing changed")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,103 @@
+"""`jadugar up`: database, migrations, first admin, then web and collector as two
+supervised child processes. Ctrl-C or SIGTERM stops both; a crashed child is restarted."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+
+import click
+
+from jadugar import auth, config, db, migrations
+from jadugar.cli_support import load_demo
+
+RESTART_BACKOFF_S = 3.0
+
+
+def _first_admin() -> tuple[str, str] | None:
+    with db.transaction() as conn:
+        conn.exec_driver_sql("select pg_advisory_xact_lock(72873)")
+        if auth.count_users(conn):
+            return None
+        password = auth.generate_password()
+        auth.create_user(conn, "admin", "admin", password)
+        return "admin", password
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url + "/healthz", timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+class Supervisor:
+    def __init__(self, commands: dict[str, list[str]], env: dict[str, str]) -> None:
+        self.commands, self.env = commands, env
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.started: dict[str, float] = {}
+        self.stopping = False
+
+    def start(self, name: str) -> subprocess.Popen:
+        self.procs[name] = subprocess.Popen(self.commands[name], env=self.env,
+                                            start_new_session=True)
+        self.started[name] = time.monotonic()
+        return self.procs[name]
+
+    def watch(self) -> None:
+        while not self.stopping:
+            for name, proc in list(self.procs.items()):
+                code = proc.poll()
+                if code is not None and not self.stopping:
+                    wait = RESTART_BACKOFF_S - (time.monotonic() - self.started[name])
+                    click.echo(f"{name} exited with {code}; restarting", err=True)
+                    time.sleep(max(0.0, wait))
+                    self.start(name)
+            time.sleep(0.3)
+
+    def stop(self, *_args: object) -> None:
+        self.stopping = True
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 15
+        for proc in self.procs.values():
+            try:
+                proc.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def run_all(cfg: config.Config, demo: bool = False) -> int:
+    url = db.database_url(cfg)  # starts the embedded server; this process holds it open
+    migrations.upgrade(db.engine())
+    admin = _first_admin()
+    if demo:
+        click.echo("demo data loaded" if load_demo(cfg) else "demo data already present")
+    env = dict(os.environ, JADUGAR_DATABASE_URL=url.replace("postgresql+psycopg", "postgresql"),
+               JADUGAR_HOST=cfg.host, JADUGAR_PORT=str(cfg.port),
+               JADUGAR_DATA_DIR=str(cfg.data_path))
+    me = [sys.executable, "-m", "jadugar.cli"]
+    sup = Supervisor({"web": me + ["serve", "--no-migrate"], "collector": me + ["collect"]}, env)
+    signal.signal(signal.SIGTERM, sup.stop)
+    signal.signal(signal.SIGINT, sup.stop)
+    web = sup.start("web")
+    sup.start("collector")
+    base = f"http://{cfg.host}:{cfg.port}"
+    if _wait_ready(base, web):
+        click.echo(f"\nJadugar is running at {base}")
+        if admin:
+            click.echo(f"  user: {admin[0]}\n  password: {admin[1]}\n"
+                       "  (shown once; keep it, or set another with `jadugar user create`)")
+        click.echo("Press Ctrl-C to stop.\n")
+    sup.watch()
+    click.echo("stopped")
+    return 0
