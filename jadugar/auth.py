@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -121,9 +121,9 @@ def _digest(token: str) -> str:
 
 def create_token(conn: Connection, name: str, scope: str,
                  created_by: int | None = None) -> tuple[int, str]:
-    name = (name or "").strip()
-    if not name:
+    if not isinstance(name, str) or not name.strip():
         raise Invalid("name is required", field="name")
+    name = name.strip()
     if scope not in SCOPES:
         raise Invalid(f"scope must be one of {', '.join(SCOPES)}", field="scope")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -12,7 +12,7 @@ from flask import current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from jadugar import auth, config, db
-from jadugar.errors import JadugarError, Unauthorized
+from jadugar.errors import JadugarError, NotFound, Unauthorized
 
 PUBLIC_PREFIXES = (
     "/login", "/healthz", "/readyz", "/assets/", "/vendor/", "/status/",
@@ -80,6 +80,9 @@ def _guard_api():
     else:
         raise Unauthorized("send Authorization: Bearer <token>")
     auth.require(granted, needed)
+    if request.routing_exception is None and request.blueprint != "api":
+        # Dash's catch-all page route would otherwise answer unknown API paths with HTML.
+        raise NotFound(f"no API endpoint {request.method} {request.path}")
     return None
 
 

@@ -77,7 +77,7 @@ def load(conn: Connection, rng: random.Random, now: datetime) -> dict[str, int]:
                 kind, env = "build", None
                 if branch == "main" and status == "success" and rng.random() < 0.35:
                     kind, env = "deploy", rng.choice(["production", "staging", "staging"])
-                sha = "%040x" % rng.getrandbits(160)
+                sha = f"{rng.getrandbits(160):040x}"
                 commit_at = created - timedelta(minutes=rng.uniform(1, 240))
                 progress = None
                 if status == "running":
@@ -144,7 +144,8 @@ def _running_now(conn: Connection, ids: dict[str, int], now: datetime) -> None:
 
 def _milestones(conn: Connection, rng: random.Random, ids: dict[str, int],
                 now: datetime) -> None:
-    plans = [("v2.0 checkout redesign", 60, 45, "active"), ("Accessibility audit", 30, 80, "active"),
+    plans = [("v2.0 checkout redesign", 60, 45, "active"),
+             ("Accessibility audit", 30, 80, "active"),
              ("Q3 hardening", -20, 100, "done"), ("Postgres 17 upgrade", 90, 10, "planned")]
     for slug, pid in ids.items():
         for title, due_in, final, status in rng.sample(plans, 3):

@@ -1,0 +1,32 @@
+"""/api/v1/tokens: token administration (admin scope); secrets are shown once at creation."""
+
+from flask import g, jsonify
+
+from jadugar import auth, db
+from jadugar.api import api
+from jadugar.api.helpers import created, json_body, scope
+
+
+@api.get("/tokens")
+@scope("admin")
+def list_tokens():
+    with db.transaction() as conn:
+        return jsonify({"items": auth.list_tokens(conn), "next_cursor": None})
+
+
+@api.post("/tokens")
+@scope("admin")
+def create_token():
+    body = json_body()
+    with db.transaction() as conn:
+        token_id, secret = auth.create_token(conn, body.get("name"), body.get("scope"))
+    return created({"id": token_id, "name": body.get("name"), "scope": body.get("scope"),
+                    "token": secret, "created_by_scope": g.get("api_scope")})
+
+
+@api.delete("/tokens/<int:token_id>")
+@scope("admin")
+def revoke_token(token_id: int):
+    with db.transaction() as conn:
+        auth.revoke_token(conn, token_id)
+    return "", 204

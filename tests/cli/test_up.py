@@ -1,0 +1,84 @@
+"""The newcomer's path: `jadugar up --demo` on an embedded database, stop, start again."""
+
+import http.cookiejar
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+from support_processes import free_port, wait_http
+
+pytestmark = pytest.mark.slow
+
+
+def _up(data_dir, port, log, *extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("JADUGAR_")}
+    env.update(JADUGAR_DATA_DIR=str(data_dir), JADUGAR_PORT=str(port))
+    out = open(log, "ab")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen([sys.executable, "-m", "jadugar.cli", "up", *extra], env=env,
+                            stdout=out, stderr=subprocess.STDOUT), env
+
+
+def _stop(proc):
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0
+
+
+def _printed(log, pattern, timeout_s=30):
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        m = re.search(pattern, log.read_text())
+        if m:
+            return m.group(1)
+        time.sleep(0.2)
+    raise AssertionError(f"{pattern!r} not printed:\n{log.read_text()[-3000:]}")
+
+
+def _login(base, password):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    data = urllib.parse.urlencode({"username": "admin", "password": password}).encode()
+    opener.open(base + "/login", data=data)
+    return opener
+
+
+def _api(base, token, path):
+    req = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(req) as r:
+        import json
+        return json.load(r)
+
+
+def test_it_runs_with_demo_data_and_keeps_it_across_restarts(tmp_path):
+    data_dir, port, log = tmp_path / "data", free_port(), tmp_path / "up.log"
+    base = f"http://127.0.0.1:{port}"
+    proc, env = _up(data_dir, port, log, "--demo")
+    try:
+        password = _printed(log, r"password: (\S+)", 90)
+        wait_http(base + "/readyz", proc, log)
+        assert f"running at {base}" in log.read_text()
+        page = _login(base, password).open(base + "/").read().decode()
+        assert "Dashboard" in page
+        token = subprocess.run([sys.executable, "-m", "jadugar.cli", "token", "create", "t",
+                                "--scope", "read"], env=env, capture_output=True, text=True,
+                               check=True).stdout.strip().splitlines()[-1]
+        projects = _api(base, token, "/api/v1/projects")["items"]
+        apps = _api(base, token, "/api/v1/applications")["items"]
+        assert len(projects) >= 4 and len(apps) >= 5
+    finally:
+        _stop(proc)
+    with pytest.raises(OSError):  # stopping `up` stopped the web server too
+        urllib.request.urlopen(base + "/healthz", timeout=2)
+
+    proc, _ = _up(data_dir, port, log)
+    try:
+        wait_http(base + "/readyz", proc, log)
+        assert _api(base, token, "/api/v1/projects")["items"] == projects
+        assert log.read_text().count("password:") == 1  # the admin is created only once
+    finally:
+        _stop(proc)

@@ -1,0 +1,151 @@
+"""Shared fixtures: a real PostgreSQL (embedded by default, or JADUGAR_TEST_DATABASE_URL),
+migrated once per session; the Dash app and its Flask client; API tokens; a live server."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, create_engine, text
+from sqlalchemy.engine import make_url
+from support_processes import free_port, process_env, start_process, stop_process, wait_http
+
+from jadugar import auth, config, db, migrations
+from jadugar.models import metadata
+
+TABLES = ", ".join(metadata.tables)
+
+
+def _server_url(tmp_root: Path) -> str:
+    external = os.environ.get("JADUGAR_TEST_DATABASE_URL")
+    if external:
+        return db.sqlalchemy_url(external)
+    return db.embedded_url(tmp_root / "data")
+
+
+def _fresh_database(server_url: str) -> str:
+    """A new, empty database on the test server, so runs never see each other's rows."""
+    name = f"jadugar_test_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'create database "{name}"'))
+    admin.dispose()
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def tmp_root() -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="jadugar-tests-") as d:
+        path = Path(d)
+        path.chmod(0o755)
+        yield path
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_root: Path) -> Iterator[str]:
+    url = _fresh_database(_server_url(tmp_root))
+    cfg = config.load({"JADUGAR_DATABASE_URL": url, "JADUGAR_DATA_DIR": str(tmp_root / "app"),
+                       "JADUGAR_SECRET_KEY": "test-secret"})
+    config.override(cfg)
+    engine = db.make_engine(db.sqlalchemy_url(url))
+    db.set_engine(engine)
+    migrations.upgrade(engine)
+    yield url
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str):
+    return db.engine()
+
+
+@pytest.fixture
+def conn(engine) -> Iterator[Connection]:
+    """A connection whose transaction is rolled back after the test."""
+    with engine.connect() as connection:
+        trans = connection.begin()
+        yield connection
+        trans.rollback()
+
+
+@pytest.fixture
+def clean_db(engine) -> Iterator[None]:
+    """For tests whose writes commit (API, processes): empty every table afterwards."""
+    yield
+    with engine.begin() as c:
+        c.execute(text(f"truncate {TABLES} restart identity cascade"))
+
+
+@pytest.fixture(scope="session")
+def dash_app(database_url: str):
+    import app as app_module
+
+    return app_module.create_app(config.get())
+
+
+@pytest.fixture
+def client(dash_app, clean_db):
+    return dash_app.server.test_client()
+
+
+@pytest.fixture
+def make_token(engine, clean_db) -> Callable[[str], str]:
+    def make(scope: str = "admin") -> str:
+        with engine.begin() as c:
+            return auth.create_token(c, f"test-{scope}", scope)[1]
+    return make
+
+
+@pytest.fixture
+def api(client, make_token):
+    """A Flask test client that sends an admin token: api.get('/projects')."""
+    return ApiClient(client, make_token("admin"))
+
+
+class ApiClient:
+    def __init__(self, client, token: str) -> None:
+        self.client, self.token = client, token
+
+    def _call(self, method: str, path: str, **kw):
+        headers = {"Authorization": f"Bearer {self.token}", **kw.pop("headers", {})}
+        return getattr(self.client, method)("/api/v1" + path, headers=headers, **kw)
+
+    def get(self, path: str, **kw):
+        return self._call("get", path, **kw)
+
+    def post(self, path: str, **kw):
+        return self._call("post", path, **kw)
+
+    def patch(self, path: str, **kw):
+        return self._call("patch", path, **kw)
+
+    def delete(self, path: str, **kw):
+        return self._call("delete", path, **kw)
+
+
+@pytest.fixture
+def logged_in(client, engine):
+    """The Flask test client signed in as an admin."""
+    with engine.begin() as c:
+        auth.create_user(c, "alice", "admin", "correct horse")
+    client.post("/login", data={"username": "alice", "password": "correct horse"})
+    return client
+
+
+@pytest.fixture(scope="session")
+def live_server(database_url: str, tmp_root: Path) -> Iterator[str]:
+    """`jadugar serve` in its own process on a free loopback port."""
+    port = free_port()
+    log = tmp_root / f"serve-{port}.log"
+    proc = start_process(["serve", "--no-migrate", "--port", str(port)],
+                         process_env(database_url, tmp_root), log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/healthz", proc, log)
+        yield base
+    finally:
+        stop_process(proc)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Install what the tests need and run the whole suite. Used by CI (.ci/run) and by people.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+VENV=${JADUGAR_TEST_VENV:-.venv}
+[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+PY="$VENV/bin/python"
+"$PY" -m pip install -q --upgrade pip
+"$PY" -m pip install -q -e '.[test]'
+
+"$VENV/bin/ruff" check .
+
+# 1. The whole suite on an embedded PostgreSQL started by the tests.
+env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest "$@"
+
+# 2. The database tests again on a server PostgreSQL, when there is one.
+SERVER_URL=${JADUGAR_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
+if "$PY" - "$SERVER_URL" <<'PYEOF'
+import sys, psycopg
+try:
+    psycopg.connect(sys.argv[1], connect_timeout=3).close()
+except Exception:
+    sys.exit(1)
+PYEOF
+then
+  echo "--- again on $SERVER_URL (no browser tests)"
+  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest -m "not browser" "$@"
+else
+  echo "--- no server PostgreSQL at $SERVER_URL; skipped the second run"
+fi
