@@ -9,6 +9,8 @@ def register_resources() -> Blueprint:
     """Import the resource modules (they add routes to `api`) and return the blueprint."""
     from jadugar.api import applications, meta, projects, tokens  # noqa: F401
 
+    from jadugar.api import openapi  # noqa: F401
+
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
               "collectors", "heartbeat", "status_pages", "exports", "openapi")
     return api

@@ -5,6 +5,7 @@ from flask import g, jsonify
 from jadugar import __version__
 from jadugar.api import api
 from jadugar.api.helpers import scope
+from jadugar.api.openapi import op
 
 
 @api.get("/")
@@ -12,3 +13,6 @@ from jadugar.api.helpers import scope
 def index():
     return jsonify({"name": "jadugar", "version": __version__,
                     "scope": getattr(g, "api_scope", None)})
+
+
+OPENAPI = {"paths": {"/": {"get": op("Server name, version and your scope", "read")}}}

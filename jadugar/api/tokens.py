@@ -5,6 +5,7 @@ from flask import g, jsonify
 from jadugar import auth, db
 from jadugar.api import api
 from jadugar.api.helpers import created, json_body, scope
+from jadugar.api.openapi import op, path_param
 
 
 @api.get("/tokens")
@@ -30,3 +31,22 @@ def revoke_token(token_id: int):
     with db.transaction() as conn:
         auth.revoke_token(conn, token_id)
     return "", 204
+
+
+OPENAPI = {
+    "paths": {
+        "/tokens": {"get": op("List API tokens", "admin", response="Token", listing=True),
+                    "post": op("Create an API token (the secret is returned once)", "admin",
+                               body="TokenCreate", response="Token", status=201)},
+        "/tokens/{token_id}": {"delete": op("Revoke a token", "admin", status=204,
+                                      params=[path_param("token_id", "integer")])},
+    },
+    "schemas": {
+        "TokenCreate": {"type": "object", "required": ["name", "scope"], "properties": {
+            "name": {"type": "string"},
+            "scope": {"type": "string", "enum": ["read", "ingest", "admin"]}}},
+        "Token": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"}, "scope": {"type": "string"},
+            "prefix": {"type": "string"}, "token": {"type": "string"}}},
+    },
+}

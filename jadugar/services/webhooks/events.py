@@ -39,6 +39,7 @@ class BuildEvent:
     can report "completed" without a conclusion. The upsert then keeps what it had.
     `stages` lists only the jobs this delivery carries; for job events that is one job,
     not the full run, so missing stages must not be read as deleted.
+    Any other None means "not in this delivery", not "cleared": keep the stored value.
     """
 
     provider: str

@@ -26,7 +26,7 @@ def verify_token(expected: str, given: str | None) -> bool:
     """Check a shared token such as GitLab's X-Gitlab-Token."""
     if not expected or given is None:
         return False
-    # Hashing first makes the comparison length-independent, so the length leaks too.
+    # Hashing first gives equal-length inputs, so not even the token length leaks.
     return hmac.compare_digest(_digest(expected), _digest(given))
 
 

@@ -1,0 +1,95 @@
+"""GET /api/v1/openapi.json: the OpenAPI 3 document, assembled from the resource modules.
+
+Each resource module may define OPENAPI = {"paths": {...}, "schemas": {...}}; a test fails
+when a route under /api/v1 is missing from the document."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from flask import jsonify
+
+from jadugar import __version__
+from jadugar.api import api
+from jadugar.api.helpers import scope
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string"}, "message": {"type": "string"},
+        "field": {"type": "string"}}}},
+}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def op(summary: str, scope_: str | None, *, body: str | None = None,
+       response: str | dict | None = None, status: int = 200,
+       params: list[dict[str, Any]] | None = None, listing: bool = False) -> dict[str, Any]:
+    """One operation: the scope it needs, its body and response schemas, the usual errors."""
+    schema: Any = ref(response) if isinstance(response, str) else (response or {})
+    if listing:
+        schema = {"type": "object", "properties": {"items": {"type": "array", "items": schema},
+                                                   "next_cursor": {"type": "string",
+                                                                   "nullable": True}}}
+    out: dict[str, Any] = {
+        "summary": summary,
+        "responses": {str(status): {"description": "OK",
+                                    "content": {"application/json": {"schema": schema}}},
+                      "4XX": {"$ref": "#/components/responses/Error"}},
+    }
+    out["x-scope"] = scope_ or "none (authenticates itself)"
+    if scope_ is None:
+        out["security"] = []
+    if body:
+        out["requestBody"] = {"required": True, "content": {"application/json": {
+            "schema": ref(body)}}}
+    if params:
+        out["parameters"] = params
+    return out
+
+
+def path_param(name: str, type_: str = "string") -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": type_}}
+
+
+def query_param(name: str, type_: str = "string", description: str = "") -> dict[str, Any]:
+    return {"name": name, "in": "query", "schema": {"type": type_}, "description": description}
+
+
+PAGING = [query_param("limit", "integer", "1-1000"), query_param("cursor")]
+TIME_RANGE = [query_param("since", description="ISO 8601 or Unix seconds"),
+              query_param("until", description="ISO 8601 or Unix seconds")]
+
+
+def document() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    for name, module in sorted(sys.modules.items()):
+        if name.startswith("jadugar.api.") and hasattr(module, "OPENAPI"):
+            paths.update(module.OPENAPI.get("paths", {}))
+            schemas.update(module.OPENAPI.get("schemas", {}))
+    paths.setdefault("/openapi.json", {"get": op("This document", None)})
+    return {
+        "openapi": "3.0.3",
+        "info": {"title": "Jadugar API", "version": __version__},
+        "servers": [{"url": "/api/v1"}],
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": schemas,
+            "responses": {"Error": {"description": "Error",
+                                    "content": {"application/json": {
+                                        "schema": {"$ref": "#/components/schemas/Error"}}}}},
+        },
+        "security": [{"bearer": []}],
+        "paths": paths,
+    }
+
+
+@api.get("/openapi.json")
+@scope(None)
+def openapi_json():
+    return jsonify(document())
