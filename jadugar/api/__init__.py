@@ -7,9 +7,13 @@ api = Blueprint("api", __name__, url_prefix="/api/v1")
 
 def register_resources() -> Blueprint:
     """Import the resource modules (they add routes to `api`) and return the blueprint."""
-    from jadugar.api import applications, meta, projects, tokens  # noqa: F401
-
-    from jadugar.api import openapi  # noqa: F401
+    from jadugar.api import (  # noqa: F401
+        applications,
+        meta,
+        openapi,  # noqa: F401
+        projects,
+        tokens,
+    )
 
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
               "collectors", "heartbeat", "status_pages", "exports", "openapi")
