@@ -102,6 +102,8 @@ def describe_error(exc: BaseException) -> str:
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, aiohttp.ClientConnectorError):
         return f"cannot connect to {exc.host}:{exc.port}: {_describe(exc.os_error)}"
+    if isinstance(exc, aiohttp.InvalidURL):
+        return f"invalid URL {str(exc)!r}"
     if isinstance(exc, ssl.SSLCertVerificationError):
         return f"certificate verify failed: {exc.verify_message or exc.reason}"
     if isinstance(exc, ssl.SSLError):

@@ -55,4 +55,3 @@ def _judge(cert: x509.Certificate, spec: CheckSpec, ctx: ProbeContext, took: flo
     else:
         return Result("up", response_ms=took, details=details)
     return Result("down", response_ms=took, error=error, details=details)
-
