@@ -28,11 +28,12 @@ from jadugar.models.monitoring import (
     status_page_applications,
     status_pages,
 )
+from jadugar.models.rollups import history_hourly
 
 __all__ = [
     "alert_rules", "alerts", "api_tokens", "application_projects", "applications",
     "build_stages", "builds", "collectors", "health_checks", "history", "maintenance_windows",
-    "metadata", "metric_series", "metrics", "milestones", "notification_targets",
+    "history_hourly", "metadata", "metric_series", "metrics", "milestones", "notification_targets",
     "notifications", "progress", "projects", "status_page_applications", "status_pages",
     "status_updates", "users", "webhook_deliveries",
 ]
