@@ -6,6 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, clientside_callback, dcc, html
 
+from jadugar.ui import live
+
 NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
        ("Alerts", "/alerts"), ("Settings", "/settings")]
 
@@ -40,7 +42,7 @@ def layout() -> html.Div:
     return html.Div([
         dcc.Location(id="shell-url", refresh=False),
         navbar(),
-        html.Div(id="shell-realtime"),
+        live.components(),
         html.Div(id="shell-toasts", style={"position": "fixed", "top": 70, "right": 16,
                                            "zIndex": 1080, "width": 340}),
         dbc.Container(dash.page_container, fluid=True, className="pb-5"),

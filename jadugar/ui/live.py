@@ -1,0 +1,105 @@
+"""The browser end of live updates: one Socket.IO connection in the shell, shared by pages.
+
+Pages listen with `Input(SIO, "data-<event>")`. The shell moves the socket into the rooms of
+the page being shown, shows the connection state, raises a toast for new alerts and, after a
+reconnect, tells pages to catch up (`Input(RESYNC, "data")` carries the last event time).
+"""
+
+from __future__ import annotations
+
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
+from dash_socketio import DashSocketIO
+from sqlalchemy import text
+
+from jadugar import db, realtime
+
+SIO = "shell-sio"
+RESYNC = "shell-resync"
+PROGRESS = {"type": "builds-progress", "build": ALL}
+
+
+def components() -> html.Div:
+    return html.Div([
+        DashSocketIO(id=SIO, eventNames=list(realtime.EVENTS)),
+        dcc.Store(id="shell-live-state", data={"ever": False}),
+        dcc.Store(id="shell-last-event"),
+        dcc.Store(id=RESYNC),
+        dcc.Store(id="shell-rooms"),
+    ])
+
+
+clientside_callback(
+    """(connected, state) => {
+        const ever = state && state.ever;
+        if (connected) return ['live', 'success', {ever: true}];
+        return ever ? ['reconnecting', 'warning', state] : ['offline', 'secondary', state];
+    }""",
+    Output("shell-live", "children"), Output("shell-live", "color"),
+    Output("shell-live-state", "data"),
+    Input(SIO, "connected"), State("shell-live-state", "data"),
+)
+
+clientside_callback(
+    "(...events) => { const at = events.filter(e => e && e.at).map(e => e.at).sort().pop();"
+    " return at || window.dash_clientside.no_update; }",
+    Output("shell-last-event", "data"),
+    *[Input(SIO, f"data-{name}") for name in realtime.EVENTS],
+)
+
+clientside_callback(
+    """(connected, state, last) => {
+        // A reconnect (not the first connect): ask pages to fetch what they missed.
+        if (!connected || !(state && state.ever) || !last) return window.dash_clientside.no_update;
+        return {since: last, at: Date.now()};
+    }""",
+    Output(RESYNC, "data"),
+    Input(SIO, "connected"), State("shell-live-state", "data"), State("shell-last-event", "data"),
+)
+
+clientside_callback(
+    """(build, ids) => {
+        // Move a running build's progress bar in place, without re-running the page.
+        const skip = window.dash_clientside.no_update;
+        if (!build) return [ids.map(() => skip), ids.map(() => skip)];
+        const hit = (id) => String(id.build) === String(build.id) && build.progress != null;
+        return [ids.map(id => hit(id) ? build.progress : skip),
+                ids.map(id => hit(id) ? build.progress + '%' : skip)];
+    }""",
+    Output(PROGRESS, "value"), Output(PROGRESS, "label"),
+    Input(SIO, "data-build"), State(PROGRESS, "id"),
+)
+
+
+@callback(Output("shell-rooms", "data"), Input("shell-url", "pathname"),
+          Input(SIO, "socketId"))
+def join_page_rooms(pathname: str | None, sid: str | None):
+    if not sid:
+        return no_update
+    return realtime.join_rooms(sid, realtime.rooms_for_path(pathname))
+
+
+@callback(Output("shell-toasts", "children"), Input(SIO, "data-alert"),
+          prevent_initial_call=True)
+def alert_toast(alert: dict | None):
+    if not alert or alert.get("state") != "firing":
+        return no_update
+    return dbc.Toast(
+        alert.get("title") or "Alert", header=f"Alert · {alert.get('application') or ''}",
+        icon="danger", duration=10000, dismissable=True, is_open=True,
+        id={"type": "shell-toast", "alert": alert.get("id")})
+
+
+@callback(Output(PROGRESS, "value", allow_duplicate=True),
+          Output(PROGRESS, "label", allow_duplicate=True),
+          Input(RESYNC, "data"), State(PROGRESS, "id"), prevent_initial_call=True)
+def catch_up_progress(resync: dict | None, ids: list[dict]):
+    """After a reconnect, read the current progress of the bars on the page."""
+    if not ids:
+        return [], []
+    with db.connection() as conn:
+        rows = dict(conn.execute(text("select id, progress from builds where id = any(:ids)"),
+                                 {"ids": [int(i["build"]) for i in ids]}).all())
+    values = [rows.get(int(i["build"])) for i in ids]
+    return ([v if v is not None else no_update for v in values],
+            [f"{v}%" if v is not None else no_update for v in values])

@@ -1,0 +1,90 @@
+"""Real Socket.IO clients against a real `jadugar serve`."""
+
+import queue
+
+import pytest
+import socketio
+
+from jadugar import realtime
+
+
+def _client(events=("build", "status_update", "check_result")):
+    sio = socketio.Client(reconnection=False)
+    got: queue.Queue = queue.Queue()
+    for name in events:
+        sio.on(name, lambda data, name=name: got.put((name, data)))
+    return sio, got
+
+
+def test_it_refuses_a_socket_without_credentials(live_server):
+    sio, _ = _client()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(live_server, transports=["websocket"], wait_timeout=5)
+
+
+def test_it_refuses_a_socket_with_a_bad_token(live_server):
+    sio, _ = _client()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(live_server, auth={"token": "jdg_wrong"}, transports=["websocket"],
+                    wait_timeout=5)
+
+
+def test_it_delivers_committed_events_to_the_dashboard_room(live_server, make_token, engine):
+    sio, got = _client()
+    sio.connect(live_server, auth={"token": make_token("read")}, transports=["websocket"],
+                wait_timeout=5)
+    try:
+        with engine.begin() as c:
+            realtime.publish(c, "build", {"id": 7, "project": "web", "status": "running",
+                                          "progress": 40})
+        name, data = got.get(timeout=5)
+        assert name == "build" and data["id"] == 7 and data["progress"] == 40 and data["at"]
+    finally:
+        sio.disconnect()
+
+
+def test_it_never_delivers_a_rolled_back_event(live_server, make_token, engine):
+    sio, got = _client()
+    sio.connect(live_server, auth={"token": make_token("read")}, transports=["websocket"],
+                wait_timeout=5)
+    try:
+        with engine.connect() as c:
+            trans = c.begin()
+            realtime.publish(c, "build", {"id": 1, "project": "web", "status": "failed"})
+            trans.rollback()
+        with engine.begin() as c:
+            realtime.publish(c, "build", {"id": 2, "project": "web", "status": "success"})
+        assert got.get(timeout=5)[1]["id"] == 2
+    finally:
+        sio.disconnect()
+
+
+def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, engine):
+    token = make_token("read")
+    subscribed, got = _client()
+    other, other_got = _client()
+    subscribed.connect(live_server, auth={"token": token}, transports=["websocket"],
+                       wait_timeout=5)
+    other.connect(live_server, auth={"token": token}, transports=["websocket"], wait_timeout=5)
+    try:
+        ack = subscribed.call("subscribe", {"rooms": ["project:web", "admin-secrets",
+                                                      "application:x y"]}, timeout=5)
+        assert ack == {"rooms": ["project:web"]}  # malformed rooms are not joined
+        with engine.begin() as c:
+            realtime.publish(c, "status_update", {"id": 3, "project": "web",
+                                                  "new_status": "failed"})
+        assert got.get(timeout=5)[0] == "status_update"
+        with pytest.raises(queue.Empty):
+            other_got.get(timeout=1)
+    finally:
+        subscribed.disconnect()
+        other.disconnect()
+
+
+@pytest.mark.parametrize("path,rooms", [
+    ("/builds/web", ["project:web"]), ("/builds/web/12", ["project:web"]),
+    ("/monitoring/search", ["application:search"]), ("/monitoring/metrics", []),
+    ("/", []), (None, []),
+])
+def test_it_maps_pages_to_rooms(path, rooms):
+    assert realtime.rooms_for_path(path) == rooms
