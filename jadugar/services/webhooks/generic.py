@@ -173,7 +173,7 @@ def _status(value: Any, field: str) -> str:
 def _kind(value: Any) -> str:
     if value is None:
         return "build"
-    if value not in KINDS:
+    if not isinstance(value, str) or value not in KINDS:
         raise WebhookPayloadError(f"kind must be one of {', '.join(KINDS)}", field="kind")
     return value
 
@@ -181,7 +181,7 @@ def _kind(value: Any) -> str:
 def _number(value: Any, field: str) -> int | None:
     if value is None:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isdecimal() and len(value.strip()) <= 10:
         value = int(value.strip())
     if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 2**31:
         raise WebhookPayloadError(f"{field} must be an integer from 0", field=field)
