@@ -12,7 +12,7 @@ from flask_login import LoginManager
 from jadugar import auth, config, db
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
-from jadugar.web import guard, health, login
+from jadugar.web import guard, health, login, status_page
 
 log = logging.getLogger(__name__)
 
@@ -69,5 +69,6 @@ def create_server(cfg: config.Config | None = None) -> Flask:
     server.before_request(guard.check_request)
     server.register_blueprint(login.bp)
     server.register_blueprint(health.bp)
+    server.register_blueprint(status_page.bp)
     server.register_blueprint(register_resources())
     return server

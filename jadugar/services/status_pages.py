@@ -1,0 +1,113 @@
+"""Public status pages: a chosen set of applications with current status, 90-day uptime bars
+and ongoing incidents. What a page returns is deliberately narrow: application names and
+statuses only; never check targets, check names or error texts."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from jadugar.errors import Conflict, Invalid, NotFound
+from jadugar.services.ranges import ORIGIN
+from jadugar.timeutil import utcnow
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+PUBLIC_APPS = text("""
+with apps as (
+    select a.id, a.name, a.status, spa.position
+      from status_page_applications spa join applications a on a.id = spa.application_id
+     where spa.status_page_id = :page_id
+), days as (
+    select ap.id, d.t, sum(r.total) as total, sum(r.down) as down, sum(r.degraded) as degraded
+      from apps ap cross join generate_series(:first_day, :last_day, interval '1 day') d(t)
+      left join health_checks c on c.application_id = ap.id
+      left join history_hourly r on r.check_id = c.id and r.hour >= d.t
+                                and r.hour < d.t + interval '1 day'
+     group by ap.id, d.t
+)
+select ap.name, ap.status, ap.position,
+       (select sum(total - down)::float / nullif(sum(total), 0) from days where days.id = ap.id)
+           as uptime,
+       (select json_agg(json_build_object(
+                   't', t, 'uptime', (total - down)::float / nullif(total, 0),
+                   'status', case when total is null then 'unknown' when down > 0 then 'down'
+                                  when degraded > 0 then 'degraded' else 'up' end)
+                   order by t) from days where days.id = ap.id) as bars,
+       (select min(al.fired_at) from alerts al
+         where al.application_id = ap.id and al.state <> 'resolved') as incident_since
+  from apps ap order by ap.position, ap.name
+""")
+
+
+def public_view(conn: Connection, slug: str, days: int = 90,
+                now: datetime | None = None) -> dict[str, Any]:
+    """Everything the public page shows, and nothing more."""
+    page = conn.execute(text("select id, slug, title, description from status_pages "
+                             "where slug = :slug"), {"slug": slug}).first()
+    if page is None:
+        raise NotFound(f"no status page {slug!r}", field="slug")
+    now = now or utcnow()
+    last_day = ORIGIN + ((now - ORIGIN) // timedelta(days=1)) * timedelta(days=1)
+    apps = [dict(r._mapping) for r in conn.execute(PUBLIC_APPS, {
+        "page_id": page.id, "first_day": last_day - timedelta(days=days - 1),
+        "last_day": last_day})]
+    return {"slug": page.slug, "title": page.title, "description": page.description,
+            "applications": apps, "generated_at": now}
+
+
+def list_pages(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(text("""
+        select p.id, p.slug, p.title, p.description, p.created_at,
+               coalesce(array_agg(a.slug order by spa.position, a.slug)
+                        filter (where a.slug is not null), '{}') as applications
+          from status_pages p
+          left join status_page_applications spa on spa.status_page_id = p.id
+          left join applications a on a.id = spa.application_id
+         group by p.id order by p.slug"""))
+    return [dict(r._mapping) for r in rows]
+
+
+def save_page(conn: Connection, slug: str, title: str, description: str | None,
+              applications: list[str]) -> int:
+    """Create or update a page (by slug) and set its applications in the given order."""
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        raise Invalid("slug must be lower-case letters, digits and dashes", field="slug")
+    if not isinstance(title, str) or not title.strip():
+        raise Invalid("title is required", field="title")
+    if not isinstance(applications, list) or not all(isinstance(a, str) for a in applications):
+        raise Invalid("applications must be a list of application slugs", field="applications")
+    ids = dict(conn.execute(text("select slug, id from applications where slug = any(:s)"),
+                            {"s": applications}).all())
+    missing = [a for a in applications if a not in ids]
+    if missing:
+        raise Invalid(f"no application {missing[0]!r}", field="applications")
+    page_id = conn.execute(text("""
+        insert into status_pages (slug, title, description) values (:slug, :title, :d)
+        on conflict (slug) do update set title = excluded.title,
+                                         description = excluded.description
+        returning id"""), {"slug": slug, "title": title.strip(), "d": description}).scalar_one()
+    conn.execute(text("delete from status_page_applications where status_page_id = :p"),
+                 {"p": page_id})
+    for position, app in enumerate(applications):
+        conn.execute(text("insert into status_page_applications values (:p, :a, :pos)"),
+                     {"p": page_id, "a": ids[app], "pos": position})
+    return page_id
+
+
+def create_page(conn: Connection, slug: str, title: str, description: str | None,
+                applications: list[str]) -> int:
+    exists = conn.execute(text("select 1 from status_pages where slug = :s"), {"s": slug})
+    if exists.first():
+        raise Conflict(f"a status page {slug!r} exists already", field="slug")
+    return save_page(conn, slug, title, description, applications)
+
+
+def delete_page(conn: Connection, slug: str) -> None:
+    gone = conn.execute(text("delete from status_pages where slug = :s returning id"),
+                        {"s": slug}).first()
+    if gone is None:
+        raise NotFound(f"no status page {slug!r}", field="slug")

@@ -1,0 +1,149 @@
+"""Per-check history for /monitoring/<slug>: response-time percentiles per bucket, status
+bands, uptime per day, incidents, deploy markers, recent results. All aggregated in SQL."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from jadugar.services.ranges import MAX_POINTS, ORIGIN, step_for
+
+RESPONSE_TIMES = text("""
+select date_bin(:step, ts, :origin) as t,
+       percentile_cont(0.5) within group (order by response_ms) as p50,
+       percentile_cont(0.95) within group (order by response_ms) as p95,
+       min(response_ms) as min, max(response_ms) as max, count(*) as count
+  from history
+ where check_id = :check_id and ts >= :since and ts < :until and response_ms is not null
+ group by 1 order by 1
+""")
+
+# Gaps and islands: consecutive results with the same status form one band. Each band ends
+# where the next begins (or at the last result), so bands tile the time axis.
+STATUS_BANDS = text("""
+with r as (
+    select ts, status,
+           row_number() over (order by ts) - row_number() over (partition by status order by ts)
+               as island
+      from history where check_id = :check_id and ts >= :since and ts < :until
+), bands as (
+    select status, min(ts) as start, max(ts) as last, count(*) as results
+      from r group by status, island
+)
+select status, start, coalesce(lead(start) over (order by start), last) as "end", results
+  from bands order by start
+""")
+
+UPTIME_PER_DAY = text("""
+select date_bin('1 day', hour, :origin) as day, sum(total) as results, sum(down) as down,
+       sum(degraded) as degraded, sum(total - down)::float / nullif(sum(total), 0) as uptime
+  from history_hourly
+ where check_id = :check_id and hour >= :since and hour < :until
+ group by 1 order by 1
+""")
+
+# Down periods of a check (islands of 'down'), their duration and the first alert raised
+# for that check while it was down (or within one interval after).
+INCIDENTS = text("""
+with r as (
+    select ts, status, lead(ts) over (order by ts) as next_ts,
+           row_number() over (order by ts)
+             - row_number() over (partition by status = 'down' order by ts) as island
+      from history where check_id = :check_id and ts >= :since and ts < :until
+), down as (
+    select min(ts) as started_at, max(ts) as last_down_at,
+           -- still down when the last result in range is down: no end yet
+           case when bool_or(next_ts is null) then null else max(next_ts) end as ended_at,
+           count(*) as results
+      from r where status = 'down' group by island
+)
+select d.started_at, d.ended_at, d.results,
+       extract(epoch from (coalesce(d.ended_at, :now) - d.started_at))::float as duration_s,
+       al.id as alert_id, al.title as alert_title, al.state as alert_state
+  from down d
+  left join lateral (
+      select a.id, a.title, a.state from alerts a
+       where a.check_id = :check_id and a.fired_at >= d.started_at
+         and a.fired_at <= coalesce(d.ended_at, :now) + interval '1 hour'
+       order by a.fired_at limit 1) al on true
+ order by d.started_at desc
+ limit :limit
+""")
+
+DEPLOYS = text("""
+select b.id, p.slug as project, b.number, b.branch, b.kind, b.status, b.environment,
+       coalesce(b.finished_at, b.started_at, b.created_at) as ts
+  from application_projects ap
+  join projects p on p.id = ap.project_id
+  join builds b on b.project_id = ap.project_id
+ where ap.application_id = :application_id
+   and b.created_at >= :since and b.created_at < :until
+   and (b.kind = 'deploy' or cast(:builds as boolean))
+ order by b.created_at desc
+ limit :limit
+""")
+
+RECENT = text("""
+select ts, location, status, response_ms, status_code, error
+  from history where check_id = :check_id and ts >= :since and ts < :until
+ order by ts desc limit :limit
+""")
+
+CHECKS = text("""
+select id, name, type, target, interval_s, timeout_s, retries, enabled, expect, options,
+       grace_s, locations_required, status, status_changed_at, last_run_at,
+       last_response_ms, last_error
+  from health_checks where application_id = :application_id order by name
+""")
+
+
+def response_times(conn: Connection, check_id: int, since: datetime, until: datetime,
+                   max_points: int = MAX_POINTS) -> list[dict[str, Any]]:
+    """p50, p95, min and max per bucket; buckets sized so there are at most max_points."""
+    step = step_for(since, until, max_points)
+    return _rows(conn, RESPONSE_TIMES, check_id=check_id, since=since, until=until,
+                 step=step, origin=ORIGIN)
+
+
+def status_bands(conn: Connection, check_id: int, since: datetime,
+                 until: datetime) -> list[dict[str, Any]]:
+    return _rows(conn, STATUS_BANDS, check_id=check_id, since=since, until=until)
+
+
+def uptime_per_day(conn: Connection, check_id: int, since: datetime,
+                   until: datetime) -> list[dict[str, Any]]:
+    """Days in UTC from the hourly rollup."""
+    return _rows(conn, UPTIME_PER_DAY, check_id=check_id, since=since, until=until,
+                 origin=ORIGIN)
+
+
+def incidents(conn: Connection, check_id: int, since: datetime, until: datetime,
+              now: datetime, limit: int = 200) -> list[dict[str, Any]]:
+    return _rows(conn, INCIDENTS, check_id=check_id, since=since, until=until, now=now,
+                 limit=limit)
+
+
+def deploys(conn: Connection, application_id: int, since: datetime, until: datetime,
+            include_builds: bool = True, limit: int = 300) -> list[dict[str, Any]]:
+    """Builds and deploys of the projects linked to the application, newest first."""
+    return _rows(conn, DEPLOYS, application_id=application_id, since=since, until=until,
+                 builds=include_builds, limit=limit)
+
+
+def recent_results(conn: Connection, check_id: int, since: datetime, until: datetime,
+                   limit: int = 100) -> list[dict[str, Any]]:
+    return _rows(conn, RECENT, check_id=check_id, since=since, until=until, limit=limit)
+
+
+def checks_of(conn: Connection, application_id: int) -> list[dict[str, Any]]:
+    return _rows(conn, CHECKS, application_id=application_id)
+
+
+def _rows(conn: Connection, query: Any, **params: Any) -> list[dict[str, Any]]:
+    return [dict(r._mapping) for r in conn.execute(query, params)]
+
+
+def span_days(since: datetime, until: datetime) -> float:
+    return (until - since) / timedelta(days=1)
