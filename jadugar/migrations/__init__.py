@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 from alembic import command
@@ -24,8 +25,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
-def head_revision(engine: Engine) -> str | None:
-    return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+@functools.cache
+def _head() -> str | None:
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(HERE))
+    return ScriptDirectory.from_config(cfg).get_current_head()
+
+
+def head_revision(engine: Engine | None = None) -> str | None:
+    """The newest revision shipped with this code (read once: it cannot change at run time)."""
+    return _head()
 
 
 def current_revision(engine: Engine) -> str | None:
