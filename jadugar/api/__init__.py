@@ -16,7 +16,8 @@ def register_resources() -> Blueprint:
     )
 
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
-              "collectors", "heartbeat", "status_pages", "exports", "openapi")
+              "collectors", "heartbeat", "status_pages", "exports", "status_updates",
+              "openapi")
     return api
 
 
