@@ -1,8 +1,103 @@
-"""/monitoring — placeholder until its issue lands."""
+"""/monitoring: every application at a glance: status, uptime 24 h/7 d/30 d, last response,
+90-interval bars and open alerts. One paginated set-based query per view."""
+
+from __future__ import annotations
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, dcc, html
 
-dash.register_page(__name__, path="/monitoring", name="Monitoring", title="Monitoring · Jadugar")
+from jadugar import db
+from jadugar.services import csv_export, monitoring
+from jadugar.ui.components import empty_state, percent, status_badge
+from jadugar.ui.monitoring_parts import ms, uptime_bars
 
-layout = html.Div([html.H3("Monitoring"), html.P("Coming soon.", className="text-body-secondary")])
+dash.register_page(__name__, path="/monitoring", name="Monitoring",
+                   title="Monitoring · Jadugar")
+
+P = "monitoring"
+SORT_OPTIONS = [{"label": "Worst status first", "value": "status"},
+                {"label": "Name", "value": "name"},
+                {"label": "Slowest response", "value": "response"},
+                {"label": "Most open alerts", "value": "alerts"}]
+CSV_HEADER = ["application", "name", "environment", "tags", "status", "checks",
+              "uptime_24h", "uptime_7d", "uptime_30d", "last_response_ms", "open_alerts"]
+
+
+def layout(**_query):
+    with db.connection() as conn:
+        f = monitoring.facets(conn)
+    filters = dbc.Row([
+        dbc.Col(dbc.Input(id=f"{P}-search", placeholder="Search applications", type="search",
+                          debounce=True), xs=12, md=3),
+        dbc.Col(dcc.Dropdown(id=f"{P}-tag", options=f["tags"], placeholder="Tag"), xs=6, md=2),
+        dbc.Col(dcc.Dropdown(id=f"{P}-env", options=f["environments"],
+                             placeholder="Environment"), xs=6, md=2),
+        dbc.Col(dcc.Dropdown(id=f"{P}-sort", options=SORT_OPTIONS, value="status",
+                             clearable=False), xs=6, md=2),
+        dbc.Col(dcc.Dropdown(id=f"{P}-bar", options=[{"label": "bars: 90 hours",
+                                                       "value": "hour"},
+                                                      {"label": "bars: 90 days",
+                                                       "value": "day"}],
+                             value="hour", clearable=False), xs=6, md=2),
+        dbc.Col(dbc.Button([html.I(className="bi bi-download me-1"), "CSV"],
+                           id=f"{P}-csv-btn", size="sm", color="secondary", outline=True),
+                xs="auto"),
+    ], className="g-2 mb-3 align-items-center")
+    return html.Div([
+        html.Div([html.H3("Monitoring", className="me-auto"),
+                  dbc.Button("Metrics explorer", href="/monitoring/metrics", size="sm",
+                             color="link")], className="d-flex align-items-center"),
+        filters,
+        dcc.Loading(html.Div(id=f"{P}-table")),
+        dbc.Pagination(id=f"{P}-page", max_value=1, active_page=1, fully_expanded=False,
+                       size="sm", className="mt-2"),
+        dcc.Download(id=f"{P}-csv"),
+    ])
+
+
+def _row(a: dict) -> html.Tr:
+    return html.Tr([
+        html.Td([html.A(a["name"], href=f'/monitoring/{a["slug"]}', className="fw-semibold"),
+                 html.Div(a["environment"] or "", className="small text-body-secondary")]),
+        html.Td(status_badge(a["status"])),
+        html.Td(percent(a["uptime_24h"])), html.Td(percent(a["uptime_7d"]),
+                                                   className="d-none d-md-table-cell"),
+        html.Td(percent(a["uptime_30d"]), className="d-none d-md-table-cell"),
+        html.Td(ms(a["last_response_ms"]), className="d-none d-sm-table-cell"),
+        html.Td(uptime_bars(a["bars"]), style={"minWidth": 160, "width": "35%"}),
+        html.Td(dbc.Badge(a["open_alerts"], color="danger") if a["open_alerts"] else "0"),
+    ], **{"data-slug": a["slug"]})
+
+
+@dash.callback(Output(f"{P}-table", "children"), Output(f"{P}-page", "max_value"),
+               Input(f"{P}-search", "value"), Input(f"{P}-tag", "value"),
+               Input(f"{P}-env", "value"), Input(f"{P}-sort", "value"),
+               Input(f"{P}-bar", "value"), Input(f"{P}-page", "active_page"))
+def show(q, tag, env, sort, bar, page_no):
+    with db.connection() as conn:
+        result = monitoring.overview(conn, q=q, tag=tag, env=env, sort=sort or "status",
+                                     bar=bar or "hour", page=int(page_no or 1))
+    if not result["items"]:
+        return empty_state("No applications match",
+                           "Change the filters, or add an application under Settings."), 1
+    head = html.Thead(html.Tr([
+        html.Th("Application"), html.Th("Status"), html.Th("24 h"),
+        html.Th("7 d", className="d-none d-md-table-cell"),
+        html.Th("30 d", className="d-none d-md-table-cell"),
+        html.Th("Last response", className="d-none d-sm-table-cell"),
+        html.Th("Last 90 " + ("hours" if bar == "hour" else "days")), html.Th("Alerts")]))
+    table = dbc.Table([head, html.Tbody([_row(a) for a in result["items"]])], hover=True,
+                      size="sm", responsive=True, id=f"{P}-apps", className="align-middle")
+    caption = html.Small(f'{result["total"]} applications', className="text-body-secondary")
+    return [table, caption], result["pages"]
+
+
+@dash.callback(Output(f"{P}-csv", "data"), Input(f"{P}-csv-btn", "n_clicks"),
+               State(f"{P}-search", "value"), State(f"{P}-tag", "value"),
+               State(f"{P}-env", "value"), State(f"{P}-sort", "value"),
+               prevent_initial_call=True)
+def download(_n, q, tag, env, sort):
+    with db.connection() as conn:
+        rows = monitoring.export_rows(conn, q=q, tag=tag, env=env, sort=sort or "status")
+    return {"content": csv_export.to_string(CSV_HEADER, rows), "filename": "monitoring.csv"}

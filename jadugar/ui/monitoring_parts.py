@@ -1,0 +1,96 @@
+"""Dash pieces shared by the monitoring pages: the browser time-zone store, uptime bars,
+the time-range picker and small formatters."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, clientside_callback, dcc, html
+
+from jadugar.errors import Invalid
+from jadugar.services.ranges import RANGES, resolve
+from jadugar.ui.theme import color
+
+# The browser tells the server its zone once per page; figures and tables convert UTC to it.
+TZ_JS = "() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'"
+
+
+def tz_store(prefix: str) -> list[Any]:
+    """A store holding the browser's IANA zone name, filled client-side on load."""
+    return [dcc.Store(id=f"{prefix}-tz"),
+            dcc.Interval(id=f"{prefix}-tz-tick", max_intervals=1, interval=1)]
+
+
+def register_tz(prefix: str) -> None:
+    """Call once at import of the page module (callbacks must not be registered twice)."""
+    clientside_callback(TZ_JS, Output(f"{prefix}-tz", "data"),
+                        Input(f"{prefix}-tz-tick", "n_intervals"))
+
+
+def local_time(value: datetime | None, tz: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "–"
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
+    try:
+        return ts.tz_convert(tz or "UTC").strftime(fmt)
+    except (KeyError, ValueError, TypeError):
+        return ts.tz_convert("UTC").strftime(fmt + " UTC")
+
+
+def uptime_bars(bars: list[dict[str, Any]] | None, height: int = 22) -> html.Div:
+    """Status-page style bars: one span per interval, coloured by its worst status."""
+    spans = [html.Span(style={"background": color(b["status"]), "flex": "1 1 0",
+                              "minWidth": "1px", "borderRadius": "1px"},
+                       title=f'{b["t"][:16].replace("T", " ")} UTC: '
+                             + ("no data" if b["uptime"] is None else f'{b["uptime"]:.2%}'))
+             for b in bars or []]
+    return html.Div(spans, className="uptime-bars",
+                    style={"display": "flex", "gap": "1px", "height": height,
+                           "minWidth": 120})
+
+
+def range_picker(prefix: str, value: str, since: str | None, until: str | None) -> dbc.Row:
+    options = [{"label": k, "value": k} for k in RANGES] + [{"label": "custom",
+                                                               "value": "custom"}]
+    return dbc.Row([
+        dbc.Col(dbc.RadioItems(id=f"{prefix}-range", options=options, value=value, inline=True,
+                               className="btn-group flex-wrap", inputClassName="btn-check",
+                               labelClassName="btn btn-sm btn-outline-primary",
+                               labelCheckedClassName="active"), xs=12, lg="auto"),
+        dbc.Col(dbc.Input(id=f"{prefix}-since", type="datetime-local", value=since,
+                          size="sm", placeholder="since"), xs=6, lg=2),
+        dbc.Col(dbc.Input(id=f"{prefix}-until", type="datetime-local", value=until,
+                          size="sm", placeholder="until"), xs=6, lg=2),
+    ], className="g-2 align-items-center mb-3")
+
+
+def ms(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} ms"
+
+
+def window(range_: str | None, since: str | None, until: str | None,
+           tz: str | None) -> tuple[datetime, datetime]:
+    """The UTC (since, until) of the picker. Custom values come from datetime-local inputs,
+    i.e. wall-clock times in the browser's zone."""
+    if range_ != "custom":
+        return resolve(range_ or "24h")
+    return resolve("custom", _wall_to_utc(since, tz, "since"), _wall_to_utc(until, tz, "until"))
+
+
+def _wall_to_utc(value: str | None, tz: str | None, field: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        ts = pd.Timestamp(value)
+    except ValueError:
+        raise Invalid(f"{field} must be a date and time", field=field) from None
+    if ts.tzinfo is None:
+        try:
+            ts = ts.tz_localize(tz or "UTC", nonexistent="shift_forward", ambiguous=True)
+        except (KeyError, ValueError, TypeError):
+            ts = ts.tz_localize("UTC")
+    return ts.tz_convert("UTC").to_pydatetime()

@@ -1,0 +1,78 @@
+"""Tables for the application page: incidents, deploys, recent results, check settings.
+Times are shown in the browser's zone (tz comes from the page's store)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import html
+
+from jadugar.ui.components import status_badge
+from jadugar.ui.monitoring_parts import local_time, ms
+
+
+def _table(headers: list[str], rows: list[html.Tr], id_: str | None = None) -> dbc.Table:
+    kw = {"id": id_} if id_ else {}
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in headers])), html.Tbody(rows)],
+                     size="sm", hover=True, responsive=True, className="mb-0 small", **kw)
+
+
+def duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    s = int(seconds)
+    if s < 3600:
+        return f"{s // 60} min {s % 60} s"
+    return f"{s // 3600} h {s % 3600 // 60} min"
+
+
+def incidents(rows: list[dict[str, Any]], tz: str | None) -> Any:
+    if not rows:
+        return html.P("No down periods in this range.", className="text-body-secondary mb-0")
+    return _table(["Started", "Ended", "Duration", "Alert"], [html.Tr([
+        html.Td(local_time(r["started_at"], tz)),
+        html.Td(local_time(r["ended_at"], tz) if r["ended_at"] else status_badge("down")),
+        html.Td(duration(r["duration_s"])),
+        html.Td([status_badge(r["alert_state"]), " ", r["alert_title"]]
+                if r["alert_id"] else "–"),
+    ]) for r in rows], "mapp-incidents-table")
+
+
+def deploys(rows: list[dict[str, Any]], tz: str | None) -> Any:
+    if not rows:
+        return html.P("No builds of linked projects in this range.",
+                      className="text-body-secondary mb-0")
+    return _table(["Time", "Project", "Build", "Branch", "Kind", "Status"], [html.Tr([
+        html.Td(local_time(r["ts"], tz)), html.Td(r["project"]), html.Td(r["number"]),
+        html.Td(r["branch"] or ""), html.Td(r["kind"]), html.Td(status_badge(r["status"])),
+    ]) for r in rows[:50]])
+
+
+def recent(rows: list[dict[str, Any]], tz: str | None) -> Any:
+    if not rows:
+        return html.P("No results in this range.", className="text-body-secondary mb-0")
+    return _table(["Time", "Location", "Status", "Response", "Code", "Error"], [html.Tr([
+        html.Td(local_time(r["ts"], tz, "%Y-%m-%d %H:%M:%S")), html.Td(r["location"]),
+        html.Td(status_badge(r["status"])), html.Td(ms(r["response_ms"])),
+        html.Td(r["status_code"] or ""), html.Td(r["error"] or "", className="text-break"),
+    ]) for r in rows], "mapp-recent-table")
+
+
+def redact(target: str) -> str:
+    """Hide the password in URL-style targets (postgres://user:secret@host)."""
+    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", target)
+
+
+def check_config(checks: list[dict[str, Any]]) -> Any:
+    if not checks:
+        return html.P("No checks.", className="text-body-secondary mb-0")
+    return _table(["Check", "Type", "Target", "Every", "Timeout", "Retries", "Expect",
+                   "Enabled"], [html.Tr([
+        html.Td(c["name"]), html.Td(c["type"]), html.Td(redact(c["target"]), className="text-break"),
+        html.Td(f'{c["interval_s"]} s'), html.Td(f'{c["timeout_s"]:g} s'),
+        html.Td(c["retries"]), html.Td(html.Code(json.dumps(c["expect"]))),
+        html.Td("yes" if c["enabled"] else "no"),
+    ]) for c in checks])
