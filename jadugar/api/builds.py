@@ -1,0 +1,154 @@
+"""/api/v1/projects/{slug}/builds, /api/v1/builds/{id}, CSV export and delivery metrics."""
+
+from flask import jsonify, request
+
+from jadugar import db
+from jadugar.api import api
+from jadugar.api.helpers import cursor_arg, json_body, limit_arg, page, scope, time_args
+from jadugar.api.openapi import PAGING, TIME_RANGE, op, path_param, query_param
+from jadugar.api.projects import wants_csv
+from jadugar.services import build_reads, delivery
+from jadugar.services import builds as svc
+from jadugar.services.csv_export import stream_query
+from jadugar.services.projects import get_project
+from jadugar.web.guard import current_actor
+
+
+def _filter() -> build_reads.BuildFilter:
+    since, until = time_args()
+    return build_reads.BuildFilter(status=request.args.get("status") or None,
+                                   branch=request.args.get("branch") or None,
+                                   kind=request.args.get("kind") or None,
+                                   since=since, until=until)
+
+
+def _csv(slug: str):
+    flt = _filter()
+    with db.transaction() as conn:
+        project = get_project(conn, slug)
+    query, params = build_reads.csv_query(flt, project.id)
+    return stream_query(db.connection, query, params, f"{slug}-builds.csv")
+
+
+@api.post("/projects/<slug>/builds")
+@scope("ingest")
+def post_build(slug: str):
+    body = json_body()
+    with db.transaction() as conn:
+        row, is_new = svc.submit(conn, slug, body, source="api", author=current_actor())
+        out = build_reads.get_build(conn, row.id)
+    return jsonify(out), 201 if is_new else 200
+
+
+@api.get("/projects/<slug>/builds")
+@scope("read")
+def list_builds(slug: str):
+    if wants_csv():
+        return _csv(slug)
+    flt, limit, cursor = _filter(), limit_arg(), cursor_arg()
+    with db.transaction() as conn:
+        rows = build_reads.list_builds(conn, slug, flt, limit, cursor)
+    return jsonify(page([build_reads.to_dict(r) for r in rows], rows, limit,
+                        lambda r: [r.created_at, r.id]))
+
+
+@api.get("/projects/<slug>/builds.csv")
+@scope("read")
+def builds_csv(slug: str):
+    return _csv(slug)
+
+
+@api.get("/builds/<int:build_id>")
+@scope("read")
+def get_build(build_id: int):
+    with db.transaction() as conn:
+        return jsonify(build_reads.get_build(conn, build_id))
+
+
+@api.patch("/builds/<int:build_id>")
+@scope("ingest")
+def patch_build(build_id: int):
+    body = json_body()
+    with db.transaction() as conn:
+        svc.patch(conn, build_id, body, source="api", author=current_actor())
+        return jsonify(build_reads.get_build(conn, build_id))
+
+
+@api.get("/projects/<slug>/delivery")
+@scope("read")
+def get_delivery(slug: str):
+    since, until = time_args()
+    with db.transaction() as conn:
+        return jsonify(delivery.for_project(conn, slug, since, until))
+
+
+SLUG, ID = [path_param("slug")], [path_param("build_id", "integer")]
+FILTERS = [query_param("status", description="queued|running|success|failed|cancelled|skipped"),
+           query_param("branch"), query_param("kind", description="build|deploy"),
+           *TIME_RANGE]
+STATUS = {"type": "string", "enum": list(svc.STATUSES)}
+TIME = {"type": "string", "description": "ISO 8601 or Unix seconds"}
+_BUILD_PROPS = {
+    "id": {"type": "integer"}, "project": {"type": "string"}, "external_id": {"type": "string"},
+    "number": {"type": "integer"}, "branch": {"type": "string"},
+    "commit_sha": {"type": "string"}, "pipeline": {"type": "string"},
+    "trigger": {"type": "string"}, "kind": {"type": "string", "enum": list(svc.KINDS)},
+    "environment": {"type": "string"}, "status": STATUS,
+    "progress": {"type": "integer", "minimum": 0, "maximum": 100, "nullable": True},
+    "source": {"type": "string"}, "url": {"type": "string"}, "message": {"type": "string"},
+    "created_at": {"type": "string", "format": "date-time"},
+    "started_at": {"type": "string", "format": "date-time", "nullable": True},
+    "finished_at": {"type": "string", "format": "date-time", "nullable": True},
+    "duration_s": {"type": "number", "nullable": True},
+}
+OPENAPI = {
+    "paths": {
+        "/projects/{slug}/builds": {
+            "post": op("Create a build (201), or update the one with the same external_id "
+                       "(200, same id)", "ingest", body="BuildCreate", response="Build",
+                       status=201, params=SLUG),
+            "get": op("List builds, newest first (Accept: text/csv streams every match)",
+                      "read", response="Build", listing=True, params=SLUG + FILTERS + PAGING)},
+        "/projects/{slug}/builds.csv": {
+            "get": op("Every matching build as a streamed, formula-safe CSV", "read",
+                      response={"type": "string", "format": "text/csv"},
+                      params=SLUG + FILTERS)},
+        "/builds/{build_id}": {
+            "get": op("One build with its stages and status updates", "read",
+                      response="Build", params=ID),
+            "patch": op("Change status or progress; a finished build never moves back",
+                        "ingest", body="BuildPatch", response="Build", params=ID)},
+        "/projects/{slug}/delivery": {
+            "get": op("Delivery metrics (deploy frequency, lead time, change failure rate, "
+                      "time to restore) for a range, with the previous range to compare",
+                      "read", response="Delivery", params=SLUG + TIME_RANGE)},
+    },
+    "schemas": {
+        "Build": {"type": "object", "properties": {
+            **_BUILD_PROPS,
+            "stages": {"type": "array", "items": {"type": "object"}},
+            "status_updates": {"type": "array", "items": {"$ref":
+                                                          "#/components/schemas/StatusUpdate"}}}},
+        "BuildCreate": {"type": "object", "required": ["status"], "properties": {
+            "external_id": {"type": "string"}, "number": {"type": "integer", "minimum": 0},
+            "branch": {"type": "string"}, "commit_sha": {"type": "string"},
+            "commit_at": TIME, "pipeline": {"type": "string"}, "trigger": {"type": "string"},
+            "kind": {"type": "string", "enum": list(svc.KINDS)},
+            "environment": {"type": "string"}, "status": STATUS,
+            "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "started_at": TIME, "finished_at": TIME, "url": {"type": "string"},
+            "message": {"type": "string"}}},
+        "BuildPatch": {"type": "object", "properties": {
+            "status": STATUS, "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+            "started_at": TIME, "finished_at": TIME,
+            "message": {"type": "string", "description": "kept in the status update"}}},
+        "Delivery": {"type": "object", "properties": {
+            "since": {"type": "string"}, "until": {"type": "string"},
+            "basis": {"type": "string", "enum": ["deploys", "default-branch builds"]},
+            "deploys": {"type": "integer"}, "deploys_per_day": {"type": "number"},
+            "lead_time_s": {"type": "number", "nullable": True},
+            "change_failure_rate": {"type": "number", "nullable": True},
+            "time_to_restore_s": {"type": "number", "nullable": True},
+            "previous": {"type": "object"}}},
+    },
+}

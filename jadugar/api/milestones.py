@@ -1,0 +1,100 @@
+"""/api/v1/projects/{slug}/milestones and /api/v1/milestones/{id}"""
+
+from flask import jsonify
+from sqlalchemy import text
+
+from jadugar import db
+from jadugar.api import api
+from jadugar.api.helpers import created, json_body, scope
+from jadugar.api.openapi import op, path_param
+from jadugar.api.projects import wants_csv
+from jadugar.services import milestones as svc
+from jadugar.services.csv_export import stream_query
+from jadugar.services.projects import get_project
+from jadugar.web.guard import current_actor
+
+CSV = text("select id, title, description, due_on, status, progress, created_at, updated_at "
+           "from milestones where project_id = :p order by due_on nulls last, id")
+
+
+@api.post("/projects/<slug>/milestones")
+@scope("ingest")
+def create_milestone(slug: str):
+    body = json_body()
+    with db.transaction() as conn:
+        row = svc.create(conn, slug, body, author=current_actor())
+        return created(svc.get(conn, row.id))
+
+
+@api.get("/projects/<slug>/milestones")
+@scope("read")
+def list_milestones(slug: str):
+    with db.transaction() as conn:
+        if wants_csv():
+            project = get_project(conn, slug)
+            return stream_query(db.connection, CSV, {"p": project.id},
+                                f"{slug}-milestones.csv")
+        rows = svc.list_for_project(conn, slug)
+    return jsonify({"items": [svc.to_dict(r) for r in rows], "next_cursor": None})
+
+
+@api.get("/milestones/<int:milestone_id>")
+@scope("read")
+def get_milestone(milestone_id: int):
+    with db.transaction() as conn:
+        return jsonify(svc.get(conn, milestone_id))
+
+
+@api.patch("/milestones/<int:milestone_id>")
+@scope("ingest")
+def patch_milestone(milestone_id: int):
+    body = json_body()
+    with db.transaction() as conn:
+        svc.update(conn, milestone_id, body, author=current_actor())
+        return jsonify(svc.get(conn, milestone_id))
+
+
+@api.delete("/milestones/<int:milestone_id>")
+@scope("ingest")
+def delete_milestone(milestone_id: int):
+    with db.transaction() as conn:
+        svc.delete(conn, milestone_id)
+    return "", 204
+
+
+SLUG, ID = [path_param("slug")], [path_param("milestone_id", "integer")]
+STATUS = {"type": "string", "enum": list(svc.STATUSES)}
+PROGRESS = {"type": "integer", "minimum": 0, "maximum": 100}
+OPENAPI = {
+    "paths": {
+        "/projects/{slug}/milestones": {
+            "post": op("Create a milestone", "ingest", body="MilestoneCreate",
+                       response="Milestone", status=201, params=SLUG),
+            "get": op("The project's milestones by due date (Accept: text/csv for CSV)",
+                      "read", response="Milestone", listing=True, params=SLUG)},
+        "/milestones/{milestone_id}": {
+            "get": op("One milestone with its progress_history", "read",
+                      response="Milestone", params=ID),
+            "patch": op("Change progress, status or details; each progress change is kept",
+                        "ingest", body="MilestonePatch", response="Milestone", params=ID),
+            "delete": op("Delete a milestone", "ingest", status=204, params=ID)},
+    },
+    "schemas": {
+        "Milestone": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "project": {"type": "string"},
+            "title": {"type": "string"}, "description": {"type": "string", "nullable": True},
+            "due_on": {"type": "string", "format": "date", "nullable": True},
+            "status": STATUS, "progress": PROGRESS,
+            "progress_history": {"type": "array", "items": {"type": "object", "properties": {
+                "ts": {"type": "string", "format": "date-time"}, "value": PROGRESS,
+                "note": {"type": "string", "nullable": True}}}}}},
+        "MilestoneCreate": {"type": "object", "required": ["title"], "properties": {
+            "title": {"type": "string"}, "description": {"type": "string"},
+            "due_on": {"type": "string", "format": "date"}, "status": STATUS,
+            "progress": PROGRESS, "note": {"type": "string"}}},
+        "MilestonePatch": {"type": "object", "properties": {
+            "title": {"type": "string"}, "description": {"type": "string"},
+            "due_on": {"type": "string", "format": "date"}, "status": STATUS,
+            "progress": PROGRESS, "note": {"type": "string"}}},
+    },
+}

@@ -1,0 +1,131 @@
+"""The database side of CI webhooks: which secret applies, redeliveries, and the upsert of a
+BuildEvent into builds and build_stages.
+
+Builds go through jadugar.services.builds like every other write, so a webhook obeys the
+same rules as the API: idempotent by (project, external_id), a finished build never moves
+back, every status/progress change lands in status_updates and is published."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from jadugar import config
+from jadugar.services import builds, projects
+from jadugar.services.webhooks.events import FINISHED, BuildEvent
+from jadugar.services.webhooks.fields import dig
+
+_FIN = ", ".join(f"'{s}'" for s in sorted(FINISHED))
+
+# Global settings per source, and the projects column that overrides each.
+SETTING = {"github": ("github_webhook_secret", "github_webhook_secret"),
+           "gitlab": ("gitlab_webhook_token", "gitlab_webhook_token"),
+           "generic": ("generic_webhook_token", None)}
+
+# A stage follows the build's rule: once finished it never moves back.
+UPSERT_STAGE = text(f"""
+insert into build_stages (build_id, external_id, name, status, position, started_at,
+                          finished_at, url)
+values (:build_id, :external_id, :name, :status, :position, :started_at, :finished_at, :url)
+on conflict (build_id, external_id) do update set
+    name = excluded.name,
+    status = case when build_stages.status in ({_FIN})
+                   and excluded.status in ('queued', 'running')
+                  then build_stages.status else excluded.status end,
+    position = case when excluded.position = 0 then build_stages.position
+                    else excluded.position end,
+    started_at = coalesce(excluded.started_at, build_stages.started_at),
+    finished_at = coalesce(excluded.finished_at, build_stages.finished_at),
+    url = coalesce(excluded.url, build_stages.url)
+""")
+
+STAGE_PROGRESS = text(f"""
+select round(100.0 * count(*) filter (where status in ({_FIN})) / nullif(count(*), 0))
+  from build_stages where build_id = :id
+""")
+
+
+def repository_of(source: str, body: Any) -> str | None:
+    """The repository a delivery is about, read leniently, only to pick the secret."""
+    path = {"github": ("repository", "full_name"),
+            "gitlab": ("project", "path_with_namespace"),
+            "generic": ("repository",)}[source]
+    value = dig(body, *path)
+    return value if isinstance(value, str) and value else None
+
+
+def secret_for(conn: Connection, source: str, repository: str | None) -> str | None:
+    """The project's own secret when it has one, else the global setting; None when
+    neither is set (the caller refuses the delivery)."""
+    setting, column = SETTING[source]
+    if column and repository:
+        own = conn.scalar(text(f"select {column} from projects where repository = :r"),
+                          {"r": repository})
+        if own:
+            return own
+    return getattr(config.get(), setting)
+
+
+def first_delivery(conn: Connection, provider: str, delivery_id: str | None) -> bool:
+    """Remember a delivery id; False when it was seen before (a redelivery)."""
+    if not delivery_id:
+        return True
+    return conn.execute(text(
+        "insert into webhook_deliveries (provider, delivery_id) values (:p, :d) "
+        "on conflict do nothing returning 1"), {"p": provider, "d": delivery_id[:200]}
+    ).first() is not None
+
+
+def _values(event: BuildEvent, status: str | None, progress: int | None) -> dict[str, Any]:
+    return {"external_id": event.external_id, "number": event.number, "branch": event.branch,
+            "commit_sha": event.commit_sha, "commit_at": event.commit_at,
+            "pipeline": event.pipeline, "trigger": event.trigger, "kind": event.kind,
+            "environment": event.environment, "url": event.url,
+            "build_message": event.message, "status": status, "progress": progress,
+            "started_at": event.started_at, "finished_at": event.finished_at}
+
+
+def _first_status(event: BuildEvent) -> str:
+    """A job event can arrive before its run: file the build as running once a job has
+    started, else queued."""
+    if event.status:
+        return event.status
+    return "running" if any(s.status != "queued" for s in event.stages) else "queued"
+
+
+def ingest(conn: Connection, event: BuildEvent) -> tuple[Any, bool]:
+    """Upsert one delivery.
+
+    1. Find or create the project by repository.
+    2. Create the build on first sight; a job event without a run status starts it as
+       queued/running.
+    3. Upsert the stages the delivery carries.
+    4. On a known build, apply the change; without a progress of its own, progress is
+       derived from the stored stages (a job event carries only one of them).
+    Returns (build row, created)."""
+    project = projects.for_repository(conn, event.repository, event.project_name,
+                                      event.repository_url)
+    build_id = conn.scalar(text("select id from builds where project_id = :p "
+                                "and external_id = :e"),
+                           {"p": project.id, "e": event.external_id})
+    created = False
+    if build_id is None:
+        row, created = builds.create_or_update(
+            conn, project, _values(event, _first_status(event), event.progress),
+            source=event.provider)
+        build_id = row.id
+    if event.stages:
+        conn.execute(UPSERT_STAGE, [
+            {"build_id": build_id, "external_id": s.external_id, "name": s.name,
+             "status": s.status, "position": s.position, "started_at": s.started_at,
+             "finished_at": s.finished_at, "url": s.url} for s in event.stages])
+    if created:
+        return row, True
+    progress = event.progress
+    if progress is None and event.stages and event.status not in FINISHED:
+        value = conn.scalar(STAGE_PROGRESS, {"id": build_id})
+        progress = None if value is None else int(value)
+    row = builds.change(conn, project, build_id, _values(event, event.status, progress),
+                        source=event.provider)
+    return row, False
