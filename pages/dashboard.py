@@ -2,11 +2,12 @@
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from jadugar import db
 from jadugar.services import dashboard
 from jadugar.ui.components import empty_state, kpi, percent, status_badge
+from jadugar.ui.live import SIO
 
 dash.register_page(__name__, path="/", name="Dashboard", title="Dashboard · Jadugar")
 
@@ -19,6 +20,39 @@ curl -X POST http://127.0.0.1:8050/api/v1/projects/web/builds \\
 
 
 def layout(**_query):
+    return html.Div([
+        html.Div(body(), id="dashboard-body"),
+        dcc.Store(id="dashboard-dirty", data=0),
+        dcc.Store(id="dashboard-refresh"),
+        dcc.Interval(id="dashboard-tick", interval=3000),
+    ])
+
+
+# Events mark the numbers stale; the tick refreshes at most every 3 s, so a burst of builds
+# costs one query, not one per event.
+clientside_callback(
+    "(b, a, s) => Date.now()",
+    Output("dashboard-dirty", "data"),
+    Input(SIO, "data-build"), Input(SIO, "data-alert"), Input(SIO, "data-application_status"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0)) ? Date.now()
+        : window.dash_clientside.no_update""",
+    Output("dashboard-refresh", "data"),
+    Input("dashboard-tick", "n_intervals"), State("dashboard-dirty", "data"),
+    State("dashboard-refresh", "data"),
+)
+
+
+@callback(Output("dashboard-body", "children"), Input("dashboard-refresh", "data"),
+          prevent_initial_call=True)
+def refresh(_at):
+    return body()
+
+
+def body():
     with db.connection() as conn:
         s = dashboard.summary(conn)
         recent = dashboard.recent_builds(conn)

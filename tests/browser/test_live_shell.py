@@ -23,3 +23,20 @@ def test_it_raises_a_toast_for_a_new_alert(page, engine):
                                       "state": "firing", "title": "Search homepage is down",
                                       "severity": "critical"})
     page.wait_for_selector("text=Search homepage is down", timeout=10000)
+
+
+def test_it_refreshes_dashboard_numbers_when_a_build_event_arrives(page, engine):
+    from sqlalchemy import text
+
+    with engine.begin() as c:
+        c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
+    page.goto(page.base + "/")
+    wait_live(page)
+    assert page.inner_text("#dashboard-builds-today") == "0"
+    with engine.begin() as c:
+        build_id = c.execute(text("insert into builds (project_id, status) select id, 'running'"
+                                  " from projects returning id")).scalar_one()
+        realtime.publish(c, "build", {"id": build_id, "project": "web", "status": "running"})
+    page.wait_for_function(
+        "document.querySelector('#dashboard-builds-today')?.textContent === '1'",
+        timeout=10000)
