@@ -1,21 +1,29 @@
-"""The collector's main loop: register, then run periodic jobs until SIGTERM.
+"""`jadugar collect`: the probe engine on asyncio, periodic jobs on `schedule`, until SIGTERM.
 
-(Foundation: it registers and reports that it is alive; running checks arrives with the
-collector issue.)
+SIGTERM (or Ctrl-C): stop claiming, let every claimed check finish, flush the results (to
+the database or the spool), report once more, exit 0.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import signal
 import socket
 import threading
 
-import schedule
-from sqlalchemy import text
+import aiohttp
 
-from jadugar import __version__, config, db
+from jadugar import config
+
+from . import jobs
+from .engine import Engine
+from .probes import make_context
+from .probes.base import DEFAULT_USER_AGENT
+from .spool import Spool
+from .stats import Stats
+from .store import Writer
 
 log = logging.getLogger(__name__)
 
@@ -24,31 +32,47 @@ def collector_name(cfg: config.Config) -> str:
     return cfg.collector_name or f"{socket.gethostname()}-{os.getpid()}"
 
 
-def heartbeat(name: str, location: str) -> None:
-    try:
-        with db.transaction() as conn:
-            conn.execute(text("""
-                insert into collectors (name, location, hostname, pid, version)
-                values (:name, :location, :host, :pid, :version)
-                on conflict (name) do update set last_seen_at = now(),
-                    location = excluded.location, pid = excluded.pid
-            """), {"name": name, "location": location, "host": socket.gethostname(),
-                   "pid": os.getpid(), "version": __version__})
-    except Exception as exc:  # the database being away must not stop the collector
-        log.warning("heartbeat failed: %s", str(exc).splitlines()[0])
-
-
 def run(cfg: config.Config) -> int:
-    stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    signal.signal(signal.SIGINT, lambda *_: stop.set())
     name = collector_name(cfg)
-    jobs = schedule.Scheduler()
-    jobs.every(10).seconds.do(heartbeat, name, cfg.collector_location)
-    heartbeat(name, cfg.collector_location)
-    log.info("collector %s (%s) started", name, cfg.collector_location)
-    while not stop.is_set():
-        jobs.run_pending()
-        stop.wait(0.5)
-    log.info("collector %s stopped", name)
+    spool = Spool(cfg.data_path / "collector", name=f"spool-{_safe(name)}")
+    stats = Stats()
+    stop_jobs = threading.Event()
+    schedule_ = jobs.build(name, cfg.collector_location, stats, spool)
+    thread = jobs.run_in_thread(schedule_, stop_jobs)
+    log.info("collector %s (%s) started, concurrency %s", name, cfg.collector_location,
+             cfg.collector_concurrency)
+    try:
+        asyncio.run(_engine(cfg, name, spool, stats))
+    finally:
+        stop_jobs.set()
+        thread.join(10)
+        jobs._guarded(jobs.report_status)(name, cfg.collector_location, stats, spool)
+    log.info("collector %s stopped after %s checks (spool: %s)", name, stats.total,
+             spool.size)
     return 0
+
+
+async def _engine(cfg: config.Config, name: str, spool: Spool, stats: Stats) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    session = aiohttp.ClientSession(
+        connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=60,
+                                       force_close=not cfg.collector_keepalive),
+        cookie_jar=aiohttp.DummyCookieJar(), headers={"User-Agent": DEFAULT_USER_AGENT})
+    writer = Writer(spool)
+    async with await make_context(session) as ctx:
+        engine = Engine(name, cfg.collector_location, cfg.collector_concurrency, ctx,
+                        writer, stats)
+        writing = asyncio.create_task(writer.run(stop))
+        await engine.run(stop)
+        await writing
+        await writer.flush()
+        if writer.rows:  # added while the last flush ran
+            await writer.flush()
+    await session.close()
+
+
+def _safe(name: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in name)

@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Location label of this collector, used when checks need several to agree."),
     Setting("JADUGAR_COLLECTOR_CONCURRENCY", "500",
             "Most checks one collector runs at the same time.", int),
+    Setting("JADUGAR_COLLECTOR_KEEPALIVE", "1",
+            "1 reuses HTTP connections between checks of the same host; 0 opens a new "
+            "connection for every check.", bool),
     Setting("JADUGAR_DB_TIMEOUT_S", "3",
             "Seconds to wait for a database connection before answering 503.", float),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",

@@ -4,7 +4,7 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import cursor_arg, limit_arg, page, scope
+from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page, scope
 from jadugar.api.openapi import PAGING, op, path_param
 from jadugar.services import applications as svc
 
@@ -18,6 +18,14 @@ def list_applications():
     return jsonify(page([svc.to_dict(r) for r in rows], rows, limit, lambda r: [r.slug]))
 
 
+@api.post("/applications")
+@scope("admin")
+def create_application():
+    body = json_body()
+    with db.transaction() as conn:
+        return created(svc.to_dict(svc.create_application(conn, body)))
+
+
 @api.get("/applications/<slug>")
 @scope("read")
 def get_application(slug: str):
@@ -25,19 +33,50 @@ def get_application(slug: str):
         return jsonify(svc.to_dict(svc.get_application(conn, slug)))
 
 
+@api.patch("/applications/<slug>")
+@scope("admin")
+def update_application(slug: str):
+    body = json_body()
+    with db.transaction() as conn:
+        return jsonify(svc.to_dict(svc.update_application(conn, slug, body)))
+
+
+@api.delete("/applications/<slug>")
+@scope("admin")
+def delete_application(slug: str):
+    with db.transaction() as conn:
+        svc.delete_application(conn, slug)
+    return "", 204
+
+
+_SLUG = [path_param("slug")]
 OPENAPI = {
     "paths": {
-        "/applications": {"get": op("List applications", "read", response="Application",
-                                    listing=True, params=PAGING)},
-        "/applications/{slug}": {"get": op("One application", "read", response="Application",
-                                           params=[path_param("slug")])},
+        "/applications": {
+            "get": op("List applications", "read", response="Application", listing=True,
+                      params=PAGING),
+            "post": op("Create an application", "admin", body="ApplicationInput",
+                       response="Application", status=201)},
+        "/applications/{slug}": {
+            "get": op("One application", "read", response="Application", params=_SLUG),
+            "patch": op("Change an application (slug stays)", "admin",
+                        body="ApplicationInput", response="Application", params=_SLUG),
+            "delete": op("Delete an application with its checks, history and metrics",
+                         "admin", status=204, params=_SLUG)},
     },
-    "schemas": {"Application": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "slug": {"type": "string"}, "name": {"type": "string"},
-        "description": {"type": "string", "nullable": True},
-        "environment": {"type": "string", "nullable": True},
-        "tags": {"type": "array", "items": {"type": "string"}},
-        "owner": {"type": "string", "nullable": True},
-        "status": {"type": "string", "enum": ["up", "degraded", "down", "unknown"]},
-        "created_at": {"type": "string", "format": "date-time"}}}},
+    "schemas": {
+        "Application": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "slug": {"type": "string"}, "name": {"type": "string"},
+            "description": {"type": "string", "nullable": True},
+            "environment": {"type": "string", "nullable": True},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "owner": {"type": "string", "nullable": True},
+            "status": {"type": "string", "enum": ["up", "degraded", "down", "unknown"]},
+            "created_at": {"type": "string", "format": "date-time"}}},
+        "ApplicationInput": {"type": "object", "required": ["slug", "name"], "properties": {
+            "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
+            "name": {"type": "string"}, "description": {"type": "string"},
+            "environment": {"type": "string"}, "owner": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}}}},
+    },
 }

@@ -54,6 +54,8 @@ health_checks = Table(
     ts("last_ping_at"), ts("last_start_at"), ts("next_run_at"),
     Column("claimed_by", Text),
     ts("created_at"), ts("updated_at"),
+    Column("fail_streak", Integer, nullable=False),
+    Column("ok_streak", Integer, nullable=False),
 )
 
 history = Table(
@@ -179,4 +181,12 @@ status_page_applications = Table(
     Column("status_page_id", BigInteger, ForeignKey("status_pages.id"), primary_key=True),
     Column("application_id", BigInteger, ForeignKey("applications.id"), primary_key=True),
     Column("position", Integer, nullable=False),
+)
+
+check_schedule = Table(
+    "check_schedule", metadata,
+    Column("check_id", BigInteger, ForeignKey("health_checks.id"), primary_key=True),
+    Column("location", Text, primary_key=True),
+    ts("next_run_at"),
+    Column("claimed_by", Text),
 )

@@ -1,0 +1,90 @@
+"""The collector's periodic jobs, run by `schedule` in a thread of their own:
+status report, notification sending, overdue heartbeats, window-based alert rules.
+
+Every job catches its own failures: the database being away, or a bug in one job, must not
+stop the others or the probe engine."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import threading
+from collections.abc import Callable
+
+import schedule
+from sqlalchemy import text
+
+from jadugar import db
+from jadugar.services import collector_status, heartbeat, notifications
+
+from .alerting import evaluate_rules
+from .alerting.facts import KIND_FACTS, PER_BATCH
+from .scheduler import add_location_schedules
+from .spool import Spool
+from .stats import Stats
+
+log = logging.getLogger(__name__)
+PERIODIC_KINDS = tuple(k for k in KIND_FACTS if k not in PER_BATCH)
+
+
+def _guarded(job: Callable[[], object]) -> Callable[[], None]:
+    @functools.wraps(job)
+    def run() -> None:
+        try:
+            job()
+        except Exception as exc:
+            first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            log.warning("job %s failed: %s", job.__name__, first,
+                        exc_info=log.isEnabledFor(logging.DEBUG))
+    return run
+
+
+def report_status(name: str, location: str, stats: Stats, spool: Spool) -> None:
+    with db.transaction() as conn:
+        collector_status.report(conn, name, location, spool_size=spool.size,
+                                **stats.snapshot())
+        add_location_schedules(conn, location)
+
+
+def send_notifications() -> None:
+    while notifications.send_pending(db.transaction) > 0:
+        pass
+
+
+def check_heartbeats(name: str) -> None:
+    with db.transaction() as conn:
+        overdue = heartbeat.mark_overdue(conn, name)
+    if overdue:
+        with db.transaction() as conn:
+            evaluate_rules(conn, PER_BATCH, overdue)
+
+
+def evaluate_periodic_rules() -> None:
+    """Window-based rules; one collector at a time does this (an advisory lock)."""
+    with db.transaction() as conn:
+        if conn.execute(text("select pg_try_advisory_xact_lock(hashtext('jadugar-alerts'))")
+                        ).scalar():
+            evaluate_rules(conn, PERIODIC_KINDS)
+
+
+def build(name: str, location: str, stats: Stats, spool: Spool,
+          report_every_s: int = collector_status.REPORT_EVERY_S) -> schedule.Scheduler:
+    jobs = schedule.Scheduler()
+    jobs.every(report_every_s).seconds.do(_guarded(report_status), name, location, stats,
+                                          spool)
+    jobs.every(2).seconds.do(_guarded(send_notifications))
+    jobs.every(2).seconds.do(_guarded(check_heartbeats), name)
+    jobs.every(5).seconds.do(_guarded(evaluate_periodic_rules))
+    return jobs
+
+
+def run_in_thread(jobs: schedule.Scheduler, stop: threading.Event) -> threading.Thread:
+    def loop() -> None:
+        jobs.run_all()
+        while not stop.is_set():
+            jobs.run_pending()
+            stop.wait(0.2)
+
+    thread = threading.Thread(target=loop, name="collector-jobs", daemon=True)
+    thread.start()
+    return thread

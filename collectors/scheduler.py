@@ -1,0 +1,83 @@
+"""Claiming due checks from PostgreSQL so any number of collectors share the work.
+
+One UPDATE moves each claimed check's next_run_at a whole interval on and returns it; the
+rows are picked with FOR UPDATE SKIP LOCKED, so two collectors never claim the same run and
+a check is claimed once per interval. Checks that need several locations to agree keep one
+schedule row per location in check_schedule instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, text
+
+from collectors.probes import CheckSpec
+
+
+@dataclass
+class Claimed:
+    spec: CheckSpec
+    application: str
+    interval_s: int
+    retries: int
+    due_at: datetime
+
+
+# The next run keeps the check's phase (its jitter) unless it fell a whole interval behind
+# (collectors were down): then it is spread again instead of running in a burst.
+_NEXT = """case when {t}.next_run_at + make_interval(secs => c.interval_s) > now()
+                 then {t}.next_run_at + make_interval(secs => c.interval_s)
+                 else now() + random() * make_interval(secs => c.interval_s) end"""
+_RETURNING = """c.id, c.type, c.target, c.timeout_s, c.expect, c.options, c.retries,
+    c.interval_s, due.next_run_at as due_at,
+    (select slug from applications a where a.id = c.application_id) as application"""
+
+CLAIM_SHARED = text(f"""
+    update health_checks c set next_run_at = {_NEXT.format(t="c")}, claimed_by = :name
+      from (select id, next_run_at from health_checks
+             where enabled and type <> 'heartbeat' and locations_required = 1
+               and next_run_at <= now() + make_interval(secs => :ahead)
+             order by next_run_at limit :n for update skip locked) due
+     where c.id = due.id
+    returning {_RETURNING}""")
+
+CLAIM_LOCATION = text(f"""
+    with due as (
+        select s.check_id, s.next_run_at from check_schedule s
+          join health_checks hc on hc.id = s.check_id
+         where s.location = :location and hc.enabled and hc.locations_required > 1
+           and s.next_run_at <= now() + make_interval(secs => :ahead)
+         order by s.next_run_at limit :n for update of s skip locked
+    ), moved as (
+        update check_schedule s set next_run_at = {_NEXT.format(t="s")}, claimed_by = :name
+          from due, health_checks c
+         where s.check_id = due.check_id and s.location = :location and c.id = s.check_id
+        returning s.check_id
+    )
+    select {_RETURNING} from due join health_checks c on c.id = due.check_id""")
+
+
+def claim_due_checks(conn: Connection, name: str, location: str, limit: int,
+                     ahead_s: float = 1.0) -> list[Claimed]:
+    """Claim up to `limit` checks due within `ahead_s`, the most overdue first."""
+    if limit <= 0:
+        return []
+    params = {"name": name, "location": location, "n": limit, "ahead": ahead_s}
+    rows = list(conn.execute(CLAIM_SHARED, params).all())
+    if len(rows) < limit:
+        params["n"] = limit - len(rows)
+        rows += conn.execute(CLAIM_LOCATION, params).all()
+    return [Claimed(CheckSpec(r.id, r.type, r.target, r.timeout_s, r.expect or {},
+                              r.options or {}), r.application, r.interval_s, r.retries,
+                    r.due_at) for r in rows]
+
+
+def add_location_schedules(conn: Connection, location: str) -> int:
+    """Give this location a schedule row for every check that needs several locations."""
+    return conn.execute(text("""
+        insert into check_schedule (check_id, location, next_run_at)
+        select id, :location, now() + random() * make_interval(secs => interval_s)
+          from health_checks where locations_required > 1 and type <> 'heartbeat'
+        on conflict do nothing"""), {"location": location}).rowcount

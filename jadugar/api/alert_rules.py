@@ -1,0 +1,84 @@
+"""/api/v1/alert-rules"""
+
+from flask import jsonify, request
+
+from jadugar import db
+from jadugar.api import api
+from jadugar.api.helpers import created, json_body, scope
+from jadugar.api.openapi import op, path_param, query_param
+from jadugar.services import alert_rules as svc
+from jadugar.web.guard import current_actor
+
+
+@api.get("/alert-rules")
+@scope("read")
+def list_rules():
+    check = request.args.get("check_id")
+    with db.transaction() as conn:
+        rows = svc.list_rules(conn, int(check) if check and check.isdigit() else None,
+                              request.args.get("application") or None)
+    return jsonify({"items": [svc.to_dict(r) for r in rows]})
+
+
+@api.post("/alert-rules")
+@scope("admin")
+def create_rule():
+    body = json_body()
+    with db.transaction() as conn:
+        return created(svc.to_dict(svc.create_rule(conn, body, current_actor())))
+
+
+@api.get("/alert-rules/<int:rule_id>")
+@scope("read")
+def get_rule(rule_id: int):
+    with db.transaction() as conn:
+        return jsonify(svc.to_dict(svc.get_rule(conn, rule_id)))
+
+
+@api.patch("/alert-rules/<int:rule_id>")
+@scope("admin")
+def update_rule(rule_id: int):
+    body = json_body()
+    with db.transaction() as conn:
+        return jsonify(svc.to_dict(svc.update_rule(conn, rule_id, body, current_actor())))
+
+
+@api.delete("/alert-rules/<int:rule_id>")
+@scope("admin")
+def delete_rule(rule_id: int):
+    with db.transaction() as conn:
+        svc.delete_rule(conn, rule_id, current_actor())
+    return "", 204
+
+
+_ID = [path_param("rule_id", "integer")]
+OPENAPI = {
+    "paths": {
+        "/alert-rules": {
+            "get": op("Alert rules", "read", params=[query_param("check_id", "integer"),
+                                                     query_param("application")]),
+            "post": op("Create an alert rule", "admin", body="AlertRuleInput",
+                       response="AlertRule", status=201)},
+        "/alert-rules/{rule_id}": {
+            "get": op("One alert rule", "read", response="AlertRule", params=_ID),
+            "patch": op("Change an alert rule", "admin", body="AlertRuleInput",
+                        response="AlertRule", params=_ID),
+            "delete": op("Delete an alert rule", "admin", status=204, params=_ID)},
+    },
+    "schemas": {
+        "AlertRuleInput": {"type": "object", "required": ["kind"], "properties": {
+            "check_id": {"type": "integer"}, "application": {"type": "string"},
+            "kind": {"type": "string", "enum": list(svc.KINDS)},
+            "threshold": {"type": "number"}, "recover_threshold": {"type": "number"},
+            "window_s": {"type": "integer"}, "for_s": {"type": "integer"},
+            "repeat_s": {"type": "integer"},
+            "severity": {"type": "string", "enum": list(svc.SEVERITIES)},
+            "params": {"type": "object"}, "name": {"type": "string"},
+            "enabled": {"type": "boolean"}}},
+        "AlertRule": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "kind": {"type": "string"},
+            "check_id": {"type": "integer", "nullable": True},
+            "application": {"type": "string"}, "threshold": {"type": "number"},
+            "is_default": {"type": "boolean"}, "enabled": {"type": "boolean"}}},
+    },
+}

@@ -1,0 +1,80 @@
+"""/api/v1/metrics (ingest) and /api/v1/applications/{slug}/metrics (read)"""
+
+from flask import jsonify, request
+
+from jadugar import db
+from jadugar.api import api
+from jadugar.api.helpers import json_body, scope, time_args
+from jadugar.api.openapi import TIME_RANGE, op, path_param, query_param
+from jadugar.errors import Invalid
+from jadugar.services import metrics as svc
+
+
+@api.post("/metrics")
+@scope("ingest")
+def ingest_metrics():
+    """JSON list, or Prometheus text (Content-Type text/plain, ?application=slug)."""
+    if request.mimetype == "text/plain":
+        body = request.get_data(as_text=True)
+        points = svc.parse_prometheus(body, request.args.get("application"))
+    else:
+        points = svc.parse_json_batch(json_body(list))
+    with db.transaction() as conn:
+        return jsonify(svc.ingest(conn, points)), 201
+
+
+@api.get("/applications/<slug>/metrics")
+@scope("read")
+def metric_names(slug: str):
+    with db.transaction() as conn:
+        return jsonify({"items": svc.metric_names(conn, slug)})
+
+
+@api.get("/applications/<slug>/metrics/<path:name>")
+@scope("read")
+def metric_points(slug: str, name: str):
+    since, until = time_args()
+    raw = request.args.get("max_points", svc.DEFAULT_MAX_POINTS)
+    try:
+        max_points = int(raw)
+    except ValueError:
+        raise Invalid("max_points must be a whole number", field="max_points") from None
+    labels = {k[6:]: v for k, v in request.args.items() if k.startswith("label.")}
+    with db.transaction() as conn:
+        return jsonify(svc.metric_series(conn, slug, name, since, until, max_points, labels))
+
+
+OPENAPI = {
+    "paths": {
+        "/metrics": {"post": op(
+            "Ingest a batch of points (all or nothing): JSON [{application, name, value, ts?, "
+            "labels?}] or Prometheus text with ?application=slug", "ingest",
+            body="MetricBatch", status=201,
+            params=[query_param("application", description="for Prometheus text")],
+            response={"type": "object", "properties": {
+                "accepted": {"type": "integer"}, "written": {"type": "integer"},
+                "series": {"type": "integer"}}})},
+        "/applications/{slug}/metrics": {"get": op(
+            "Metric names of an application", "read", params=[path_param("slug")])},
+        "/applications/{slug}/metrics/{name}": {"get": op(
+            "Points of one metric: raw while they fit max_points, else buckets "
+            "{t, min, max, avg, count}", "read",
+            params=[path_param("slug"), path_param("name"), *TIME_RANGE,
+                    query_param("max_points", "integer", "1-10000, default 1000"),
+                    query_param("label.<name>", description="only series with this label")],
+            response="MetricSeries")},
+    },
+    "schemas": {
+        "MetricBatch": {"type": "array", "items": {"type": "object",
+                                                   "required": ["application", "name", "value"],
+                                                   "properties": {
+            "application": {"type": "string"}, "name": {"type": "string"},
+            "value": {"type": "number"}, "ts": {"type": "string"},
+            "labels": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "MetricSeries": {"type": "object", "properties": {
+            "application": {"type": "string"}, "name": {"type": "string"},
+            "mode": {"type": "string", "enum": ["raw", "buckets"]},
+            "step_s": {"type": "number", "nullable": True}, "total": {"type": "integer"},
+            "points": {"type": "array", "items": {"type": "object"}}}},
+    },
+}

@@ -1,0 +1,78 @@
+"""/api/v1/notification-targets and /api/v1/notifications"""
+
+from flask import jsonify
+
+from jadugar import db
+from jadugar.api import api
+from jadugar.api.helpers import created, json_body, limit_arg, scope
+from jadugar.api.openapi import op, path_param, query_param
+from jadugar.services import notifications as svc
+
+
+@api.get("/notification-targets")
+@scope("admin")
+def list_targets():
+    with db.transaction() as conn:
+        return jsonify({"items": [svc.to_dict(r) for r in svc.list_targets(conn)]})
+
+
+@api.post("/notification-targets")
+@scope("admin")
+def create_target():
+    body = json_body()
+    with db.transaction() as conn:
+        return created(svc.to_dict(svc.create_target(conn, body)))
+
+
+@api.patch("/notification-targets/<int:target_id>")
+@scope("admin")
+def update_target(target_id: int):
+    body = json_body()
+    with db.transaction() as conn:
+        return jsonify(svc.to_dict(svc.update_target(conn, target_id, body)))
+
+
+@api.delete("/notification-targets/<int:target_id>")
+@scope("admin")
+def delete_target(target_id: int):
+    with db.transaction() as conn:
+        svc.delete_target(conn, target_id)
+    return "", 204
+
+
+@api.post("/notification-targets/<int:target_id>/test")
+@scope("admin")
+def test_target(target_id: int):
+    error = svc.send_test(target_id)
+    return jsonify({"ok": error is None, "error": error})
+
+
+@api.get("/notifications")
+@scope("admin")
+def list_notifications():
+    limit = limit_arg()
+    with db.transaction() as conn:
+        return jsonify({"items": [svc.to_dict(r)
+                                  for r in svc.list_notifications(conn, limit)]})
+
+
+_ID = [path_param("target_id", "integer")]
+OPENAPI = {
+    "paths": {
+        "/notification-targets": {
+            "get": op("Notification targets (URLs hold secrets: admin only)", "admin"),
+            "post": op("Add a target {name, url (Apprise URL), application?, enabled?}",
+                       "admin", body="TargetInput", status=201)},
+        "/notification-targets/{target_id}": {
+            "patch": op("Change a target", "admin", body="TargetInput", params=_ID),
+            "delete": op("Delete a target", "admin", status=204, params=_ID)},
+        "/notification-targets/{target_id}/test": {
+            "post": op("Send a test message now; answers {ok, error}", "admin", params=_ID)},
+        "/notifications": {"get": op("Recent notifications with their errors", "admin",
+                                     params=[query_param("limit", "integer")])},
+    },
+    "schemas": {"TargetInput": {"type": "object", "properties": {
+        "name": {"type": "string"}, "url": {"type": "string"},
+        "application": {"type": "string", "nullable": True},
+        "enabled": {"type": "boolean"}}}},
+}

@@ -1,0 +1,115 @@
+"""Alerts: firing → acknowledged → resolved, with who and when.
+
+The partial unique index `alerts_one_open_per_rule` makes a second open alert for the same
+rule impossible, so `fire` is safe to call from any number of collectors at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from jadugar import realtime
+from jadugar.errors import Conflict, Invalid, NotFound
+from jadugar.services import notifications
+from jadugar.services.serialize import row_dict
+
+STATES = ("firing", "acknowledged", "resolved")
+_SELECT = """select al.*, a.slug as application, c.name as check_name, r.kind as rule_kind
+    from alerts al left join applications a on a.id = al.application_id
+    left join health_checks c on c.id = al.check_id
+    left join alert_rules r on r.id = al.rule_id"""
+
+
+def to_dict(row: Any) -> dict[str, Any]:
+    return row_dict(row, exclude=("application_id",))
+
+
+def list_alerts(conn: Connection, state: str | None = None, application: str | None = None,
+                limit: int = 100, before: int | None = None) -> list[Any]:
+    """Newest first (by id), limit + 1 rows; state may be 'open' (firing or acknowledged)."""
+    if state is not None and state not in (*STATES, "open"):
+        raise Invalid("state must be firing, acknowledged, resolved or open", field="state")
+    where = ["(cast(:before as bigint) is null or al.id < :before)"]
+    if state == "open":
+        where.append("al.state <> 'resolved'")
+    elif state:
+        where.append("al.state = :state")
+    if application:
+        where.append("a.slug = :app")
+    return list(conn.execute(text(f"{_SELECT} where {' and '.join(where)} "
+                                  "order by al.id desc limit :n"),
+                             {"state": state, "app": application, "before": before,
+                              "n": limit + 1}).all())
+
+
+def get_alert(conn: Connection, alert_id: int) -> Any:
+    row = conn.execute(text(f"{_SELECT} where al.id = :id"), {"id": alert_id}).first()
+    if row is None:
+        raise NotFound(f"no alert {alert_id}", field="id")
+    return row
+
+
+def acknowledge(conn: Connection, alert_id: int, actor: str) -> Any:
+    """Someone is on it: reminders stop; the alert stays open until it resolves."""
+    row = get_alert(conn, alert_id)
+    if row.state != "firing":
+        raise Conflict(f"alert {alert_id} is {row.state}, only a firing alert can be "
+                       "acknowledged", field="state")
+    conn.execute(text("""update alerts set state = 'acknowledged', acknowledged_at = now(),
+                         acknowledged_by = :who where id = :id"""),
+                 {"id": alert_id, "who": actor})
+    return _changed(conn, alert_id, "acknowledged")
+
+
+def resolve(conn: Connection, alert_id: int, actor: str) -> Any:
+    row = get_alert(conn, alert_id)
+    if row.state == "resolved":
+        raise Conflict(f"alert {alert_id} is already resolved", field="state")
+    _close(conn, alert_id, actor)
+    return _changed(conn, alert_id, "resolved")
+
+
+def _close(conn: Connection, alert_id: int, actor: str) -> None:
+    conn.execute(text("""update alerts set state = 'resolved', resolved_at = now(),
+                         resolved_by = :who where id = :id and state <> 'resolved'"""),
+                 {"id": alert_id, "who": actor})
+
+
+def _changed(conn: Connection, alert_id: int, event: str, notify: bool = True) -> Any:
+    row = get_alert(conn, alert_id)
+    publish(conn, row)
+    if notify:
+        notifications.enqueue(conn, row, event)
+    return row
+
+
+def publish(conn: Connection, row: Any) -> None:
+    realtime.publish(conn, "alert", {
+        "id": row.id, "application": row.application, "check_id": row.check_id,
+        "state": row.state, "title": row.title, "severity": row.severity})
+
+
+def fire(conn: Connection, rule: Any, title: str, message: str) -> Any | None:
+    """Open an alert for `rule` unless one is open already; returns it or None."""
+    alert_id = conn.execute(text("""
+        insert into alerts (rule_id, check_id, application_id, severity, title, message)
+        values (:rule, :check, :app, :severity, :title, :message)
+        on conflict (rule_id) where state <> 'resolved' do nothing
+        returning id"""),
+        {"rule": rule.id, "check": rule.check_id, "app": rule.app_id,
+         "severity": rule.severity, "title": title, "message": message}).scalar()
+    if alert_id is None:
+        return None
+    return _changed(conn, alert_id, "fired")
+
+
+def auto_resolve(conn: Connection, alert_id: int, notify: bool) -> Any:
+    """The condition cleared by itself; `notify` is False inside a maintenance window."""
+    _close(conn, alert_id, "auto")
+    return _changed(conn, alert_id, "resolved", notify=notify)
+
+
+def remind(conn: Connection, alert_id: int) -> None:
+    notifications.enqueue(conn, get_alert(conn, alert_id), "reminder")

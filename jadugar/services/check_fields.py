@@ -1,0 +1,153 @@
+"""Validation of a health check's fields: each error names the field at fault.
+
+Targets are checked per type with the same parsers the probes use, so a check that saves
+is a check the collector can run."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlsplit
+
+from jadugar.errors import Invalid
+
+MIN_INTERVAL_S = 5
+MAX_INTERVAL_S = 7 * 86400
+HEARTBEAT = "heartbeat"
+FIELDS = ("name", "type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
+          "options", "grace_s", "depends_on", "locations_required")
+
+
+def check_types() -> list[str]:
+    from collectors.probes import PROBES
+
+    return sorted([*PROBES, HEARTBEAT])
+
+
+def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
+    """Return the validated columns present in `data` (all required ones unless partial)."""
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise Invalid(f"unknown field {unknown[0]!r}", field=unknown[0])
+    out: dict[str, Any] = {}
+    for field in FIELDS:
+        if field in data:
+            out[field] = _CLEANERS[field](data[field])
+        elif not partial and field in ("name", "type", "interval_s"):
+            raise Invalid(f"{field} is required", field=field)
+    kind = out.get("type") or data.get("type")
+    if kind == HEARTBEAT:
+        out["target"] = HEARTBEAT  # pushed to us: there is nothing to reach
+    elif "target" in data or not partial:
+        if "target" not in out:
+            raise Invalid("target is required", field="target")
+        _check_target(kind, out["target"])
+    if "expect" in out and kind in ("http", "https"):
+        _check_http_expect(out["expect"])
+    if not partial:
+        out.setdefault("timeout_s", float(min(10, out["interval_s"])))
+    if "timeout_s" in out and "interval_s" in out and out["timeout_s"] > out["interval_s"]:
+        raise Invalid("timeout_s must not exceed interval_s", field="timeout_s")
+    return out
+
+
+def _text(field: str):
+    def clean(value: Any) -> str:
+        if not isinstance(value, str) or not value.strip():
+            raise Invalid(f"{field} must be non-empty text", field=field)
+        return value.strip()
+    return clean
+
+
+def _number(field: str, kind: type, low: float, high: float | None = None):
+    def clean(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float) or (
+                kind is int and value != int(value)):
+            raise Invalid(f"{field} must be a {'whole ' if kind is int else ''}number",
+                          field=field)
+        if value < low or (high is not None and value > high):
+            bound = f"between {low:g} and {high:g}" if high is not None else f"at least {low:g}"
+            raise Invalid(f"{field} must be {bound}", field=field)
+        return kind(value)
+    return clean
+
+
+def _type(value: Any) -> str:
+    types = check_types()
+    if value not in types:
+        raise Invalid(f"type must be one of {', '.join(types)}", field="type")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("enabled must be true or false", field="enabled")
+    return value
+
+
+def _object(field: str):
+    def clean(value: Any) -> dict:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            raise Invalid(f"{field} must be an object", field=field)
+        return value
+    return clean
+
+
+def _depends_on(value: Any) -> int | None:
+    if value is None:
+        return None
+    return _number("depends_on", int, 1)(value)
+
+
+_CLEANERS = {
+    "name": _text("name"), "type": _type, "target": _text("target"),
+    "interval_s": _number("interval_s", int, MIN_INTERVAL_S, MAX_INTERVAL_S),
+    "timeout_s": _number("timeout_s", float, 0.1, 300),
+    "retries": _number("retries", int, 0, 10), "enabled": _bool,
+    "expect": _object("expect"), "options": _object("options"),
+    "grace_s": _number("grace_s", int, 0, MAX_INTERVAL_S), "depends_on": _depends_on,
+    "locations_required": _number("locations_required", int, 1, 20),
+}
+
+
+def _check_target(kind: str | None, target: str) -> None:
+    from collectors.probes.net import split_host_port
+    from collectors.probes.redis import parse_target
+
+    try:
+        if kind in ("http", "https", "prometheus"):
+            url = target if "://" in target or kind == "prometheus" else f"{kind}://{target}"
+            parts = urlsplit(url)
+            if (parts.scheme not in ("http", "https") or not parts.hostname
+                    or any(ch.isspace() for ch in target)):
+                raise ValueError("target must be a URL like https://example.com/health")
+        elif kind == "tcp":
+            split_host_port(target)
+        elif kind == "tls":
+            split_host_port(target, default_port=443)
+        elif kind == "dns":
+            if not re.fullmatch(r"[A-Za-z0-9_.:-]+", target):
+                raise ValueError("target must be a host name like example.com")
+        elif kind == "postgres":
+            if not target.startswith(("postgresql://", "postgres://")):
+                raise ValueError("target must be a URL like postgresql://user@host/db")
+        elif kind == "redis":
+            parse_target(target)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="target") from None
+
+
+def _check_http_expect(expect: dict) -> None:
+    from collectors.probes.expect import parse_status_ranges
+
+    try:
+        if "status" in expect:
+            parse_status_ranges(expect["status"])
+        if "body_regex" in expect:
+            re.compile(str(expect["body_regex"]))
+    except (ValueError, re.error) as exc:
+        raise Invalid(f"expect: {exc}", field="expect") from None
+    if "max_response_ms" in expect:
+        _number("expect.max_response_ms", float, 0)(expect["max_response_ms"])

@@ -1,0 +1,172 @@
+"""Metrics: batches in (JSON or Prometheus text), series out (raw or bucketed in SQL).
+
+A batch is all or nothing: every item is validated before anything is written, and the
+error names the first bad item's index (`[3].value`). Series rows are upserted once per
+distinct (application, name, labels); points go in by binary COPY.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from jadugar import db, prometheus_text, realtime
+from jadugar.errors import Invalid, NotFound
+from jadugar.services.applications import application_id
+from jadugar.timeutil import iso, parse_time, utcnow
+
+MAX_BATCH = 50_000
+DEFAULT_MAX_POINTS = 1000
+MAX_MAX_POINTS = 10_000
+
+
+def parse_json_batch(items: Any) -> list[tuple[str, str, dict, float, datetime]]:
+    """Validate `[{application, name, value, ts?, labels?}]` into tuples, naming the first
+    bad item."""
+    if not isinstance(items, list):
+        raise Invalid("the body must be a list of metric points", field="body")
+    if not items:
+        raise Invalid("the batch is empty", field="body")
+    if len(items) > MAX_BATCH:
+        raise Invalid(f"at most {MAX_BATCH} points per batch", field="body")
+    now = utcnow()
+    return [_point(i, item, now) for i, item in enumerate(items)]
+
+
+def _point(i: int, item: Any, now: datetime) -> tuple[str, str, dict, float, datetime]:
+    where = f"[{i}]"
+    if not isinstance(item, dict):
+        raise Invalid(f"item {i} must be an object", field=where)
+    for key in ("application", "name"):
+        if not isinstance(item.get(key), str) or not item[key].strip():
+            raise Invalid(f"item {i}: {key} is required", field=f"{where}.{key}")
+    value = item.get("value")
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(
+            value):
+        raise Invalid(f"item {i}: value must be a finite number", field=f"{where}.value")
+    labels = item.get("labels") or {}
+    if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
+        raise Invalid(f"item {i}: labels must map names to strings", field=f"{where}.labels")
+    ts = parse_time(item.get("ts"), f"{where}.ts") or now
+    return item["application"].strip(), item["name"].strip(), labels, float(value), ts
+
+
+def parse_prometheus(body: str, application: str | None) -> list[tuple]:
+    if not application:
+        raise Invalid("Prometheus text needs ?application=<slug>", field="application")
+    try:
+        samples = prometheus_text.parse(body)
+    except ValueError as exc:
+        raise Invalid(f"cannot parse Prometheus text: {exc}", field="body") from None
+    now = utcnow()
+    points = []
+    for s in samples:
+        if not math.isfinite(s.value):
+            continue  # NaN/Inf have no place on a chart; exporters emit them for "no data"
+        ts = (datetime.fromtimestamp(s.timestamp_ms / 1000, now.tzinfo)
+              if s.timestamp_ms is not None else now)
+        points.append((application, s.name, s.labels, s.value, ts))
+    if not points:
+        raise Invalid("no finite samples in the Prometheus text", field="body")
+    return points
+
+
+def ingest(conn: Connection, points: list[tuple]) -> dict[str, Any]:
+    """1. resolve applications, 2. upsert series, 3. COPY points (a repeated point for the
+    same series and time keeps the first value), 4. one `metrics` event per application."""
+    slugs = sorted({p[0] for p in points})
+    apps = dict(conn.execute(text("select slug, id from applications where slug = any(:s)"),
+                             {"s": slugs}).all())
+    for i, p in enumerate(points):
+        if p[0] not in apps:
+            raise Invalid(f"item {i}: no application {p[0]!r}", field=f"[{i}].application")
+    keys = sorted({(apps[p[0]], p[1], json.dumps(p[2], sort_keys=True)) for p in points})
+    series = _upsert_series(conn, keys)
+    conn.execute(text("create temp table if not exists _points (like metrics) "
+                      "on commit drop"))
+    conn.execute(text("truncate _points"))
+    rows = ((series[(apps[p[0]], p[1], json.dumps(p[2], sort_keys=True))], p[4], p[3])
+            for p in points)
+    db.copy_rows(conn, "_points", ["series_id", "ts", "value"], rows,
+                 ["int8", "timestamptz", "float8"])
+    written = conn.execute(text("""insert into metrics select distinct on (series_id, ts) *
+        from _points on conflict do nothing""")).rowcount
+    for slug in slugs:
+        names = sorted({p[1] for p in points if p[0] == slug})
+        realtime.publish(conn, "metrics", {"application": slug, "names": names[:50],
+                                           "count": sum(1 for p in points if p[0] == slug)})
+    return {"accepted": len(points), "written": written, "series": len(series)}
+
+
+def _upsert_series(conn: Connection, keys: list[tuple[int, str, str]]) -> dict:
+    conn.execute(text("""insert into metric_series (application_id, name, labels)
+        select * from unnest(cast(:a as bigint[]), cast(:n as text[]), cast(:l as jsonb[]))
+        on conflict (application_id, name, labels) do nothing"""),
+        {"a": [k[0] for k in keys], "n": [k[1] for k in keys], "l": [k[2] for k in keys]})
+    rows = conn.execute(text("""select s.id, s.application_id, s.name, s.labels::text
+        from metric_series s join unnest(cast(:a as bigint[]), cast(:n as text[]),
+                                         cast(:l as jsonb[])) k(a, n, l)
+          on s.application_id = k.a and s.name = k.n and s.labels = k.l"""),
+        {"a": [k[0] for k in keys], "n": [k[1] for k in keys], "l": [k[2] for k in keys]})
+    return {(r.application_id, r.name, json.dumps(json.loads(r.labels), sort_keys=True)): r.id
+            for r in rows}
+
+
+def metric_names(conn: Connection, application_slug: str) -> list[dict[str, Any]]:
+    """Each metric name of an application with its label sets and latest point time."""
+    app = application_id(conn, application_slug)
+    rows = conn.execute(text("""
+        select s.name, jsonb_agg(distinct s.labels) as labels, count(*) as series,
+               (select max(m.ts) from metrics m where m.series_id = any(array_agg(s.id)))
+                   as last_ts
+          from metric_series s where s.application_id = :a group by s.name order by s.name"""),
+        {"a": app}).all()
+    return [{"name": r.name, "labels": r.labels, "series": r.series, "last_ts": iso(r.last_ts)}
+            for r in rows]
+
+
+def metric_series(conn: Connection, application_slug: str, name: str,
+                  since: datetime | None = None, until: datetime | None = None,
+                  max_points: int = DEFAULT_MAX_POINTS,
+                  labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """Points of one metric (all series matching `labels`, merged) between since and until.
+
+    Returns {"application", "name", "since", "until", "mode": "raw"|"buckets", "step_s",
+    "points": [{t, value}] or [{t, min, max, avg, count}]}. Raw points while they fit in
+    max_points; otherwise date_bin buckets computed in SQL so at most max_points come back.
+    """
+    if not 1 <= max_points <= MAX_MAX_POINTS:
+        raise Invalid(f"max_points must be between 1 and {MAX_MAX_POINTS}", field="max_points")
+    app = application_id(conn, application_slug)
+    until = until or utcnow()
+    since = since or until - timedelta(hours=24)
+    params = {"a": app, "n": name, "l": json.dumps(labels or {}), "since": since,
+              "until": until}
+    ids = [r[0] for r in conn.execute(text("""select id from metric_series
+        where application_id = :a and name = :n and labels @> cast(:l as jsonb)"""), params)]
+    if not ids:
+        raise NotFound(f"no metric {name!r} for {application_slug!r}", field="name")
+    params["ids"] = ids
+    count = conn.execute(text("""select count(*) from metrics where series_id = any(:ids)
+        and ts >= :since and ts <= :until"""), params).scalar_one()
+    out = {"application": application_slug, "name": name, "since": iso(since),
+           "until": iso(until), "total": count}
+    if count <= max_points:
+        rows = conn.execute(text("""select ts, value from metrics where series_id = any(:ids)
+            and ts >= :since and ts <= :until order by ts"""), params).all()
+        return {**out, "mode": "raw", "step_s": None,
+                "points": [{"t": iso(r.ts), "value": r.value} for r in rows]}
+    # max_points - 1 steps: the bucket holding `until` itself still fits.
+    step = max(1.0, math.ceil((until - since).total_seconds() / max(1, max_points - 1)))
+    rows = conn.execute(text("""
+        select date_bin(:step, ts, :since) as t, min(value) as min, max(value) as max,
+               avg(value) as avg, count(*) as count
+          from metrics where series_id = any(:ids) and ts >= :since and ts <= :until
+         group by 1 order by 1"""), {**params, "step": timedelta(seconds=step)}).all()
+    return {**out, "mode": "buckets", "step_s": step,
+            "points": [{"t": iso(r.t), "min": r.min, "max": r.max, "avg": r.avg,
+                        "count": r.count} for r in rows]}
