@@ -1,8 +1,131 @@
-"""/alerts — placeholder until its issue lands."""
+"""/alerts: open alerts (firing, acknowledged) with acknowledge/resolve for editors, the
+history with a filter, and the rule editor (jadugar/ui/alert_rule_form.py)."""
+
+from __future__ import annotations
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html
+
+from jadugar import db
+from jadugar.errors import JadugarError
+from jadugar.services import alerts, csv_export
+from jadugar.ui.alert_rule_form import rule_editor
+from jadugar.ui.components import status_badge
+from jadugar.ui.monitoring_parts import local_time, register_tz, tz_store
+from jadugar.web.guard import current_actor, require_role
 
 dash.register_page(__name__, path="/alerts", name="Alerts", title="Alerts · Jadugar")
 
-layout = html.Div([html.H3("Alerts"), html.P("Coming soon.", className="text-body-secondary")])
+P = "alerts"
+register_tz(P)
+CSV_HEADER = ["id", "state", "severity", "application", "check_name", "title", "message",
+              "fired_at", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by"]
+
+
+def layout(**_query):
+    with db.connection() as conn:
+        apps = [r[0] for r in conn.exec_driver_sql("select slug from applications order by 1")]
+    return html.Div([
+        *tz_store(P), dcc.Store(id=f"{P}-changed", data=0),
+        html.H3("Alerts"),
+        html.Div(id=f"{P}-message"),
+        dbc.Row([
+            dbc.Col(dcc.Dropdown(id=f"{P}-state", value="all", clearable=False, options=[
+                {"label": "All states", "value": "all"}, {"label": "Firing", "value": "firing"},
+                {"label": "Acknowledged", "value": "acknowledged"},
+                {"label": "Resolved", "value": "resolved"}]), xs=6, md=3),
+            dbc.Col(dcc.Dropdown(id=f"{P}-app", options=apps, placeholder="Application"),
+                    xs=6, md=3),
+            dbc.Col(dbc.Button([html.I(className="bi bi-download me-1"), "CSV"],
+                               id=f"{P}-csv-btn", size="sm", color="secondary", outline=True),
+                    xs="auto"),
+        ], className="g-2 mb-3 align-items-center"),
+        dcc.Download(id=f"{P}-csv"),
+        dcc.Loading(html.Div(id=f"{P}-groups")),
+        html.H4("Alert rules", className="mt-4"),
+        rule_editor(),
+    ])
+
+
+def _fetch(state: str | None, app: str | None, limit: int = 300) -> list:
+    with db.connection() as conn:
+        rows = alerts.list_alerts(conn, None if state in (None, "all") else state, app or None,
+                                  limit=limit)
+    return rows[:limit]
+
+
+def _actions(a) -> list:
+    buttons = []
+    if a.state == "firing":
+        buttons.append(dbc.Button("Acknowledge", id={"type": f"{P}-ack", "id": a.id},
+                                  size="sm", color="warning", className="me-1"))
+    if a.state != "resolved":
+        buttons.append(dbc.Button("Resolve", id={"type": f"{P}-resolve", "id": a.id},
+                                  size="sm", color="success"))
+    return buttons
+
+
+def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
+    body = [html.Tr([
+        html.Td(status_badge(a.state)), html.Td(a.severity),
+        html.Td(html.A(a.application, href=f"/monitoring/{a.application}")
+                if a.application else ""),
+        html.Td([html.Div(a.title, className="fw-semibold"),
+                 html.Div(a.message or "", className="small text-body-secondary")]),
+        html.Td(local_time(a.fired_at, tz)),
+        html.Td(f"{a.acknowledged_by or a.resolved_by or ''}"),
+        html.Td(_actions(a) if actions else ""),
+    ], **{"data-alert": a.id}) for a in rows]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
+        "State", "Severity", "Application", "Alert", "Fired", "By", "")])),
+        html.Tbody(body)], size="sm", hover=True, responsive=True, className="align-middle")
+    return html.Div([html.H5(f"{title} ({len(rows)})"),
+                     table if rows else html.P("None.", className="text-body-secondary")],
+                    className="mb-3", id=f"{P}-group-{title.lower()}")
+
+
+@dash.callback(Output(f"{P}-groups", "children"), Input(f"{P}-state", "value"),
+               Input(f"{P}-app", "value"), Input(f"{P}-changed", "data"),
+               Input(f"{P}-tz", "data"))
+def show(state, app, _changed, tz):
+    rows = _fetch(state, app)
+    groups = [(s.capitalize(), [a for a in rows if a.state == s])
+              for s in ("firing", "acknowledged", "resolved")]
+    return [_group(title if title != "Resolved" else "Resolved", part, tz,
+                   actions=title != "Resolved")
+            for title, part in groups if state in (None, "all") or part]
+
+
+@dash.callback(Output(f"{P}-changed", "data"), Output(f"{P}-message", "children"),
+               Input({"type": f"{P}-ack", "id": ALL}, "n_clicks"),
+               Input({"type": f"{P}-resolve", "id": ALL}, "n_clicks"),
+               State(f"{P}-changed", "data"), prevent_initial_call=True)
+def act(_acks, _resolves, changed):
+    trigger = ctx.triggered_id
+    if not trigger or not any(t["value"] for t in ctx.triggered):
+        return dash.no_update, dash.no_update
+    try:
+        require_role("editor")  # the browser may send anything: check on the server
+        alert_id = int(trigger["id"])
+        with db.transaction() as conn:
+            if trigger["type"] == f"{P}-ack":
+                alerts.acknowledge(conn, alert_id, current_actor())
+            else:
+                alerts.resolve(conn, alert_id, current_actor())
+    except (JadugarError, TypeError, ValueError) as err:
+        return dash.no_update, dbc.Alert(getattr(err, "message", str(err)), color="danger",
+                                         dismissable=True)
+    verb = "acknowledged" if trigger["type"] == f"{P}-ack" else "resolved"
+    return (changed or 0) + 1, dbc.Alert(f"Alert {alert_id} {verb}.", color="success",
+                                         dismissable=True, duration=4000)
+
+
+@dash.callback(Output(f"{P}-csv", "data"), Input(f"{P}-csv-btn", "n_clicks"),
+               State(f"{P}-state", "value"), State(f"{P}-app", "value"),
+               prevent_initial_call=True)
+def download(_n, state, app):
+    rows = _fetch(state, app, limit=1000)
+    content = csv_export.to_string(CSV_HEADER, [[getattr(a, h) for h in CSV_HEADER]
+                                                for a in rows])
+    return {"content": content, "filename": "alerts.csv"}

@@ -20,8 +20,6 @@ SORT_OPTIONS = [{"label": "Worst status first", "value": "status"},
                 {"label": "Name", "value": "name"},
                 {"label": "Slowest response", "value": "response"},
                 {"label": "Most open alerts", "value": "alerts"}]
-CSV_HEADER = ["application", "name", "environment", "tags", "status", "checks",
-              "uptime_24h", "uptime_7d", "uptime_30d", "last_response_ms", "open_alerts"]
 
 
 def layout(**_query):
@@ -100,4 +98,5 @@ def show(q, tag, env, sort, bar, page_no):
 def download(_n, q, tag, env, sort):
     with db.connection() as conn:
         rows = monitoring.export_rows(conn, q=q, tag=tag, env=env, sort=sort or "status")
-    return {"content": csv_export.to_string(CSV_HEADER, rows), "filename": "monitoring.csv"}
+    return {"content": csv_export.to_string(monitoring.EXPORT_HEADER, rows),
+            "filename": "monitoring.csv"}

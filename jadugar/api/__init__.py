@@ -17,7 +17,7 @@ def register_resources() -> Blueprint:
 
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
               "collectors", "heartbeat", "status_pages", "exports", "status_updates",
-              "alert_rules", "maintenance", "notification_targets", "openapi")
+              "alert_rules", "maintenance", "notification_targets", "reports", "openapi")
     return api
 
 

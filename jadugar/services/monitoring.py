@@ -27,7 +27,7 @@ SORTS = {
     "alerts": ("coalesce(oa.open_alerts, 0) desc, a.slug", "p.open_alerts desc, p.slug"),
 }
 BARS = {"hour": timedelta(hours=1), "day": timedelta(days=1)}
-PAGE_SIZES = (10, 25, 50, 100)
+MAX_EXPORT = 100_000
 
 OVERVIEW = """
 with filtered as (
@@ -100,8 +100,8 @@ def overview(conn: Connection, *, q: str | None = None, tag: str | None = None,
         raise Invalid(f"sort must be one of {', '.join(SORTS)}", field="sort")
     if bar not in BARS:
         raise Invalid("bar must be hour or day", field="bar")
-    if page_size not in PAGE_SIZES:
-        raise Invalid(f"page_size must be one of {PAGE_SIZES}", field="page_size")
+    if not 1 <= page_size <= MAX_EXPORT:
+        raise Invalid(f"page_size must be between 1 and {MAX_EXPORT}", field="page_size")
     if page < 1:
         raise Invalid("page must be 1 or more", field="page")
     now = now or utcnow()
@@ -127,3 +127,15 @@ def facets(conn: Connection) -> dict[str, list[str]]:
                array(select distinct environment from applications
                       where environment is not null order by 1) as environments""")).one()
     return {"tags": list(row.tags), "environments": list(row.environments)}
+
+
+EXPORT_HEADER = ["application", "name", "environment", "tags", "status", "checks",
+                 "uptime_24h", "uptime_7d", "uptime_30d", "last_response_ms", "open_alerts"]
+
+
+def export_rows(conn: Connection, **filters: Any) -> list[list[Any]]:
+    """Every application matching the filters (not just one page), as CSV rows."""
+    items = overview(conn, page_size=MAX_EXPORT, **filters)["items"]
+    return [[a["slug"], a["name"], a["environment"], " ".join(a["tags"]), a["status"],
+             a["checks"], a["uptime_24h"], a["uptime_7d"], a["uptime_30d"],
+             a["last_response_ms"], a["open_alerts"]] for a in items]

@@ -71,7 +71,8 @@ def check_config(checks: list[dict[str, Any]]) -> Any:
         return html.P("No checks.", className="text-body-secondary mb-0")
     return _table(["Check", "Type", "Target", "Every", "Timeout", "Retries", "Expect",
                    "Enabled"], [html.Tr([
-        html.Td(c["name"]), html.Td(c["type"]), html.Td(redact(c["target"]), className="text-break"),
+        html.Td(c["name"]), html.Td(c["type"]),
+        html.Td(redact(c["target"]), className="text-break"),
         html.Td(f'{c["interval_s"]} s'), html.Td(f'{c["timeout_s"]:g} s'),
         html.Td(c["retries"]), html.Td(html.Code(json.dumps(c["expect"]))),
         html.Td("yes" if c["enabled"] else "no"),
