@@ -1,8 +1,24 @@
-"""/settings — placeholder until its issue lands."""
+"""/settings: one tab per settings area (jadugar/ui/settings_areas.py). Viewing needs a
+session; writing needs the editor role (checks, windows) or admin (the rest)."""
+
+from __future__ import annotations
 
 import dash
+import dash_bootstrap_components as dbc
 from dash import html
+
+from jadugar.ui import settings_section
+from jadugar.ui.settings_areas import AREAS
 
 dash.register_page(__name__, path="/settings", name="Settings", title="Settings · Jadugar")
 
-layout = html.Div([html.H3("Settings"), html.P("Coming soon.", className="text-body-secondary")])
+for _area in AREAS:
+    settings_section.register(_area)
+
+
+def layout(tab: str | None = None, **_query):
+    tabs = [dbc.Tab(settings_section.layout(a), label=a.title, tab_id=a.prefix)
+            for a in AREAS]
+    active = tab if tab in {a.prefix for a in AREAS} else AREAS[0].prefix
+    return html.Div([html.H3("Settings"),
+                     dbc.Tabs(tabs, id="settings-tabs", active_tab=active)])

@@ -1,0 +1,135 @@
+"""One settings area = a create form (errors under each field), a list with per-row actions,
+and a confirmation before anything is deleted. Callbacks are registered once per section at
+import; every write checks the role on the server (callbacks accept whatever is sent)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html
+
+from jadugar import db
+from jadugar.errors import JadugarError
+from jadugar.ui.forms import error_outputs, errors, field, form_error
+from jadugar.web.guard import current_actor, require_role
+
+
+@dataclass
+class Section:
+    prefix: str
+    title: str
+    fields: list[tuple[str, str, Callable[[str], Any], int]]  # name, label, control, width
+    create: Callable[[Any, dict[str, Any], str], Any] | None
+    rows: Callable[[Any], tuple[list[str], list[tuple[Any, list[Any]]]]]
+    delete: Callable[[Any, Any, str], None] | None = None
+    role: str = "admin"
+    extra: dict[str, Callable[[Any], str | None]] = dc_field(default_factory=dict)
+    help: str = ""
+
+    @property
+    def names(self) -> list[str]:
+        return [f[0] for f in self.fields]
+
+
+def layout(s: Section) -> html.Div:
+    p = s.prefix
+    parts: list[Any] = [dcc.Store(id=f"{p}-changed", data=0), dcc.Store(id=f"{p}-pending"),
+                        dcc.ConfirmDialog(id=f"{p}-confirm",
+                                          message=f"Delete this from {s.title.lower()}? "
+                                                  "This cannot be undone."),
+                        html.Div(id=f"{p}-message")]
+    if s.help:
+        parts.append(html.P(s.help, className="small text-body-secondary"))
+    if s.create:
+        parts.append(dbc.Card(dbc.CardBody([
+            dbc.Row([field(p, name, label, control(f"{p}-{name}"), width)
+                     for name, label, control, width in s.fields], className="g-2"),
+            dbc.Button("Add", id=f"{p}-save", size="sm", color="primary", className="mt-2"),
+            form_error(p)]), className="mb-3 shadow-sm"))
+    parts.append(dcc.Loading(html.Div(id=f"{p}-table")))
+    return html.Div(parts, className="pt-3")
+
+
+def register(s: Section) -> None:
+    p = s.prefix
+
+    @dash.callback(Output(f"{p}-table", "children"), Input(f"{p}-changed", "data"))
+    def show(_changed):
+        with db.connection() as conn:
+            headers, rows = s.rows(conn)
+        body = [html.Tr([*[html.Td(c) for c in cells], html.Td(_buttons(s, key))],
+                        **{"data-key": str(key)}) for key, cells in rows]
+        return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in [*headers, ""]])),
+                          html.Tbody(body)], size="sm", hover=True, responsive=True,
+                         id=f"{p}-list", className="align-middle")
+
+    if s.create:
+        @dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
+                       *error_outputs(p, s.names), Input(f"{p}-save", "n_clicks"),
+                       *[State(f"{p}-{n}", "value") for n in s.names],
+                       State(f"{p}-changed", "data"), prevent_initial_call=True)
+        def save(_n, *values):
+            *inputs, changed = values
+            try:
+                require_role(s.role)
+                with db.transaction() as conn:
+                    s.create(conn, dict(zip(s.names, inputs, strict=True)), current_actor())
+            except JadugarError as err:
+                return dash.no_update, *errors(s.names, err)
+            return (changed or 0) + 1, *errors(s.names, None)
+
+    _register_actions(s)
+
+
+def _buttons(s: Section, key: Any) -> list:
+    out = [dbc.Button(label, id={"type": f"{s.prefix}-act", "act": name, "key": str(key)},
+                      size="sm", color="secondary", outline=True, className="me-1")
+           for name, label in (("extra:" + k, k) for k in s.extra)]
+    if s.delete:
+        out.append(dbc.Button("Delete", id={"type": f"{s.prefix}-act", "act": "delete",
+                                            "key": str(key)},
+                              size="sm", color="danger", outline=True))
+    return out
+
+
+def _register_actions(s: Section) -> None:
+    p = s.prefix
+
+    @dash.callback(Output(f"{p}-pending", "data"), Output(f"{p}-confirm", "displayed"),
+                   Output(f"{p}-message", "children", allow_duplicate=True),
+                   Input({"type": f"{p}-act", "act": ALL, "key": ALL}, "n_clicks"),
+                   prevent_initial_call=True)
+    def act(_clicks):
+        trig = ctx.triggered_id
+        if not trig or not any(t["value"] for t in ctx.triggered):
+            return dash.no_update, False, dash.no_update
+        if trig["act"] == "delete":
+            return trig["key"], True, None  # destructive: ask first
+        try:
+            require_role(s.role)
+            outcome = s.extra[trig["act"].removeprefix("extra:")](trig["key"])
+        except (JadugarError, KeyError) as err:
+            return dash.no_update, False, _alert(getattr(err, "message", str(err)), "danger")
+        return dash.no_update, False, _alert(outcome or "Done.", "info")
+
+    @dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
+                   Output(f"{p}-message", "children", allow_duplicate=True),
+                   Input(f"{p}-confirm", "submit_n_clicks"), State(f"{p}-pending", "data"),
+                   State(f"{p}-changed", "data"), prevent_initial_call=True)
+    def delete(_n, key, changed):
+        try:
+            require_role(s.role)
+            with db.transaction() as conn:
+                s.delete(conn, key, current_actor())
+        except (JadugarError, TypeError, ValueError) as err:
+            return dash.no_update, _alert(getattr(err, "message", str(err)), "danger")
+        return (changed or 0) + 1, _alert("Deleted.", "success")
+
+
+def _alert(text: str, color: str) -> dbc.Alert:
+    return dbc.Alert(text, color=color, dismissable=True, className="py-2")
