@@ -165,5 +165,42 @@ def demo() -> None:
                else "demo data already present; nothing changed")
 
 
+@main.group("config")
+def config_group() -> None:
+    """Configuration as code: export to YAML, apply a YAML file."""
+
+
+@config_group.command("export")
+def config_export() -> None:
+    """Write applications, checks, rules, windows and status pages as YAML to stdout."""
+    from jadugar import db
+    from jadugar.services import config_io
+
+    with db.connection() as conn:
+        click.echo(config_io.export(conn), nl=False)
+
+
+@config_group.command("apply")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
+@click.option("--prune", is_flag=True, help="Also delete what the file does not list.")
+def config_apply(path: str, prune: bool) -> None:
+    """Make the database match the file (one transaction; errors name the file line)."""
+    from pathlib import Path
+
+    from jadugar import db
+    from jadugar.services import config_apply as applier
+    from jadugar.services import config_io
+
+    source = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
+    try:
+        doc = config_io.load(source, path)
+        with db.transaction() as conn:
+            counts = applier.apply(conn, doc, path, prune=prune)
+    except config_io.ConfigFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"applied {path}: {counts['created']} created, {counts['updated']} updated, "
+               f"{counts['deleted']} deleted")
+
+
 if __name__ == "__main__":
     main()
