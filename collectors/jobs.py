@@ -27,11 +27,11 @@ log = logging.getLogger(__name__)
 PERIODIC_KINDS = tuple(k for k in KIND_FACTS if k not in PER_BATCH)
 
 
-def _guarded(job: Callable[[], object]) -> Callable[[], None]:
+def _guarded(job: Callable[..., object]) -> Callable[..., None]:
     @functools.wraps(job)
-    def run() -> None:
+    def run(*args: object) -> None:
         try:
-            job()
+            job(*args)
         except Exception as exc:
             first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             log.warning("job %s failed: %s", job.__name__, first,

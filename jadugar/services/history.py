@@ -11,11 +11,11 @@ Used by the collector and by heartbeat pings alike.
 
 from __future__ import annotations
 
-import json
 from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, text
 
 from jadugar import db
@@ -78,7 +78,7 @@ def write_results(conn: Connection, rows: list[Row]) -> Written:
 
 def _copy_tuple(row: Row) -> tuple:
     values = list(astuple(row))
-    values[7] = json.dumps(row.details) if row.details else None
+    values[7] = Jsonb(row.details) if row.details else None
     return tuple(values)
 
 
