@@ -1,7 +1,8 @@
 """`jadugar config apply`: make the database match a config file (see config_io).
 
 Natural keys: applications by slug, checks by (application, name), rules by (check, kind,
-name), windows by title, status pages by slug. Everything happens in the caller's single
+name; a rule without a name matches the check's first rule of that kind, e.g. the default
+one every new check gets), windows by title, status pages by slug. Everything happens in the caller's single
 transaction, so a bad line leaves the database as it was.
 """
 
@@ -104,7 +105,7 @@ def _apply_rule(conn: Connection, check_id: int, rule: dict, path: str, counts: 
                 actor: str) -> int:
     data = {k: rule[k] for k in RULE_FIELDS if k in rule}
     row = conn.execute(text("""select id from alert_rules where check_id = :c and kind = :k
-        and coalesce(name, '') = coalesce(cast(:n as text), '') order by id limit 1"""),
+        and (cast(:n as text) is null or name = :n) order by id limit 1"""),
         {"c": check_id, "k": rule.get("kind"), "n": rule.get("name")}).first()
     if row:
         _step(path, rule, lambda: alert_rules.update_rule(conn, row.id, data, actor))

@@ -17,7 +17,8 @@ from jadugar.errors import Invalid
 SLA = """
 with occurrences as (
     select w.application_id, w.check_id,
-           w.starts_at + n * w.every as starts_at, w.ends_at + n * w.every as ends_at
+           w.starts_at + coalesce(n * w.every, interval '0') as starts_at,
+           w.ends_at + coalesce(n * w.every, interval '0') as ends_at
       from (select *, case recurrence when 'daily' then interval '1 day'
                                       when 'weekly' then interval '7 days' end as every
               from maintenance_windows where starts_at < :until) w
