@@ -163,10 +163,10 @@ def metric_series(conn: Connection, application_slug: str, name: str,
     # max_points - 1 steps: the bucket holding `until` itself still fits.
     step = max(1.0, math.ceil((until - since).total_seconds() / max(1, max_points - 1)))
     rows = conn.execute(text("""
-        select date_bin(:step, ts, :since) as t, min(value) as min, max(value) as max,
+        select date_bin(:step, ts, :since) as bucket, min(value) as min, max(value) as max,
                avg(value) as avg, count(*) as count
           from metrics where series_id = any(:ids) and ts >= :since and ts <= :until
          group by 1 order by 1"""), {**params, "step": timedelta(seconds=step)}).all()
     return {**out, "mode": "buckets", "step_s": step,
-            "points": [{"t": iso(r.t), "min": r.min, "max": r.max, "avg": r.avg,
+            "points": [{"t": iso(r.bucket), "min": r.min, "max": r.max, "avg": r.avg,
                         "count": r.count} for r in rows]}

@@ -131,7 +131,7 @@ def apprise_send(url: str, title: str, body: str) -> str | None:
     sender = apprise.Apprise()
     if not sender.add(url):
         return "Apprise does not understand this URL"
-    with apprise.LogCapture(level=logging.WARNING) as logs:
+    with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as logs:
         try:
             ok = sender.notify(title=title, body=body)
         except Exception as exc:  # a plugin bug must not escape into the collector
