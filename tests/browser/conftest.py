@@ -24,8 +24,10 @@ def _chromium() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator:
+    """Per module, not per session: Playwright's sync API keeps an asyncio loop running in
+    the main thread while it is open, which would break later tests that call asyncio.run."""
     path = _chromium()
     if path is None:
         if os.environ.get("CI"):
