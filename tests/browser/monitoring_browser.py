@@ -1,0 +1,30 @@
+"""Helpers shared by the monitoring browser tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jadugar.services import demo
+
+
+def load_demo(engine) -> None:
+    with engine.begin() as c:
+        demo.load(c, database_url=None)
+
+
+def download_text(page, selector: str) -> str:
+    with page.expect_download() as info:
+        page.click(selector)
+    return Path(info.value.path()).read_text()
+
+
+def trace_count(page, graph_id: str) -> int:
+    return page.evaluate(f"document.querySelector('#{graph_id} .js-plotly-plot').data.length")
+
+
+def choose(page, dropdown_id: str, text: str) -> None:
+    """Pick an option of a dcc.Dropdown by typing it, as a person would."""
+    page.click(f"#{dropdown_id}")
+    page.keyboard.type(text)
+    page.get_by_role("option", name=text, exact=True).first.click()
+    page.keyboard.press("Escape")

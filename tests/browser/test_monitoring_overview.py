@@ -1,0 +1,19 @@
+import pytest
+from monitoring_browser import choose, download_text, load_demo
+
+pytestmark = pytest.mark.browser
+
+
+def test_it_lists_applications_filters_by_tag_and_downloads_csv(page, engine):
+    load_demo(engine)
+    page.goto(page.base + "/monitoring")
+    page.wait_for_selector("#monitoring-apps tr[data-slug=search]")
+    assert page.locator("#monitoring-apps tbody tr").count() == 6
+    assert page.locator("#monitoring-apps .uptime-bars").first.locator("span").count() == 90
+    choose(page, "monitoring-tag", "pci")
+    page.wait_for_function("document.querySelectorAll('#monitoring-apps tbody tr').length == 1")
+    assert "Payments API" in page.inner_text("#monitoring-apps tbody")
+    csv = download_text(page, "#monitoring-csv-btn")
+    lines = csv.splitlines()
+    assert lines[0].startswith("application,name,environment,tags,status")
+    assert len(lines) == 2 and lines[1].startswith("payments,Payments API,production")
