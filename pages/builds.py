@@ -1,8 +1,111 @@
-"""/builds — placeholder until its issue lands."""
+"""/builds — every project: latest status, success rates, durations, builds in flight with
+live progress bars, a sparkline of recent builds, and a form to add a project."""
 
 import dash
-from dash import html
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from jadugar import db
+from jadugar.services import build_series
+from jadugar.services import projects as project_svc
+from jadugar.services.csv_export import to_string
+from jadugar.ui import build_forms as forms
+from jadugar.ui.build_figures import sparkline
+from jadugar.ui.components import empty_state, percent, status_badge
 
 dash.register_page(__name__, path="/builds", name="Builds", title="Builds · Jadugar")
 
-layout = html.Div([html.H3("Builds"), html.P("Coming soon.", className="text-body-secondary")])
+NEW = "builds-new"
+NEW_FIELDS = ("slug", "name", "repository", "description")
+
+
+def _minutes(seconds: float | None) -> str:
+    return "–" if seconds is None or seconds != seconds else f"{seconds / 60:.1f} min"
+
+
+def progress_bar(build: dict) -> html.Div:
+    """A build in flight. The id is stable so live events can move the bar in place."""
+    value = build["progress"] if build["progress"] == build["progress"] else None
+    return html.Div([
+        html.Small(f"#{build['number'] or build['id']} {build['branch'] or ''}",
+                   className="text-body-secondary"),
+        dbc.Progress(id={"type": "builds-progress", "build": int(build["id"])},
+                     value=value or 0, label=f"{int(value)}%" if value is not None else "",
+                     animated=True, striped=True, style={"height": "14px"},
+                     color="info" if build["status"] == "queued" else "primary"),
+    ], className="mb-1")
+
+
+def _row(p, running, recent) -> html.Tr:
+    mine = running[running["project_id"] == p.id]
+    spark = recent[recent["project_id"] == p.id]
+    return html.Tr([
+        html.Td(html.A(p.name, href=f"/builds/{p.slug}")),
+        html.Td(status_badge(p.latest_status) if p.latest_status else "–"),
+        html.Td(percent(p.rate_7d if p.rate_7d == p.rate_7d else None)),
+        html.Td(percent(p.rate_30d if p.rate_30d == p.rate_30d else None)),
+        html.Td(_minutes(p.p50)), html.Td(_minutes(p.p95)),
+        html.Td([progress_bar(b) for b in mine.to_dict("records")] or "–",
+                style={"minWidth": 180}),
+        html.Td(dcc.Graph(figure=sparkline(spark), config={"staticPlot": True},
+                          style={"height": 40, "width": 160}) if len(spark) else "–"),
+    ])
+
+
+def _new_project_form() -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H5("New project"),
+        dbc.Row([
+            dbc.Col(forms.field(NEW, "slug", "Slug", dbc.Input(id=f"{NEW}-slug",
+                                                               placeholder="web-app")), md=3),
+            dbc.Col(forms.field(NEW, "name", "Name", dbc.Input(id=f"{NEW}-name")), md=3),
+            dbc.Col(forms.field(NEW, "repository", "Repository (owner/name)",
+                                dbc.Input(id=f"{NEW}-repository")), md=3),
+            dbc.Col(forms.field(NEW, "description", "Description",
+                                dbc.Input(id=f"{NEW}-description")), md=3),
+        ]),
+        dbc.Button("Create project", id=f"{NEW}-submit", color="primary"),
+        forms.alert_slot(NEW),
+    ]), className="mt-4")
+
+
+def layout(**_query):
+    with db.connection() as conn:
+        data = build_series.overview(conn)
+    projects = data["projects"]
+    head = html.Div([html.H3("Builds", className="me-auto"),
+                     dbc.Button([html.I(className="bi bi-download me-1"), "Download CSV"],
+                                id="builds-overview-csv", color="secondary", outline=True,
+                                size="sm"),
+                     dcc.Download(id="builds-overview-download")],
+                    className="d-flex align-items-center mb-3")
+    if projects.empty:
+        body = empty_state("No projects yet", "Create one below, or send a build to "
+                           "POST /api/v1/projects/{slug}/builds after creating it.")
+    else:
+        header = html.Thead(html.Tr([html.Th(h) for h in (
+            "Project", "Latest", "Success 7 d", "Success 30 d", "p50", "p95", "Running",
+            "Recent builds")]))
+        rows = [_row(p, data["running"], data["recent"]) for p in projects.itertuples()]
+        body = dbc.Table([header, html.Tbody(rows)], hover=True, responsive=True, size="sm",
+                         id="builds-overview")
+    return html.Div([head, body, _new_project_form()])
+
+
+@callback(Output("builds-overview-download", "data"), Input("builds-overview-csv", "n_clicks"),
+          prevent_initial_call=True)
+def download_overview(_n):
+    with db.connection() as conn:
+        df = build_series.overview(conn)["projects"]
+    return dcc.send_string(to_string(list(df.columns), df.itertuples(index=False)),
+                           "projects-overview.csv")
+
+
+@callback(*forms.outputs(NEW, NEW_FIELDS, NEW_FIELDS), Input(f"{NEW}-submit", "n_clicks"),
+          *[State(f"{NEW}-{n}", "value") for n in NEW_FIELDS], prevent_initial_call=True)
+def create_project(_n, *values):
+    body = {k: v for k, v in zip(NEW_FIELDS, values, strict=True) if v}
+    body.setdefault("slug", "")
+    return forms.submit(NEW_FIELDS, NEW_FIELDS,
+                        lambda conn: project_svc.create_project(conn, body),
+                        f"Project {body.get('slug')} created — reload to see it.")

@@ -1,0 +1,146 @@
+"""Plotly figures for the build pages. Each takes an already-aggregated DataFrame from
+jadugar.services.build_series and only draws; colours come from the shared theme."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from jadugar.ui.theme import color
+
+STATUS_ORDER = ("success", "failed", "cancelled", "skipped", "running", "queued")
+
+
+def _layout(fig: go.Figure, title: str | None = None, height: int = 320,
+            **extra: Any) -> go.Figure:
+    fig.update_layout(template="plotly_white", height=height, title=title,
+                      margin={"l": 50, "r": 10, "t": 40 if title else 10, "b": 40},
+                      legend={"orientation": "h", "y": -0.2}, hovermode="closest",
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)", **extra)
+    return fig
+
+
+def empty(message: str = "No builds in this range") -> go.Figure:
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper",
+                       yref="paper", font={"size": 14})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, height=240)
+
+
+def duration_figure(points: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
+    """Each build a point coloured by status, with p50 and p95 trend lines (minutes)."""
+    if points.empty:
+        return empty()
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = points[points["status"] == status]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scattergl(
+            x=part["created_at"], y=part["duration_s"] / 60, mode="markers", name=status,
+            marker={"color": color(status), "size": 5, "opacity": 0.6},
+            customdata=part[["number", "branch"]].fillna("").to_numpy(),
+            hovertemplate="#%{customdata[0]} %{customdata[1]}<br>%{y:.1f} min<extra></extra>"))
+    for name, dash in (("p50", "solid"), ("p95", "dot")):
+        fig.add_trace(go.Scatter(x=trend["bucket"], y=trend[name] / 60, mode="lines",
+                                 name=name, line={"color": "#333", "dash": dash, "width": 2}))
+    return _layout(fig, yaxis_title="minutes")
+
+
+def success_rate_figure(df: pd.DataFrame) -> go.Figure:
+    if df.empty or df["finished"].sum() == 0:
+        return empty()
+    fig = go.Figure(go.Scatter(
+        x=df["bucket"], y=df["success_rate"] * 100, mode="lines+markers",
+        line={"color": color("success")}, customdata=df["finished"],
+        hovertemplate="%{y:.1f}% of %{customdata} builds<extra></extra>"))
+    return _layout(fig, yaxis={"title": "% successful", "range": [0, 105]})
+
+
+def outcomes_figure(df: pd.DataFrame) -> go.Figure:
+    """Builds per bucket, stacked by status."""
+    if df.empty:
+        return empty()
+    fig = go.Figure()
+    for status in STATUS_ORDER:
+        part = df[df["status"] == status]
+        if not part.empty:
+            fig.add_trace(go.Bar(x=part["bucket"], y=part["builds"], name=status,
+                                 marker_color=color(status)))
+    return _layout(fig, barmode="stack", yaxis_title="builds")
+
+
+def stage_figure(df: pd.DataFrame) -> go.Figure:
+    """Median duration per stage, with a marker at p95."""
+    if df.empty:
+        return empty("No stages recorded in this range")
+    fig = go.Figure([
+        go.Bar(y=df["stage"], x=df["p50"] / 60, orientation="h", name="p50",
+               marker_color=color("running")),
+        go.Scatter(y=df["stage"], x=df["p95"] / 60, mode="markers", name="p95",
+                   marker={"symbol": "line-ns-open", "size": 18, "color": "#333"}),
+    ])
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, xaxis_title="minutes", height=max(200, 40 * len(df) + 80))
+
+
+def sparkline(df: pd.DataFrame) -> go.Figure:
+    """The last builds of a project as small bars: height = duration, colour = status."""
+    fig = go.Figure(go.Bar(x=list(range(len(df))), y=df["duration_s"].fillna(0) / 60,
+                           marker_color=[color(s) for s in df["status"]],
+                           hoverinfo="skip"))
+    fig.update_layout(height=40, width=160, margin={"l": 0, "r": 0, "t": 0, "b": 0},
+                      showlegend=False, paper_bgcolor="rgba(0,0,0,0)",
+                      plot_bgcolor="rgba(0,0,0,0)", bargap=0.15)
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return fig
+
+
+def burnup_figure(df: pd.DataFrame) -> go.Figure:
+    """Per milestone: progress snapshots as a step line, and the ideal straight line from
+    0 % at creation to 100 % on the due date."""
+    if df.empty:
+        return empty("No milestones yet")
+    fig = go.Figure()
+    palette = ["#2f7ed8", "#8e44ad", "#16a085", "#d35400", "#c0392b", "#7f8c8d"]
+    for n, (mid, part) in enumerate(df.groupby("id", sort=False)):
+        first = part.iloc[0]
+        hue = palette[n % len(palette)]
+        snaps = part.dropna(subset=["ts"])
+        fig.add_trace(go.Scatter(x=snaps["ts"], y=snaps["value"], mode="lines+markers",
+                                 line={"shape": "hv", "color": hue}, name=first["title"],
+                                 legendgroup=str(mid)))
+        if pd.notna(first["due_on"]):
+            due = datetime.combine(first["due_on"], datetime.min.time(), UTC)
+            fig.add_trace(go.Scatter(x=[first["created_at"], due], y=[0, 100], mode="lines",
+                                     line={"dash": "dash", "color": hue, "width": 1},
+                                     name=f"{first['title']} (ideal)", legendgroup=str(mid),
+                                     showlegend=False))
+    return _layout(fig, yaxis={"title": "% done", "range": [0, 105]})
+
+
+def gantt_figure(stages: list[dict[str, Any]]) -> go.Figure:
+    """The stages of one build on a time axis, coloured by status."""
+    rows = [s for s in stages if s.get("started_at")]
+    if not rows:
+        return empty("No stage times recorded for this build")
+    now = datetime.now(UTC)
+    fig = go.Figure()
+    for s in rows:
+        start = pd.Timestamp(s["started_at"])
+        end = pd.Timestamp(s["finished_at"]) if s.get("finished_at") else pd.Timestamp(now)
+        width_ms = max((end - start) / timedelta(milliseconds=1), 500)
+        fig.add_trace(go.Bar(
+            y=[s["name"]], x=[width_ms], base=[start], orientation="h",
+            marker_color=color(s["status"]), name=s["status"], showlegend=False,
+            hovertemplate=f"{s['name']}: {s['status']}<br>{width_ms / 1000:.0f} s"
+                          "<extra></extra>"))
+    fig.update_xaxes(type="date")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, height=max(200, 36 * len(rows) + 80))

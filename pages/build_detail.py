@@ -1,0 +1,96 @@
+"""/builds/<slug>/<build_id> — one build: its stages as a timeline (Gantt), its status
+history, and a form to cancel or re-mark it by hand with a reason."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html
+
+from jadugar import db
+from jadugar.errors import JadugarError
+from jadugar.services import build_reads, builds
+from jadugar.ui import build_forms as forms
+from jadugar.ui.build_figures import gantt_figure
+from jadugar.ui.components import status_badge
+from jadugar.web.guard import current_actor
+
+dash.register_page(__name__, path_template="/builds/<slug>/<build_id>",
+                   title="Build · Jadugar")
+
+P = "builds-detail"
+F = f"{P}-mark"
+FIELDS = ("status", "reason")
+
+
+def _load(build_id: str) -> dict:
+    if not str(build_id).isdigit():
+        raise JadugarError(f"no build {build_id}", status=404)
+    with db.connection() as conn:
+        return build_reads.get_build(conn, int(build_id))
+
+
+def _history(updates: list[dict]) -> dbc.Table:
+    rows = [html.Tr([html.Td(u["ts"][:19].replace("T", " ")), html.Td(u["source"]),
+                     html.Td(f"{u['old_status'] or '·'} → {u['new_status'] or '·'}"),
+                     html.Td("" if u["new_progress"] is None else f"{u['new_progress']}%"),
+                     html.Td(u["message"] or ""), html.Td(u["author"] or "")])
+            for u in updates]
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Time (UTC)", "Source", "Status",
+                                                   "Progress", "Message", "By")]))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", id=f"{P}-history")
+
+
+def _summary(b: dict) -> html.Div:
+    bits = [b["branch"], (b["commit_sha"] or "")[:8] or None, b["pipeline"], b["kind"],
+            b["environment"],
+            None if b["duration_s"] is None else f"{b['duration_s'] / 60:.1f} min"]
+    return html.Div([
+        html.H3([f"{b['project']} #{b['number'] or b['id']} ", status_badge(b["status"])]),
+        html.P(" · ".join(x for x in bits if x), className="text-body-secondary"),
+        dbc.Progress(id={"type": "builds-progress", "build": b["id"]},
+                     value=b["progress"] or 0, label=f"{b['progress'] or 0}%",
+                     className="mb-3") if b["status"] in ("queued", "running") else None,
+        html.A("Open in CI", href=b["url"], target="_blank") if b["url"] else None,
+    ])
+
+
+def _mark_form(b: dict) -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.H6("Cancel or re-mark by hand"),
+        forms.field(F, "status", "New status", dbc.Select(
+            id=f"{F}-status", value="cancelled",
+            options=[{"label": s, "value": s} for s in builds.FINISHED])),
+        forms.field(F, "reason", "Reason", dbc.Input(id=f"{F}-reason")),
+        dbc.Button("Apply", id=f"{F}-save", color="warning", size="sm"),
+        forms.alert_slot(F),
+    ]), className="mb-3")
+
+
+def layout(slug: str = "", build_id: str = "", **_query):
+    try:
+        b = _load(build_id)
+    except JadugarError as err:
+        return dbc.Alert(err.message, color="warning")
+    return html.Div([
+        dcc.Store(id=f"{P}-id", data=b["id"]),
+        html.A(f"← {b['project']}", href=f"/builds/{b['project']}"),
+        _summary(b),
+        dbc.Row([
+            dbc.Col(dbc.Card([dbc.CardHeader("Stages"), dbc.CardBody(dcc.Loading(dcc.Graph(
+                id=f"{P}-gantt", figure=gantt_figure(b["stages"]),
+                config={"displaylogo": False})))], className="mb-3"), lg=8),
+            dbc.Col(_mark_form(b), lg=4),
+        ]),
+        html.H5("Status history"),
+        html.Div(_history(b["status_updates"]), id=f"{P}-history-box"),
+    ])
+
+
+@callback(*forms.outputs(F, FIELDS, ("reason",)), Output(f"{P}-history-box", "children"),
+          Input(f"{F}-save", "n_clicks"), State(f"{F}-status", "value"),
+          State(f"{F}-reason", "value"), State(f"{P}-id", "data"), prevent_initial_call=True)
+def mark_build(_n, status, reason, build_id):
+    out = forms.submit(FIELDS, ("reason",), lambda conn: builds.mark(
+        conn, int(build_id), status, reason, author=current_actor()), "Saved.")
+    return [*out, _history(_load(str(build_id))["status_updates"])]

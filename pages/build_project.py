@@ -1,0 +1,240 @@
+"""/builds/<slug> — one project: duration, success rate, outcomes, stages, branches,
+delivery tiles, milestones and the builds table, for a time range and filters that live in
+the URL query string (?range=30d&branch=main&kind=build&status=failed&unit=week&page=2).
+
+Callbacks stay thin: filters → build_series / delivery (SQL) → build_figures."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+
+from jadugar import db
+from jadugar.errors import JadugarError
+from jadugar.services import build_reads, build_series, delivery
+from jadugar.services.csv_export import to_string
+from jadugar.services.projects import get_project
+from jadugar.timeutil import utcnow
+from jadugar.ui import build_figures as figs
+from jadugar.ui import build_panels as panels
+from jadugar.ui.components import kpi, percent, status_badge
+
+dash.register_page(__name__, path_template="/builds/<slug>", title="Project · Jadugar")
+
+P = "builds-project"
+RANGES = {"7d": 7, "30d": 30, "90d": 90, "180d": 180, "365d": 365}
+STATUSES = ("queued", "running", "success", "failed", "cancelled", "skipped")
+CHARTS = ("durations", "success", "outcomes", "stages")
+PAGE_SIZE = 25
+
+
+def _filters(range_: str | None, branch: str | None, kind: str | None,
+             status: str | None) -> build_reads.BuildFilter:
+    until = utcnow()
+    days = RANGES.get(range_ or "30d", 30)
+    return build_reads.BuildFilter(status=status or None, branch=branch or None,
+                                   kind=kind or None, since=until - timedelta(days=days),
+                                   until=until)
+
+
+def _select(name: str, options, value, placeholder: str, **kw) -> dcc.Dropdown:
+    return dcc.Dropdown(id=f"{P}-{name}", options=options, value=value,
+                        placeholder=placeholder, clearable=True, **kw)
+
+
+def _filter_bar(branches: list[str], q: dict) -> dbc.Row:
+    return dbc.Row([
+        dbc.Col(dbc.RadioItems(id=f"{P}-range", options=list(RANGES), value=q["range"],
+                               inline=True, inputClassName="btn-check",
+                               labelClassName="btn btn-outline-primary btn-sm",
+                               labelCheckedClassName="active", className="btn-group"),
+                width="auto"),
+        dbc.Col(_select("branch", branches, q["branch"], "All branches"), md=3),
+        dbc.Col(_select("kind", ["build", "deploy"], q["kind"], "Builds and deploys"), md=2),
+        dbc.Col(_select("status", list(STATUSES), q["status"], "Any status"), md=2),
+    ], className="g-2 align-items-center mb-3")
+
+
+def chart_card(name: str, title: str, body, extra=None) -> dbc.Card:
+    """A chart or table with its own "Download CSV" button and a loading spinner."""
+    button = dbc.Button([html.I(className="bi bi-download me-1"), "Download CSV"],
+                        id={"type": "builds-csv", "chart": name}, size="sm", color="secondary",
+                        outline=True)
+    head = html.Div([html.Span(title, className="fw-semibold me-auto"), extra, button],
+                    className="d-flex align-items-center gap-2")
+    return dbc.Card([dbc.CardHeader(head), dbc.CardBody(dcc.Loading(body))],
+                    className="mb-3 shadow-sm")
+
+
+def _graph(name: str) -> dcc.Graph:
+    return dcc.Graph(id=f"{P}-{name}", config={"displaylogo": False})
+
+
+def layout(slug: str = "", **query):
+    q = {"range": query.get("range") if query.get("range") in RANGES else "30d",
+         "branch": query.get("branch"), "kind": query.get("kind"),
+         "status": query.get("status") if query.get("status") in STATUSES else None,
+         "unit": "week" if query.get("unit") == "week" else "day",
+         "page": int(query["page"]) if str(query.get("page", "")).isdigit() else 1}
+    try:
+        with db.connection() as conn:
+            project = get_project(conn, slug)
+            branches = build_series.branches(conn, project.id)
+    except JadugarError as err:
+        return dbc.Alert(err.message, color="warning")
+    unit = dbc.RadioItems(id=f"{P}-unit", options=["day", "week"], value=q["unit"],
+                          inline=True, className="small")
+    return html.Div([
+        dcc.Store(id=f"{P}-slug", data=slug),
+        dcc.Store(id=f"{P}-page", data=q["page"]),
+        dcc.Store(id=f"{P}-written", data=0),
+        dcc.Location(id=f"{P}-url", refresh=False),
+        dcc.Download(id=f"{P}-download"),
+        html.Div([html.H3(project.name, className="me-2 mb-0"),
+                  html.Span(project.repository or "", className="text-body-secondary")],
+                 className="d-flex align-items-baseline mb-3"),
+        _filter_bar(branches, q),
+        dcc.Loading(html.Div(id=f"{P}-tiles", className="mb-3")),
+        chart_card("durations", "Build duration (each build; p50 and p95 trend)",
+                   _graph("durations")),
+        dbc.Row([
+            dbc.Col(chart_card("success", "Success rate", _graph("success"), unit), lg=6),
+            dbc.Col(chart_card("outcomes", "Builds by status", _graph("outcomes")), lg=6),
+        ]),
+        dbc.Row([
+            dbc.Col(chart_card("stages", "Duration by stage", _graph("stages")), lg=6),
+            dbc.Col(chart_card("branches", "Branches: failure streaks, slowest, flakiest",
+                               html.Div(id=f"{P}-branches")), lg=6),
+        ]),
+        panels.milestones_panel(P),
+        chart_card("table", "Builds", html.Div([
+            html.Div(id=f"{P}-table"),
+            html.Div([dbc.Button("Newer", id=f"{P}-prev", size="sm", outline=True),
+                      html.Span(id=f"{P}-pageinfo", className="mx-3 small"),
+                      dbc.Button("Older", id=f"{P}-next", size="sm", outline=True)],
+                     className="d-flex align-items-center")])),
+        panels.project_form(P, project),
+    ])
+
+
+FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
+           Input(f"{P}-kind", "value"), Input(f"{P}-status", "value")]
+
+
+@callback(Output(f"{P}-durations", "figure"), Output(f"{P}-success", "figure"),
+          Output(f"{P}-outcomes", "figure"), Output(f"{P}-stages", "figure"),
+          Output(f"{P}-branches", "children"), *FILTERS, Input(f"{P}-unit", "value"),
+          State(f"{P}-slug", "data"))
+def draw_charts(range_, branch, kind, status, unit, slug):
+    flt = _filters(range_, branch, kind, status)
+    with db.connection() as conn:
+        data = build_series.project_charts(conn, get_project(conn, slug).id, flt, unit)
+    return (figs.duration_figure(data["durations"], data["trend"]),
+            figs.success_rate_figure(data["success"]), figs.outcomes_figure(data["outcomes"]),
+            figs.stage_figure(data["stages"]), branch_table(data["branches"]))
+
+
+@callback(Output(f"{P}-tiles", "children"), Input(f"{P}-range", "value"),
+          State(f"{P}-slug", "data"))
+def draw_tiles(range_, slug):
+    flt = _filters(range_, None, None, None)
+    with db.connection() as conn:
+        d = delivery.for_project(conn, slug, flt.since, flt.until)
+    return delivery_tiles(d)
+
+
+def _hours(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+
+
+def delivery_tiles(d: dict) -> dbc.Row:
+    prev = d["previous"]
+    tiles = [
+        ("Deploys / day", f"{d['deploys_per_day']:.2f}",
+         f"{d['deploys']} {d['basis']}; before: {prev['deploys_per_day']:.2f}"),
+        ("Lead time (median)", _hours(d["lead_time_s"]), f"before: {_hours(prev['lead_time_s'])}"),
+        ("Change failure rate", percent(d["change_failure_rate"]),
+         f"before: {percent(prev['change_failure_rate'])}"),
+        ("Time to restore (median)", _hours(d["time_to_restore_s"]),
+         f"{d['incidents']} incidents; before: {_hours(prev['time_to_restore_s'])}"),
+    ]
+    return dbc.Row([dbc.Col(kpi(label, value, hint, id_=f"{P}-tile-{n}"), md=3, xs=6)
+                    for n, (label, value, hint) in enumerate(tiles)], className="g-3")
+
+
+def branch_table(df) -> dbc.Table | html.P:
+    if df.empty:
+        return html.P("No finished builds on any branch in this range.")
+    rows = [html.Tr([html.Td(r.branch), html.Td(r.runs), html.Td(percent(r.failure_rate)),
+                     html.Td(percent(r.flip_rate)),
+                     html.Td("–" if r.p50 != r.p50 else f"{r.p50 / 60:.1f} min"),
+                     html.Td(int(r.current_streak)), html.Td(int(r.longest_streak))])
+            for r in df.itertuples()]
+    head = html.Thead(html.Tr([html.Th(h) for h in (
+        "Branch", "Runs", "Failing", "Flaky (flips)", "p50", "Failing now", "Longest streak")]))
+    return dbc.Table([head, html.Tbody(rows)], size="sm", hover=True, responsive=True)
+
+
+@callback(Output(f"{P}-page", "data"), Input(f"{P}-prev", "n_clicks"),
+          Input(f"{P}-next", "n_clicks"), *FILTERS, State(f"{P}-page", "data"),
+          prevent_initial_call=True)
+def turn_page(_prev, _next, *args):
+    page = args[-1] or 1
+    if ctx.triggered_id == f"{P}-next":
+        return page + 1
+    if ctx.triggered_id == f"{P}-prev":
+        return max(1, page - 1)
+    return 1  # a new filter starts from the newest builds
+
+
+@callback(Output(f"{P}-table", "children"), Output(f"{P}-pageinfo", "children"),
+          Output(f"{P}-url", "search"), *FILTERS, Input(f"{P}-unit", "value"),
+          Input(f"{P}-page", "data"), Input(f"{P}-written", "data"), State(f"{P}-slug", "data"))
+def draw_table(range_, branch, kind, status, unit, page, _written, slug):
+    flt = _filters(range_, branch, kind, status)
+    with db.connection() as conn:
+        rows, total = build_reads.table_page(conn, get_project(conn, slug).id, flt, page,
+                                             PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    query = {k: v for k, v in (("range", range_), ("branch", branch), ("kind", kind),
+                               ("status", status), ("unit", unit),
+                               ("page", page if page > 1 else None)) if v}
+    return builds_table(slug, rows), f"page {page} of {pages} · {total} builds", \
+        "?" + urlencode(query)
+
+
+def builds_table(slug: str, rows: list[dict]) -> dbc.Table | html.P:
+    if not rows:
+        return html.P("No builds match these filters.")
+    body = [html.Tr([
+        html.Td(html.A(f"#{r['number'] or r['id']}", href=f"/builds/{slug}/{r['id']}")),
+        html.Td(status_badge(r["status"])), html.Td(r["branch"] or ""), html.Td(r["kind"]),
+        html.Td((r["commit_sha"] or "")[:8]), html.Td(r["created_at"].strftime("%Y-%m-%d %H:%M")),
+        html.Td("–" if r["duration_s"] is None else f"{r['duration_s'] / 60:.1f} min"),
+    ]) for r in rows]
+    head = html.Thead(html.Tr([html.Th(h) for h in (
+        "Build", "Status", "Branch", "Kind", "Commit", "Created (UTC)", "Duration")]))
+    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True,
+                     id=f"{P}-builds")
+
+
+@callback(Output(f"{P}-download", "data"),
+          Input({"type": "builds-csv", "chart": ALL}, "n_clicks"),
+          State(f"{P}-range", "value"), State(f"{P}-branch", "value"),
+          State(f"{P}-kind", "value"), State(f"{P}-status", "value"),
+          State(f"{P}-unit", "value"), State(f"{P}-slug", "data"), prevent_initial_call=True)
+def download_csv(clicks, range_, branch, kind, status, unit, slug):
+    if not ctx.triggered_id or not any(clicks):
+        return dash.no_update
+    name = ctx.triggered_id["chart"]
+    flt = _filters(range_, branch, kind, status)
+    with db.connection() as conn:
+        df = panels.chart_frame(conn, slug, name, flt, unit)
+    return dcc.send_string(to_string(list(df.columns), df.itertuples(index=False)),
+                           f"{slug}-{name}.csv")
