@@ -7,7 +7,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 from jadugar import db
 from jadugar.services import dashboard
 from jadugar.ui.components import empty_state, kpi, percent, status_badge
-from jadugar.ui.live import SIO
+from jadugar.ui.live import RESYNC, SIO
 
 dash.register_page(__name__, path="/", name="Dashboard", title="Dashboard · Jadugar")
 
@@ -31,9 +31,10 @@ def layout(**_query):
 # Events mark the numbers stale; the tick refreshes at most every 3 s, so a burst of builds
 # costs one query, not one per event.
 clientside_callback(
-    "(b, a, s) => Date.now()",
+    "(b, a, s, r) => Date.now()",
     Output("dashboard-dirty", "data"),
     Input(SIO, "data-build"), Input(SIO, "data-alert"), Input(SIO, "data-application_status"),
+    Input(RESYNC, "data"),
     prevent_initial_call=True,
 )
 

@@ -88,3 +88,10 @@ def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, eng
 ])
 def test_it_maps_pages_to_rooms(path, rooms):
     assert realtime.rooms_for_path(path) == rooms
+
+
+def test_it_refuses_a_cross_origin_socket_by_default(live_server, make_token):
+    sio, _ = _client()
+    with pytest.raises(socketio.exceptions.ConnectionError):
+        sio.connect(live_server, auth={"token": make_token("read")}, transports=["websocket"],
+                    headers={"Origin": "http://evil.example"}, wait_timeout=5)

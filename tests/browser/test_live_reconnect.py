@@ -1,0 +1,60 @@
+"""After the server comes back, an open page catches up on what it missed."""
+
+import pytest
+from sqlalchemy import text
+from support_processes import free_port, process_env, start_process, stop_process, wait_http
+
+from jadugar import auth
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def _serve(port, database_url, tmp_root):
+    log = tmp_root / f"reconnect-{port}.log"
+    proc = start_process(["serve", "--no-migrate", "--port", str(port)],
+                         process_env(database_url, tmp_root), log)
+    wait_http(f"http://127.0.0.1:{port}/healthz", proc, log)
+    return proc
+
+
+def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url, tmp_root):
+    with engine.begin() as c:
+        auth.create_user(c, "reconnect", "viewer", "reconnect-pass")
+        c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
+        build_id = c.execute(text(
+            "insert into builds (project_id, status, progress, started_at)"
+            " select id, 'running', 10, now() from projects returning id")).scalar_one()
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = _serve(port, database_url, tmp_root)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(base + "/login")
+        page.fill("#username", "reconnect")
+        page.fill("#password", "reconnect-pass")
+        page.click("button[type=submit]")
+        page.goto(base + "/builds")
+        live = "document.querySelector('#shell-live')?.textContent"
+        page.wait_for_function(f"{live} === 'live'", timeout=15000)
+        # An event sets the page's last-event time, from which it catches up later.
+        with engine.begin() as c:
+            c.execute(text("update builds set progress = 30 where id = :id"), {"id": build_id})
+            c.execute(text("select pg_notify('jadugar_events', :body)"), {"body": (
+                '{"event": "build", "data": {"id": %d, "project": "web", "progress": 30}}'
+                % build_id)})
+        bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
+        page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '30%'",
+                               timeout=10000)
+
+        stop_process(server)
+        page.wait_for_function(f"{live} === 'reconnecting'", timeout=15000)
+        with engine.begin() as c:  # changed while the page could not hear about it
+            c.execute(text("update builds set progress = 90 where id = :id"), {"id": build_id})
+        server = _serve(port, database_url, tmp_root)
+        page.wait_for_function(f"{live} === 'live'", timeout=30000)
+        page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '90%'",
+                               timeout=10000)
+    finally:
+        context.close()
+        stop_process(server)
