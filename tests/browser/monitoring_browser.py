@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sqlalchemy import text
+
 from jadugar.services import demo
 
 
 def load_demo(engine) -> None:
     with engine.begin() as c:
-        demo.load(c, database_url=None)
+        # clean_db empties the model tables, not the demo marker: drop it so data loads again
+        c.execute(text("delete from demo_marker"))
+        assert demo.load(c, database_url=None)
 
 
 def download_text(page, selector: str) -> str:

@@ -1,0 +1,26 @@
+import pytest
+from monitoring_browser import download_text, load_demo
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+
+def test_it_groups_alerts_acknowledges_one_and_exports(page, engine):
+    load_demo(engine)
+    page.goto(page.base + "/alerts")
+    page.wait_for_selector("#alerts-group-firing tr[data-alert]")
+    assert page.locator("#alerts-group-firing tr[data-alert]").count() == 1
+    page.click("#alerts-group-firing >> text=Acknowledge")
+    page.wait_for_selector("text=acknowledged.")
+    page.wait_for_function(
+        "document.querySelectorAll('#alerts-group-acknowledged tr[data-alert]').length == 2")
+    header, *rows = download_text(page, "#alerts-csv-btn").splitlines()
+    assert header.startswith("id,state,severity,application")
+    assert sum(",acknowledged," in r for r in rows) == 2
+
+
+def test_it_shows_rule_errors_next_to_the_field(page, engine):
+    load_demo(engine)
+    page.goto(page.base + "/alerts")
+    page.wait_for_selector("#rules-list")
+    page.click("#rules-save")
+    page.wait_for_selector("#rules-check_id-error:has-text('choose the check')")
