@@ -12,7 +12,6 @@ from dash import Input, Output, clientside_callback, dcc, html
 
 from jadugar.errors import Invalid
 from jadugar.services.ranges import RANGES, resolve
-from jadugar.ui.theme import color
 
 # The browser tells the server its zone once per page; figures and tables convert UTC to it.
 TZ_JS = "() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'"
@@ -42,15 +41,14 @@ def local_time(value: datetime | None, tz: str | None, fmt: str = "%Y-%m-%d %H:%
 
 
 def uptime_bars(bars: list[dict[str, Any]] | None, height: int = 22) -> html.Div:
-    """Status-page style bars: one span per interval, coloured by its worst status."""
-    spans = [html.Span(style={"background": color(b["status"]), "flex": "1 1 0",
-                              "minWidth": "1px", "borderRadius": "1px"},
-                       title=f'{b["t"][:16].replace("T", " ")} UTC: '
+    """Status-page style bars: one span per interval, coloured by its worst status. Colours
+    come from CSS classes (assets/monitoring.css, same palette as theme.py) so 25 rows x 90
+    bars stay a small payload."""
+    spans = [html.Span(className=f'ub-{b["status"]}',
+                       title=f'{b["t"][:16].replace("T", " ")} UTC '
                              + ("no data" if b["uptime"] is None else f'{b["uptime"]:.2%}'))
              for b in bars or []]
-    return html.Div(spans, className="uptime-bars",
-                    style={"display": "flex", "gap": "1px", "height": height,
-                           "minWidth": 120})
+    return html.Div(spans, className="uptime-bars", style={"height": height})
 
 
 def range_picker(prefix: str, value: str, since: str | None, until: str | None) -> dbc.Row:
