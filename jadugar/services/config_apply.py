@@ -2,8 +2,8 @@
 
 Natural keys: applications by slug, checks by (application, name), rules by (check, kind,
 name; a rule without a name matches the check's first rule of that kind, e.g. the default
-one every new check gets), windows by title, status pages by slug. Everything happens in the caller's single
-transaction, so a bad line leaves the database as it was.
+one every new check gets), windows by title, status pages by slug. Everything happens in
+the caller's single transaction, so a bad line leaves the database as it was.
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from sqlalchemy import text
 
 from jadugar.services import demo
@@ -28,7 +29,13 @@ def trace_count(page, graph_id: str) -> int:
 
 def choose(page, dropdown_id: str, text: str) -> None:
     """Pick an option of a dcc.Dropdown by typing it, as a person would."""
-    page.click(f"#{dropdown_id}")
-    page.keyboard.type(text)
-    page.get_by_role("option", name=text, exact=True).first.click()
+    option = page.get_by_role("option", name=text, exact=True).first
+    for _attempt in range(3):  # a click during a re-render can miss the trigger
+        page.click(f"#{dropdown_id}")
+        try:
+            option.wait_for(timeout=5000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     page.keyboard.press("Escape")
