@@ -1,7 +1,7 @@
 import pytest
 from monitoring_browser import download_text, load_demo, trace_count
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_it_draws_the_charts_keeps_the_range_in_the_url_and_exports(page, engine):

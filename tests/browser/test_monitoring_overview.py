@@ -1,7 +1,7 @@
 import pytest
 from monitoring_browser import choose, download_text, load_demo
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_it_lists_applications_filters_by_tag_and_downloads_csv(page, engine):

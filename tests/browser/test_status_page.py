@@ -3,7 +3,7 @@ from monitoring_browser import load_demo
 
 from jadugar.services import status_pages
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
 def test_it_is_public_and_leaks_nothing_private(page, browser, engine):
