@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from jadugar.services.build_series import roomy_sorts
 from jadugar.services.projects import get_project
 from jadugar.timeutil import iso, utcnow
 
@@ -40,11 +41,13 @@ with has_deploys as (
        and status in ('success', 'failed')
 ), marked as (
     select status, finished_at, created_at,
-           lag(status) over w as prev,
+           lag(status) over (partition by lane order by finished_at) as prev,
+           -- A growing frame in reverse order: linear, where a frame that shrinks from
+           -- the front ("current row and unbounded following") is quadratic for min().
            min(finished_at) filter (where status = 'success')
-               over (w rows between current row and unbounded following) as restored_at
+               over (partition by lane order by finished_at desc
+                     rows between unbounded preceding and current row) as restored_at
       from lanes
-    window w as (partition by lane order by finished_at)
 ), restore as (
     select percentile_cont(0.5) within group (
                order by extract(epoch from restored_at - finished_at)) as ttr,
@@ -90,6 +93,7 @@ def for_project(conn: Connection, slug: str, since: datetime | None = None,
     """Metrics for [since, until) (default: the last 30 days) and for the range of the same
     length just before it, so a page can say whether delivery is getting better."""
     project = get_project(conn, slug)
+    roomy_sorts(conn)
     until = until or utcnow()
     since = since or until - DEFAULT_RANGE
     out = metrics(conn, project, since, until)
