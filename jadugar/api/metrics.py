@@ -41,7 +41,8 @@ def metric_points(slug: str, name: str):
         raise Invalid("max_points must be a whole number", field="max_points") from None
     labels = {k[6:]: v for k, v in request.args.items() if k.startswith("label.")}
     with db.transaction() as conn:
-        return jsonify(svc.metric_series(conn, slug, name, since, until, max_points, labels))
+        return jsonify(svc.metric_series(conn, slug, name, since, until, max_points, labels,
+                                         request.args.get("agg", "avg")))
 
 
 OPENAPI = {
@@ -61,6 +62,7 @@ OPENAPI = {
             "{t, min, max, avg, count}", "read",
             params=[path_param("slug"), path_param("name"), *TIME_RANGE,
                     query_param("max_points", "integer", "1-10000, default 1000"),
+                    query_param("agg", description="avg (default), min, max, p95, sum, rate"),
                     query_param("label.<name>", description="only series with this label")],
             response="MetricSeries")},
     },

@@ -26,7 +26,7 @@ with points as (
       from metrics m join metric_series s on s.id = m.series_id
       join applications a on a.id = s.application_id
      where a.slug = :app and s.name = :name and s.labels @> cast(:labels as jsonb)
-       and m.ts >= :since and m.ts < :until
+       and m.ts >= :since and m.ts <= :until
 ){rate}
 select t, {agg} as value, min({col}) as min, max({col}) as max, count(*) as count
   from {source} group by t order by t

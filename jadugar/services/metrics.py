@@ -16,7 +16,9 @@ from sqlalchemy import Connection, text
 
 from jadugar import db, prometheus_text, realtime
 from jadugar.errors import Invalid, NotFound
+from jadugar.services import metric_explorer
 from jadugar.services.applications import application_id
+from jadugar.services.ranges import step_for
 from jadugar.timeutil import iso, parse_time, utcnow
 
 MAX_BATCH = 50_000
@@ -132,12 +134,13 @@ def metric_names(conn: Connection, application_slug: str) -> list[dict[str, Any]
 def metric_series(conn: Connection, application_slug: str, name: str,
                   since: datetime | None = None, until: datetime | None = None,
                   max_points: int = DEFAULT_MAX_POINTS,
-                  labels: dict[str, str] | None = None) -> dict[str, Any]:
+                  labels: dict[str, str] | None = None, agg: str = "avg") -> dict[str, Any]:
     """Points of one metric (all series matching `labels`, merged) between since and until.
 
     Returns {"application", "name", "since", "until", "mode": "raw"|"buckets", "step_s",
-    "points": [{t, value}] or [{t, min, max, avg, count}]}. Raw points while they fit in
-    max_points; otherwise date_bin buckets computed in SQL so at most max_points come back.
+    "points": [{t, value}] or [{t, min, max, avg, value, count}]}. Raw points while they fit
+    in max_points; otherwise date_bin buckets computed in SQL (metric_explorer.series, which
+    the explorer page draws too) with `agg` (avg, min, max, p95, sum, rate) as `value`.
     """
     if not 1 <= max_points <= MAX_MAX_POINTS:
         raise Invalid(f"max_points must be between 1 and {MAX_MAX_POINTS}", field="max_points")
@@ -160,13 +163,11 @@ def metric_series(conn: Connection, application_slug: str, name: str,
             and ts >= :since and ts <= :until order by ts"""), params).all()
         return {**out, "mode": "raw", "step_s": None,
                 "points": [{"t": iso(r.ts), "value": r.value} for r in rows]}
-    # max_points - 1 steps: the bucket holding `until` itself still fits.
-    step = max(1.0, math.ceil((until - since).total_seconds() / max(1, max_points - 1)))
-    rows = conn.execute(text("""
-        select date_bin(:step, ts, :since) as bucket, min(value) as min, max(value) as max,
-               avg(value) as avg, count(*) as count
-          from metrics where series_id = any(:ids) and ts >= :since and ts <= :until
-         group by 1 order by 1"""), {**params, "step": timedelta(seconds=step)}).all()
-    return {**out, "mode": "buckets", "step_s": step,
-            "points": [{"t": iso(r.bucket), "min": r.min, "max": r.max, "avg": r.avg,
-                        "count": r.count} for r in rows]}
+    # The same buckets the metrics explorer draws: one SQL series, one step rule.
+    buckets = metric_explorer.series(conn, application_slug, name, since, until, agg, labels,
+                                     max_points)
+    step = step_for(since, until, max_points).total_seconds()
+    return {**out, "mode": "buckets", "step_s": step, "agg": agg,
+            "points": [{"t": iso(b["t"]), "min": b["min"], "max": b["max"], "value": b["value"],
+                        **({"avg": b["value"]} if agg == "avg" else {}), "count": b["count"]}
+                       for b in buckets]}
