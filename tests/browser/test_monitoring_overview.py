@@ -11,8 +11,11 @@ def test_it_lists_applications_filters_by_tag_and_downloads_csv(page, engine):
     assert page.locator("#monitoring-apps tbody tr").count() == 6
     assert page.locator("#monitoring-apps .uptime-bars").first.locator("span").count() == 90
     choose(page, "monitoring-tag", "pci")
-    page.wait_for_function("document.querySelectorAll('#monitoring-apps tbody tr').length == 1")
-    assert "Payments API" in page.inner_text("#monitoring-apps tbody")
+    # Wait for the filtered table itself, not just one row (a redraw passes through others).
+    page.wait_for_function("""() => {
+        const rows = document.querySelectorAll('#monitoring-apps tbody tr');
+        return rows.length == 1 && rows[0].innerText.includes('Payments API');
+    }""")
     csv = download_text(page, "#monitoring-csv-btn")
     lines = csv.splitlines()
     assert lines[0].startswith("application,name,environment,tags,status")
