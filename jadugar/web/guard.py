@@ -42,7 +42,7 @@ def current_actor() -> str:
 
 def require_role(needed: str) -> None:
     """For writes from the UI: raise unless the signed-in person may do `needed`."""
-    auth.require(current_role() if not getattr(g, "api_scope", None) else g.api_scope, needed)
+    auth.require(current_role(), needed)
 
 
 def _bearer() -> str | None:
