@@ -63,7 +63,9 @@ def load(conn: Connection, rng: random.Random, now: datetime, project_ids: dict[
                          {"a": app_id, "p": project_ids[project]})
         for spec in _checks(slug, self_url, database_url):
             check_id = _insert_check(conn, app_id, spec, now)
-            if spec["type"] != "heartbeat":
+            if spec["type"] == "heartbeat":
+                history_rows.extend(_pings(rng, check_id, start, now))
+            else:
                 history_rows.extend(_history(rng, check_id, start, now, base_ms, slug))
         for metric, mean, spread in METRICS:
             series_id = conn.execute(text("""
@@ -91,7 +93,7 @@ def _insert_check(conn: Connection, app_id: int, spec: dict, now: datetime) -> i
         {"a": app_id, "name": spec["name"], "type": spec["type"], "target": spec["target"],
          "interval": spec["interval_s"], "expect": json.dumps(spec["expect"]),
          "grace": spec.get("grace_s", 0), "token": token, "next": now,
-         "ping": now - timedelta(hours=7) if token else None}).scalar_one()
+         "ping": None}).scalar_one()
     conn.execute(text("""
         insert into alert_rules (check_id, kind, threshold, recover_threshold, is_default,
                                  name)
@@ -112,10 +114,22 @@ def _history(rng: random.Random, check_id: int, start: datetime, now: datetime,
         status, code, error = "up", 200, None
         if any(0 <= (t - i).total_seconds() < 1800 for i in incidents):
             status, code, error, ms = "down", 503, "expected status 200, got 503", ms * 3
-        elif rng.random() < 0.01:
+        elif rng.random() < 0.002:
             status, error, ms = "degraded", "response took 1830 ms (limit 1500 ms)", 1830.0
         rows.append((check_id, t, "local", status, ms, code, error, "demo"))
         t += STEP
+    return rows
+
+
+def _pings(rng: random.Random, check_id: int, start: datetime, now: datetime) -> list[tuple]:
+    """A nightly job that pings once a day at about 02:00 UTC, with its run time."""
+    day = start.replace(hour=2, minute=0)
+    rows = []
+    while day < now:
+        ran_s = rng.uniform(900, 2400)
+        rows.append((check_id, day + timedelta(seconds=ran_s), "local", "up", ran_s * 1000,
+                     None, None, "demo"))
+        day += timedelta(days=1)
     return rows
 
 
@@ -135,6 +149,7 @@ def _current_state(conn: Connection) -> None:
     """Each check and application takes the status of its latest result."""
     conn.execute(text("""
         update health_checks c set status = h.status, last_run_at = h.ts,
+               last_ping_at = case when c.type = 'heartbeat' then h.ts end,
                last_response_ms = h.response_ms, last_error = h.error,
                status_changed_at = h.ts
           from (select distinct on (check_id) check_id, ts, status, response_ms, error
@@ -170,7 +185,8 @@ def _alerts(conn: Connection, now: datetime) -> None:
         insert into alerts (check_id, application_id, state, severity, title, message,
                             fired_at, acknowledged_at, acknowledged_by)
         select c.id, c.application_id, 'acknowledged', 'warning',
-               'Nightly ETL heartbeat is late', 'no ping for 7 hours (interval 24 h)',
+               'Payments API p95 latency above 800 ms', 'p95 was 912 ms over 15 minutes',
                :fired, :ack, 'admin'
-          from health_checks c where c.type = 'heartbeat' limit 1
+          from health_checks c join applications a on a.id = c.application_id
+         where a.slug = 'payments' and c.name = 'homepage'
     """), {"fired": now - timedelta(hours=1), "ack": now - timedelta(minutes=40)})
