@@ -7,17 +7,16 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import html
 
-from jadugar.ui import settings_section
 from jadugar.ui.settings_areas import AREAS
 
 dash.register_page(__name__, path="/settings", name="Settings", title="Settings · Jadugar")
 
 for _area in AREAS:
-    settings_section.register(_area)
+    _area.register()
 
 
 def layout(tab: str | None = None, **_query):
-    tabs = [dbc.Tab(settings_section.layout(a), label=a.title, tab_id=a.prefix)
+    tabs = [dbc.Tab(a.layout(), label=a.title, tab_id=a.prefix)
             for a in AREAS]
     active = tab if tab in {a.prefix for a in AREAS} else AREAS[0].prefix
     return html.Div([html.H3("Settings"),

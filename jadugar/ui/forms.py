@@ -22,11 +22,14 @@ def error_outputs(prefix: str, names: list[str]) -> list[Output]:
     return [Output(f"{prefix}-{n}-error", "children") for n in [*names, "form"]]
 
 
-def errors(names: list[str], err: JadugarError | None) -> list[str | None]:
-    """One message per field (plus the form-wide slot last), all None when err is None."""
+def errors(names: list[str], err: JadugarError | None,
+           aliases: dict[str, str] | None = None) -> list[str | None]:
+    """One message per field (plus the form-wide slot last), all None when err is None.
+    `aliases` sends a service's field name (expect.max_response_ms) to the form field that
+    holds it when the two differ."""
     out: list[str | None] = [None] * (len(names) + 1)
     if err is not None:
-        key = (err.field or "").split(".")[0]
+        key = (aliases or {}).get(err.field or "") or (err.field or "").split(".")[0]
         out[names.index(key) if key in names else -1] = err.message
     return out
 

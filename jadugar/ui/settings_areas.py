@@ -1,29 +1,26 @@
 """The settings areas: what each form asks, which service it calls, what its list shows.
-Writes go through the services of the collector work (applications, checks, maintenance,
-notifications) and status_pages; the forms only turn browser values into their input."""
+Writes go through the services (applications, maintenance, notifications, status_pages);
+the forms only turn browser values into their input. Areas with more to them live in their
+own modules: checks (settings_checks), users (settings_users), API tokens and project
+webhook secrets (settings_credentials)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import dcc
 from sqlalchemy import text
 
-from jadugar import auth, db
-from jadugar.services import applications, checks, maintenance, notifications, status_pages
-from jadugar.services.check_fields import check_types
+from jadugar import db
+from jadugar.services import applications, maintenance, notifications, status_pages
 from jadugar.ui.components import status_badge
-from jadugar.ui.forms import number, whole
+from jadugar.ui.settings_checks import CHECKS
+from jadugar.ui.settings_credentials import PROJECTS, TOKENS
 from jadugar.ui.settings_section import Section
+from jadugar.ui.settings_users import USERS
 
 
 def _text(id_: str, placeholder: str = "") -> dbc.Input:
     return dbc.Input(id=id_, placeholder=placeholder, size="sm")
-
-
-def _num(id_: str, value: Any = None) -> dbc.Input:
-    return dbc.Input(id=id_, type="number", size="sm", value=value)
 
 
 def _apps(id_: str, multi: bool = False) -> dcc.Dropdown:
@@ -59,61 +56,6 @@ APPLICATIONS = Section(
      ("tags", "Tags (comma separated)", lambda i: _text(i, "api, customer"), 3)],
     _create_app, _app_rows,
     lambda conn, key, _a: applications.delete_application(conn, key))
-
-
-def _create_check(conn, v: dict, actor: str) -> None:
-    """1. the per-type parts (http: expected codes and a latency limit; heartbeat: grace),
-    2. the shared parts, 3. the collector work's create_check validates it all."""
-    kind = v["type"]
-    data: dict[str, Any] = {"name": v["name"], "type": kind,
-                            "interval_s": whole(v["interval_s"], "interval_s")}
-    if kind != "heartbeat":
-        data["target"] = v["target"]
-    if kind in ("http", "https"):
-        expect: dict[str, Any] = {}
-        if v["expect_status"]:
-            expect["status"] = [int(s) for s in _tags(v["expect_status"]) if s.isdigit()]
-        if v["max_response_ms"] not in (None, ""):
-            expect["max_response_ms"] = number(v["max_response_ms"], "max_response_ms")
-        data["expect"] = expect
-    if kind == "heartbeat" and v["grace_s"] not in (None, ""):
-        data["grace_s"] = whole(v["grace_s"], "grace_s")
-    if v["timeout_s"] not in (None, ""):
-        data["timeout_s"] = number(v["timeout_s"], "timeout_s")
-    if not v["application"]:
-        from jadugar.errors import Invalid
-
-        raise Invalid("choose the application", field="application")
-    checks.create_check(conn, v["application"], data, actor)
-
-
-def _check_rows(conn) -> tuple[list[str], list]:
-    rows = conn.execute(text("""select c.id, a.slug, c.name, c.type, c.interval_s, c.status
-        from health_checks c join applications a on a.id = c.application_id
-        order by a.slug, c.name""")).all()
-    return (["Application", "Check", "Type", "Every", "Status"],
-            [(r.id, [r.slug, r.name, r.type, f"{r.interval_s} s", status_badge(r.status)])
-             for r in rows])
-
-
-def _types(id_: str) -> dcc.Dropdown:
-    return dcc.Dropdown(id=id_, options=check_types(), value="http", clearable=False)
-
-
-CHECKS = Section(
-    "set-checks", "Checks",
-    [("application", "Application", _apps, 3), ("name", "Name", _text, 2),
-     ("type", "Type", _types, 2),
-     ("target", "Target", lambda i: _text(i, "https://example.com/health"), 5),
-     ("interval_s", "Every (s)", lambda i: _num(i, 60), 2),
-     ("timeout_s", "Timeout (s)", _num, 2),
-     ("expect_status", "HTTP: expected codes", lambda i: _text(i, "200, 204"), 3),
-     ("max_response_ms", "HTTP: max response ms", _num, 2),
-     ("grace_s", "Heartbeat: grace (s)", _num, 3)],
-    _create_check, _check_rows,
-    lambda conn, key, actor: checks.delete_check(conn, int(key), actor), role="editor",
-    help="The form adapts to the check type: HTTP checks take expected status codes and a "
-         "latency limit; heartbeat checks take a grace period and no target.")
 
 
 def _create_window(conn, v: dict, actor: str) -> None:
@@ -189,31 +131,6 @@ STATUS_PAGES = Section(
          "show application names, status, 90-day bars and ongoing incidents, nothing else.")
 
 
-def _user_rows(conn) -> tuple[list[str], list]:
-    rows = conn.execute(text("select id, username, role, active, last_login_at from users "
-                             "order by username")).all()
-    return (["User", "Role", "Active", "Last login"],
-            [(r.id, [r.username, r.role, "yes" if r.active else "no",
-                     f"{r.last_login_at:%Y-%m-%d %H:%M} UTC" if r.last_login_at else "–"])
-             for r in rows])
-
-
-USERS = Section("set-users", "Users and roles", [], None, _user_rows,
-                help="Create users with `jadugar user create NAME --role viewer|editor|admin`.")
-
-
-def _token_rows(conn) -> tuple[list[str], list]:
-    return (["Name", "Prefix", "Scope", "Created", "Revoked"],
-            [(t["id"], [t["name"], t["prefix"], t["scope"], str(t["created_at"])[:16],
-                        str(t["revoked_at"] or "")[:16]]) for t in auth.list_tokens(conn)])
-
-
-TOKENS = Section("set-tokens", "API tokens", [], None, _token_rows,
-                 lambda conn, key, _a: auth.revoke_token(conn, int(key)),
-                 help="Create tokens with `jadugar token create NAME --scope read|ingest|admin`"
-                      "; the secret is shown once. Delete here revokes a token.")
-
-
 def _collector_rows(conn) -> tuple[list[str], list]:
     rows = conn.execute(text("""select name, location, hostname, version, last_seen_at,
         checks_per_s, lag_p99_ms, spool_size from collectors order by name""")).all()
@@ -226,4 +143,5 @@ def _collector_rows(conn) -> tuple[list[str], list]:
 COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,
                      help="Collectors report here every few seconds (read-only).")
 
-AREAS = [APPLICATIONS, CHECKS, TARGETS, MAINTENANCE, STATUS_PAGES, USERS, TOKENS, COLLECTORS]
+AREAS = [APPLICATIONS, CHECKS, TARGETS, MAINTENANCE, STATUS_PAGES, PROJECTS, USERS, TOKENS,
+         COLLECTORS]

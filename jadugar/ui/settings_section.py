@@ -30,18 +30,36 @@ class Section:
     role: str = "admin"
     extra: dict[str, Callable[[Any], str | None]] = dc_field(default_factory=dict)
     help: str = ""
+    # What to show once after a successful save, made from create's return value (a new
+    # token's secret, a generated password); None shows nothing.
+    note: Callable[[Any], Any] | None = None
+    reset: tuple[str, ...] = ()  # fields emptied after a save (secrets must not linger)
+    save_label: str = "Add"
+    delete_label: str = "Delete"
+    confirm: str = ""  # the question before delete_label; a generic one when empty
+    done: str = "Deleted."
+    # Areas that need more than one create form and a list (the per-type check form, the
+    # user actions) add components before the list and register their own callbacks.
+    more: Callable[[], list] | None = None
+    callbacks: Callable[[], None] | None = None
 
     @property
     def names(self) -> list[str]:
         return [f[0] for f in self.fields]
+
+    def layout(self) -> html.Div:
+        return layout(self)
+
+    def register(self) -> None:
+        register(self)
 
 
 def layout(s: Section) -> html.Div:
     p = s.prefix
     parts: list[Any] = [dcc.Store(id=f"{p}-changed", data=0), dcc.Store(id=f"{p}-pending"),
                         dcc.ConfirmDialog(id=f"{p}-confirm",
-                                          message=f"Delete this from {s.title.lower()}? "
-                                                  "This cannot be undone."),
+                                          message=s.confirm or f"Delete this from "
+                                          f"{s.title.lower()}? This cannot be undone."),
                         html.Div(id=f"{p}-message")]
     if s.help:
         parts.append(html.P(s.help, className="small text-body-secondary"))
@@ -49,8 +67,10 @@ def layout(s: Section) -> html.Div:
         parts.append(dbc.Card(dbc.CardBody([
             dbc.Row([field(p, name, label, control(f"{p}-{name}"), width)
                      for name, label, control, width in s.fields], className="g-2"),
-            dbc.Button("Add", id=f"{p}-save", size="sm", color="primary", className="mt-2"),
+            dbc.Button(s.save_label, id=f"{p}-save", size="sm", color="primary", className="mt-2"),
             form_error(p)]), className="mb-3 shadow-sm"))
+    if s.more:
+        parts.extend(s.more())
     parts.append(dcc.Loading(html.Div(id=f"{p}-table")))
     return html.Div(parts, className="pt-3")
 
@@ -70,6 +90,8 @@ def register(s: Section) -> None:
 
     if s.create:
         @dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
+                       Output(f"{p}-message", "children", allow_duplicate=True),
+                       *[Output(f"{p}-{n}", "value", allow_duplicate=True) for n in s.reset],
                        *error_outputs(p, s.names), Input(f"{p}-save", "n_clicks"),
                        *[State(f"{p}-{n}", "value") for n in s.names],
                        State(f"{p}-changed", "data"), prevent_initial_call=True)
@@ -78,12 +100,17 @@ def register(s: Section) -> None:
             try:
                 require_role(s.role)
                 with db.transaction() as conn:
-                    s.create(conn, dict(zip(s.names, inputs, strict=True)), current_actor())
+                    made = s.create(conn, dict(zip(s.names, inputs, strict=True)),
+                                    current_actor())
             except JadugarError as err:
-                return dash.no_update, *errors(s.names, err)
-            return (changed or 0) + 1, *errors(s.names, None)
+                return (dash.no_update, dash.no_update, *[dash.no_update] * len(s.reset),
+                        *errors(s.names, err))
+            return ((changed or 0) + 1, s.note(made) if s.note else None,
+                    *[""] * len(s.reset), *errors(s.names, None))
 
     _register_actions(s)
+    if s.callbacks:
+        s.callbacks()
 
 
 def _buttons(s: Section, key: Any) -> list:
@@ -91,7 +118,7 @@ def _buttons(s: Section, key: Any) -> list:
                       size="sm", color="secondary", outline=True, className="me-1")
            for name, label in (("extra:" + k, k) for k in s.extra)]
     if s.delete:
-        out.append(dbc.Button("Delete", id={"type": f"{s.prefix}-act", "act": "delete",
+        out.append(dbc.Button(s.delete_label, id={"type": f"{s.prefix}-act", "act": "delete",
                                             "key": str(key)},
                               size="sm", color="danger", outline=True))
     return out
@@ -114,8 +141,8 @@ def _register_actions(s: Section) -> None:
             require_role(s.role)
             outcome = s.extra[trig["act"].removeprefix("extra:")](trig["key"])
         except (JadugarError, KeyError) as err:
-            return dash.no_update, False, _alert(getattr(err, "message", str(err)), "danger")
-        return dash.no_update, False, _alert(outcome or "Done.", "info")
+            return dash.no_update, False, alert(getattr(err, "message", str(err)), "danger")
+        return dash.no_update, False, alert(outcome or "Done.", "info")
 
     @dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
                    Output(f"{p}-message", "children", allow_duplicate=True),
@@ -127,9 +154,21 @@ def _register_actions(s: Section) -> None:
             with db.transaction() as conn:
                 s.delete(conn, key, current_actor())
         except (JadugarError, TypeError, ValueError) as err:
-            return dash.no_update, _alert(getattr(err, "message", str(err)), "danger")
-        return (changed or 0) + 1, _alert("Deleted.", "success")
+            return dash.no_update, alert(getattr(err, "message", str(err)), "danger")
+        return (changed or 0) + 1, alert(s.done, "success")
 
 
-def _alert(text: str, color: str) -> dbc.Alert:
+def alert(text: str, color: str) -> dbc.Alert:
     return dbc.Alert(text, color=color, dismissable=True, className="py-2")
+
+
+def shown_once(lead: str, secret: str, id_: str) -> dbc.Alert:
+    """A secret the server does not keep readable (a token, a generated password): it travels
+    in this one callback response and is never rendered again."""
+    return dbc.Alert([
+        html.Div(lead),
+        html.Div([html.Code(secret, id=id_, className="user-select-all fs-6 me-2"),
+                  dcc.Clipboard(target_id=id_, title="Copy", className="d-inline-block")],
+                 className="my-1"),
+        html.Div("Copy it now: it is shown only this once.", className="small"),
+    ], color="warning", dismissable=True, className="py-2")

@@ -1,0 +1,211 @@
+"""Settings → Checks: one form whose fields follow the check type (settings_check_form.GROUPS),
+used both to add a check and to edit one. Every field stays in the page and hidden groups are
+ignored when saving, so the save callback always has the same inputs whatever the type."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, Input, Output, State, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+from flask import request
+from sqlalchemy import text
+
+from jadugar import db
+from jadugar.errors import Invalid, JadugarError
+from jadugar.services import checks
+from jadugar.services.check_fields import check_types
+from jadugar.ui import settings_check_form as form
+from jadugar.ui.components import status_badge
+from jadugar.ui.forms import error_outputs, errors, field, form_error, whole
+from jadugar.ui.settings_section import Section, alert, shown_once
+from jadugar.web.guard import current_actor, require_role
+
+P = "set-checks"
+HIDDEN = "g-2 d-none"
+SHOWN = "g-2"
+
+
+def _in(name: str, placeholder: str = "", type_: str = "text", value: Any = None) -> dbc.Input:
+    return dbc.Input(id=f"{P}-{name}", placeholder=placeholder, type=type_, size="sm",
+                     value=value)
+
+
+def _area(name: str, placeholder: str) -> dbc.Textarea:
+    return dbc.Textarea(id=f"{P}-{name}", placeholder=placeholder, size="sm", rows=2)
+
+
+def _pick(name: str, options: Any, value: Any = None, clearable: bool = False) -> dcc.Dropdown:
+    return dcc.Dropdown(id=f"{P}-{name}", options=options, value=value, clearable=clearable)
+
+
+def _switch(name: str, label: str) -> dbc.Switch:
+    return dbc.Switch(id=f"{P}-{name}", label=label, value=True, className="mt-4")
+
+
+def _apps() -> list[str]:
+    with db.connection() as conn:
+        return [r[0] for r in conn.execute(text("select slug from applications order by 1"))]
+
+
+def _groups() -> list[dbc.Row]:
+    """One row of fields per group; the type callback shows the row(s) the type takes."""
+    rows = {
+        "http": [
+            field(P, "method", "Method", _pick("method", list(form.METHODS), "GET"), 2),
+            field(P, "expect_status", "Expected status",
+                  _in("expect_status", "200, 300-399 or 2xx (default 200-399)"), 3),
+            field(P, "max_response_ms", "Max response (ms)",
+                  _in("max_response_ms", type_="number"), 2),
+            field(P, "follow_redirects", "", _switch("follow_redirects", "Follow redirects"),
+                  2),
+            field(P, "verify_tls", "", _switch("verify_tls", "Verify TLS"), 2),
+            field(P, "headers", "Headers (one 'Name: value' a line)",
+                  _area("headers", "Authorization: Bearer …"), 6),
+            field(P, "body", "Request body", _area("body", '{"ping": true}'), 6),
+            field(P, "body_contains", "Body contains", _in("body_contains", "OK"), 3),
+            field(P, "body_regex", "Body matches regex", _in("body_regex", r"version \d+"), 3),
+            field(P, "json_path", "JSON path", _in("json_path", "data.status"), 3),
+            field(P, "json_value", "JSON value", _in("json_value", '"ok", 3, true or null'),
+                  3)],
+        "dns": [field(P, "address", "Expected address (optional)",
+                      _in("address", "93.184.216.34"), 4)],
+        "tls": [field(P, "min_days_left", "Min days left on the certificate",
+                      _in("min_days_left", "14", "number"), 4)],
+        "prometheus": [
+            field(P, "series", "Series to keep (comma separated)",
+                  _in("series", "process_cpu_seconds_total, up"), 6),
+            field(P, "rule_metric", "Rule: metric", _in("rule_metric", "up"), 3),
+            field(P, "rule_op", "op", _pick("rule_op", list(form.RULE_OPS), ">="), 1),
+            field(P, "rule_value", "value", _in("rule_value", "1", "number"), 2),
+            field(P, "rule_labels", "Rule: labels (optional)",
+                  _in("rule_labels", "job=api, env=prod"), 6)],
+        "heartbeat": [field(P, "grace_s", "Grace (s) after a missed ping",
+                            _in("grace_s", "60", "number"), 3)],
+    }
+    return [dbc.Row(cols, id=f"{P}-group-{g}", className=HIDDEN if g != "http" else SHOWN)
+            for g, cols in rows.items()]
+
+
+def _form() -> list:
+    label, placeholder = form.TARGETS["http"]
+    target = dbc.Col([dbc.Label(label, id=f"{P}-target-label", html_for=f"{P}-target",
+                                className="small mb-0"),
+                      _in("target", placeholder),
+                      html.Div(id=f"{P}-target-error", className="invalid-feedback d-block")],
+                     id=f"{P}-target-col", xs=12, md=5)
+    return [dcc.Store(id=f"{P}-editing"), dbc.Card(dbc.CardBody([
+        dbc.Row([field(P, "application", "Application", _pick("application", _apps(),
+                                                              clearable=True), 3),
+                 field(P, "name", "Name", _in("name", "health"), 2),
+                 field(P, "type", "Type", _pick("type", check_types(), "http"), 2),
+                 target], className="g-2"),
+        dbc.Row([field(P, "interval_s", "Every (s)", _in("interval_s", type_="number",
+                                                          value=60), 2),
+                 field(P, "timeout_s", "Timeout (s)", _in("timeout_s", "10", "number"), 2)],
+                className="g-2"),
+        *_groups(),
+        dbc.Button("Add", id=f"{P}-save", size="sm", color="primary", className="mt-2 me-2"),
+        dbc.Button("Cancel edit", id=f"{P}-cancel", size="sm", color="secondary",
+                   outline=True, className="mt-2 d-none"),
+        form_error(P)]), className="mb-3 shadow-sm")]
+
+
+def _check_rows(conn) -> tuple[list[str], list]:
+    rows = conn.execute(text("""select c.id, a.slug, c.name, c.type, c.interval_s, c.status
+        from health_checks c join applications a on a.id = c.application_id
+        order by a.slug, c.name""")).all()
+    return (["Application", "Check", "Type", "Every", "Status", ""],
+            [(r.id, [r.slug, r.name, r.type, f"{r.interval_s} s", status_badge(r.status),
+                     dbc.Button("Edit", id={"type": f"{P}-edit", "key": str(r.id)}, size="sm",
+                                color="secondary", outline=True)]) for r in rows])
+
+
+def _save(v: dict[str, Any], editing: Any) -> Any:
+    """Create, or update the check being edited; returns the note to show."""
+    require_role("editor")
+    with db.transaction() as conn:
+        if editing is not None:
+            current = checks.get_check(conn, whole(editing, "id") or 0)
+            checks.update_check(conn, current.id, form.to_check(v, current), current_actor())
+            return alert(f"Saved {current.name}.", "success")
+        if not v["application"]:
+            raise Invalid("choose the application", field="application")
+        row = checks.create_check(conn, v["application"], form.to_check(v), current_actor())
+    ping = checks.to_dict(row)["ping_url"]
+    if ping:
+        # The heartbeat's token is its only credential; the list never shows it.
+        return shown_once(f"Created {row.name}. Its ping URL (POST or GET):",
+                          request.host_url.rstrip("/") + ping, f"{P}-ping-url")
+    return alert(f"Created {row.name}.", "success")
+
+
+def _callbacks() -> None:
+    names = form.NAMES
+    controls = [Output(f"{P}-{g}", "className") for g in
+                [f"group-{g}" for g in form.GROUPS]]
+
+    @dash.callback(*controls, Output(f"{P}-target-col", "className"),
+                   Output(f"{P}-target-label", "children"), Output(f"{P}-target", "placeholder"),
+                   Input(f"{P}-type", "value"))
+    def follow_type(kind):
+        shown = form.TYPE_GROUPS.get(kind)
+        label, placeholder = form.TARGETS.get(kind, ("Target", ""))
+        return (*[SHOWN if g == shown else HIDDEN for g in form.GROUPS],
+                "d-none" if kind == "heartbeat" else "", label, placeholder)
+
+    editing_outputs = [Output(f"{P}-editing", "data", allow_duplicate=True),
+                       Output(f"{P}-save", "children", allow_duplicate=True),
+                       Output(f"{P}-cancel", "className", allow_duplicate=True),
+                       Output(f"{P}-type", "disabled", allow_duplicate=True),
+                       Output(f"{P}-application", "disabled", allow_duplicate=True)]
+    not_editing = (None, "Add", "mt-2 d-none", False, False)
+
+    @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
+                   Output(f"{P}-message", "children", allow_duplicate=True),
+                   *editing_outputs, *error_outputs(P, names), Input(f"{P}-save", "n_clicks"),
+                   *[State(f"{P}-{n}", "value") for n in names], State(f"{P}-editing", "data"),
+                   State(f"{P}-changed", "data"), prevent_initial_call=True)
+    def save(_n, *values):
+        *inputs, editing, changed = values
+        try:
+            note = _save(dict(zip(names, inputs, strict=True)), editing)
+        except JadugarError as err:
+            return (dash.no_update,) * 7 + tuple(errors(names, err, form.ALIASES))
+        return ((changed or 0) + 1, note, *not_editing, *errors(names, None))
+
+    @dash.callback(*[Output(f"{P}-{n}", "value", allow_duplicate=True) for n in names],
+                   *editing_outputs, Output(f"{P}-message", "children", allow_duplicate=True),
+                   Input({"type": f"{P}-edit", "key": ALL}, "n_clicks"),
+                   prevent_initial_call=True)
+    def edit(_clicks):
+        if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
+            raise PreventUpdate
+        try:
+            # Targets and headers may hold passwords: only those who may edit see them.
+            require_role("editor")
+            with db.connection() as conn:
+                row = checks.get_check(conn, int(ctx.triggered_id["key"]))
+        except (JadugarError, ValueError) as err:
+            return (*[dash.no_update] * (len(names) + 5),
+                    alert(getattr(err, "message", str(err)), "danger"))
+        values = form.to_form(row)
+        return (*[values[n] for n in names], row.id, f"Save {row.name}", "mt-2",
+                True, True, None)
+
+    @dash.callback(*editing_outputs, Input(f"{P}-cancel", "n_clicks"),
+                   prevent_initial_call=True)
+    def cancel(_n):
+        return not_editing
+
+
+CHECKS = Section(
+    P, "Checks", [], None, _check_rows,
+    lambda conn, key, actor: checks.delete_check(conn, int(key), actor), role="editor",
+    help="The fields follow the check type: HTTP checks take a method, headers, a body and "
+         "expectations on status, time and body; DNS an expected address; TLS the days the "
+         "certificate must have left; Prometheus the series to keep and a rule; heartbeat "
+         "checks take a grace period and show their ping URL once created.",
+    more=_form, callbacks=_callbacks)

@@ -1,0 +1,97 @@
+"""Settings → API tokens and Settings → Projects (per-project webhook secrets). Both hold
+credentials the server keeps unreadable or private: a token's secret is shown once when it
+is made, and webhook secrets are only ever written, shown back as "set" or "not set"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_bootstrap_components as dbc
+from dash import dcc
+from flask_login import current_user
+from sqlalchemy import Connection
+
+from jadugar import auth, db
+from jadugar.errors import Invalid
+from jadugar.services import projects
+from jadugar.ui.settings_section import Section, shown_once
+
+MAX_PROJECTS = 1000  # the picker and list are for people, not for bulk-created projects
+
+
+def _create_token(conn: Connection, v: dict, _actor: str) -> tuple[str, str]:
+    creator = current_user.id if getattr(current_user, "is_authenticated", False) else None
+    _id, secret = auth.create_token(conn, v["name"], v["scope"], created_by=creator)
+    return v["name"].strip(), secret
+
+
+def _token_rows(conn: Connection) -> tuple[list[str], list]:
+    return (["Name", "Prefix", "Scope", "Created", "Last used", "Revoked"],
+            [(t["id"], [t["name"], t["prefix"], t["scope"], str(t["created_at"])[:16],
+                        str(t["last_used_at"] or "–")[:16], str(t["revoked_at"] or "")[:16]])
+             for t in auth.list_tokens(conn)])
+
+
+TOKENS = Section(
+    "set-tokens", "API tokens",
+    [("name", "Name", lambda i: dbc.Input(id=i, size="sm", placeholder="ci-ingest"), 4),
+     ("scope", "Scope", lambda i: dcc.Dropdown(id=i, options=list(auth.SCOPES), value="read",
+                                               clearable=False), 2)],
+    _create_token, _token_rows, lambda conn, key, _a: auth.revoke_token(conn, int(key)),
+    note=lambda made: shown_once(f"Token {made[0]} created. Send it as "
+                                 "Authorization: Bearer <token>:", made[1],
+                                 "set-tokens-secret"),
+    reset=("name",), save_label="Create token", delete_label="Revoke",
+    confirm="Revoke this token? Anything using it gets 401 from now on.", done="Revoked.",
+    help="Scopes: read reads, ingest also posts builds and results, admin does everything. "
+         "Only a hash of each token is stored, so its secret is shown once, when created.")
+
+
+def _project_slugs(id_: str) -> dcc.Dropdown:
+    with db.connection() as conn:
+        slugs = [p.slug for p in projects.list_projects(conn, MAX_PROJECTS)]
+    return dcc.Dropdown(id=id_, options=slugs, placeholder="project")
+
+
+def _secret_input(id_: str) -> dbc.Input:
+    # A password input so the secret is not on screen; it is emptied after saving.
+    return dbc.Input(id=id_, type="password", size="sm", autocomplete="new-password",
+                     placeholder="empty: leave as it is")
+
+
+def _save_secrets(conn: Connection, v: dict, _actor: str) -> Any:
+    if not v["project"]:
+        raise Invalid("choose the project", field="project")
+    body = {k: v[k] for k in projects.PRIVATE if v[k]}
+    if not body:
+        raise Invalid("type a GitHub secret or a GitLab token (use Clear to remove them)",
+                      field="github_webhook_secret")
+    return projects.set_webhook_secrets(conn, v["project"], body)
+
+
+def _project_rows(conn: Connection) -> tuple[list[str], list]:
+    def state(row: Any, key: str) -> dbc.Badge:
+        is_set = bool(getattr(row, key))
+        return dbc.Badge("set" if is_set else "not set",
+                         color="success" if is_set else "secondary")
+
+    return (["Project", "Repository", "GitHub secret", "GitLab token"],
+            [(r.slug, [r.slug, r.repository or "", state(r, "github_webhook_secret"),
+                       state(r, "gitlab_webhook_token")])
+             for r in projects.list_projects(conn, MAX_PROJECTS)[:MAX_PROJECTS]])
+
+
+PROJECTS = Section(
+    "set-projects", "Projects",
+    [("project", "Project", _project_slugs, 3),
+     ("github_webhook_secret", "GitHub webhook secret", _secret_input, 4),
+     ("gitlab_webhook_token", "GitLab webhook token", _secret_input, 4)],
+    _save_secrets, _project_rows,
+    lambda conn, key, _a: projects.set_webhook_secrets(
+        conn, key, {k: None for k in projects.PRIVATE}),
+    reset=("github_webhook_secret", "gitlab_webhook_token"), save_label="Save secrets",
+    delete_label="Clear secrets", done="Secrets cleared.",
+    confirm="Clear this project's webhook secrets? Its deliveries are then checked against "
+            "JADUGAR_GITHUB_WEBHOOK_SECRET / JADUGAR_GITLAB_WEBHOOK_TOKEN, or refused.",
+    help="Per-project webhook secrets override the global ones for that repository. They "
+         "are never shown again, only whether one is set.")

@@ -1,0 +1,53 @@
+"""Settings → Projects: webhook secrets are written, never shown back."""
+
+import pytest
+from monitoring_browser import choose
+from sqlalchemy import text
+
+from jadugar.services import projects
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+ROW = "#set-projects-list tr[data-key=shop]"
+
+
+def _secrets(engine) -> tuple:
+    with engine.connect() as c:
+        return tuple(c.execute(text("select github_webhook_secret, gitlab_webhook_token "
+                                    "from projects where slug = 'shop'")).one())
+
+
+def _wait_unset_count(page, n: int) -> None:
+    """Wait until the row shows `n` secrets as "not set" (the list re-renders after a save)."""
+    page.wait_for_function(
+        "n => ((document.querySelector('#set-projects-list tr[data-key=shop]') || {})"
+        ".textContent || '').split('not set').length - 1 === n", arg=n)
+
+
+def test_it_sets_a_projects_webhook_secrets_without_showing_them(page, engine):
+    with engine.begin() as c:
+        projects.create_project(c, {"slug": "shop", "name": "Shop"})
+    page.goto(page.base + "/settings?tab=set-projects")
+    page.wait_for_selector(ROW)
+    assert page.inner_text(f"{ROW}").count("not set") == 2
+
+    choose(page, "set-projects-project", "shop")
+    page.click("#set-projects-save")
+    page.wait_for_selector("#set-projects-github_webhook_secret-error:has-text('GitHub')")
+
+    page.fill("#set-projects-github_webhook_secret", "gh-very-secret")
+    page.click("#set-projects-save")
+    _wait_unset_count(page, 1)
+    assert page.input_value("#set-projects-github_webhook_secret") == ""
+    assert "gh-very-secret" not in page.content()
+    assert _secrets(engine) == ("gh-very-secret", None)
+
+    page.fill("#set-projects-gitlab_webhook_token", "gl-token")
+    page.click("#set-projects-save")
+    _wait_unset_count(page, 0)
+    assert _secrets(engine) == ("gh-very-secret", "gl-token")  # the GitHub one was kept
+
+    page.once("dialog", lambda d: d.accept())
+    page.click(f"{ROW} >> text=Clear secrets")
+    page.wait_for_selector("#set-projects-message:has-text('Secrets cleared.')")
+    assert _secrets(engine) == (None, None)
