@@ -135,7 +135,8 @@ def draw_charts(range_, branch, kind, status, unit, slug):
         data = build_series.project_charts(conn, get_project(conn, slug).id, flt, unit)
     return (figs.duration_figure(data["durations"], data["trend"]),
             figs.success_rate_figure(data["success"]), figs.outcomes_figure(data["outcomes"]),
-            figs.stage_figure(data["stages"]), branch_table(data["branches"]))
+            figs.stage_figure(data["stages"], build_series.STAGE_SAMPLE),
+            branch_table(data["branches"]))
 
 
 @callback(Output(f"{P}-tiles", "children"), Input(f"{P}-range", "value"),

@@ -7,7 +7,7 @@ aware UTC (`datetime64[us, UTC]`)."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -16,7 +16,9 @@ from sqlalchemy import Connection, text
 from jadugar.services.build_reads import WHERE, BuildFilter
 
 MAX_POINTS = 1500
-ORIGIN = datetime(2000, 1, 3)  # a Monday, so weekly buckets start on Mondays
+# A Monday at 00:00 UTC, so weekly buckets start on Mondays and daily ones at UTC midnight
+# (what date_trunc('week' | 'day', ..., 'UTC') gives) whatever the session time zone.
+ORIGIN = datetime(2000, 1, 3, tzinfo=UTC)
 
 
 def step_for(since: datetime, until: datetime) -> timedelta:
@@ -42,17 +44,21 @@ def _read(conn: Connection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
 
 
 def duration_points(conn: Connection, pid: int, flt: BuildFilter,
-                    limit: int = MAX_POINTS) -> pd.DataFrame:
-    """One point per build, thinned evenly (every n-th by time) above `limit` builds."""
+                    limit: int = MAX_POINTS, total: int | None = None) -> pd.DataFrame:
+    """One point per build, thinned evenly (every n-th by time) above `limit` builds.
+
+    `total` (builds with a duration under `flt`) sets the stride; project_charts already
+    knows it from the trend, which spares a `count(*) over ()` that holds every row."""
+    if total is None:
+        total = conn.scalar(text(f"select count(*) from builds b {WHERE} "
+                                 "and b.duration_s is not null"), flt.params(pid)) or 0
     return _read(conn, f"""
-        with b as (
+        select id, number, branch, status, created_at, duration_s from (
             select b.id, b.number, b.branch, b.status, b.created_at, b.duration_s,
-                   row_number() over (order by b.created_at, b.id) as rn,
-                   count(*) over () as n
-              from builds b {WHERE} and b.duration_s is not null)
-        select id, number, branch, status, created_at, duration_s from b
-         where (rn - 1) % greatest(1, ceil(n::float / :limit)::int) = 0
-         order by created_at""", {**flt.params(pid), "limit": limit})
+                   row_number() over (order by b.created_at, b.id) as rn
+              from builds b {WHERE} and b.duration_s is not null) b
+         where (rn - 1) % :stride = 0
+         order by created_at""", {**flt.params(pid), "stride": max(1, -(-total // limit))})
 
 
 def duration_trend(conn: Connection, pid: int, flt: BuildFilter,
@@ -66,26 +72,44 @@ def duration_trend(conn: Connection, pid: int, flt: BuildFilter,
          group by 1 order by 1""", {**flt.params(pid), "step": step, "origin": ORIGIN})
 
 
-def outcomes(conn: Connection, pid: int, flt: BuildFilter, step: timedelta) -> pd.DataFrame:
-    """Builds per bucket and status (long form: bucket, status, builds)."""
+UNITS = {"day": timedelta(days=1), "week": timedelta(days=7)}
+
+
+def outcome_counts(conn: Connection, pid: int, flt: BuildFilter,
+                   width: timedelta) -> pd.DataFrame:
+    """Builds per `width` bucket and status (long form: bucket, status, builds). One hashed
+    pass that both the outcomes chart and the success rate are cut from."""
     return _read(conn, f"""
-        select date_bin(:step, b.created_at, :origin) as bucket, b.status, count(*) as builds
+        select date_bin(:width, b.created_at, :origin) as bucket, b.status,
+               count(*) as builds
           from builds b {WHERE}
-         group by 1, 2 order by 1, 2""", {**flt.params(pid), "step": step, "origin": ORIGIN})
+         group by 1, 2 order by 1, 2""", {**flt.params(pid), "width": width,
+                                          "origin": ORIGIN})
 
 
-def success_rate(conn: Connection, pid: int, flt: BuildFilter, unit: str) -> pd.DataFrame:
+def rebin(counts: pd.DataFrame, step: timedelta) -> pd.DataFrame:
+    """Counts in wider buckets. Fine buckets of an hour or a day nest exactly in any step
+    (all are whole hours or days from the same Monday ORIGIN), so this equals date_bin."""
+    out = counts.copy()
+    origin = pd.Timestamp(ORIGIN)
+    out["bucket"] = origin + ((out["bucket"] - origin) // step) * step
+    return out.groupby(["bucket", "status"], as_index=False)["builds"].sum()
+
+
+def outcomes(counts: pd.DataFrame, step: timedelta) -> pd.DataFrame:
+    """Builds per step bucket and status (long form: bucket, status, builds)."""
+    return rebin(counts, step)
+
+
+def success_rate(counts: pd.DataFrame, unit: str) -> pd.DataFrame:
     """Share of finished builds (success or failed) that succeeded, per day or week."""
-    if unit not in ("day", "week"):
-        unit = "day"
-    return _read(conn, f"""
-        select date_trunc(:unit, b.created_at, 'UTC') as bucket,
-               count(*) filter (where b.status = 'success')::float
-                   / nullif(count(*) filter (where b.status in ('success', 'failed')), 0)
-                   as success_rate,
-               count(*) filter (where b.status in ('success', 'failed')) as finished
-          from builds b {WHERE}
-         group by 1 order by 1""", {**flt.params(pid), "unit": unit})
+    per = rebin(counts, UNITS.get(unit, UNITS["day"]))
+    ok = per["builds"].where(per["status"] == "success", 0)
+    done = per["builds"].where(per["status"].isin(("success", "failed")), 0)
+    out = (per.assign(ok=ok, finished=done).groupby("bucket", as_index=False)
+           [["ok", "finished"]].sum())
+    out["success_rate"] = out["ok"] / out["finished"].where(out["finished"] > 0)
+    return out[["bucket", "success_rate", "finished"]]
 
 
 STAGE_SAMPLE = 5000
@@ -93,17 +117,22 @@ STAGE_SAMPLE = 5000
 
 def stage_durations(conn: Connection, pid: int, flt: BuildFilter) -> pd.DataFrame:
     """Median and p95 per stage over the latest STAGE_SAMPLE builds of the range: enough for
-    stable percentiles, and bounded however long the range."""
+    stable percentiles, and bounded however long the range (a year holds 500,000 stages).
+    `builds` says how many builds were sampled, so the chart can say so.
+
+    `= any(array(...))` makes PostgreSQL probe the covering stage index per build; a join
+    let it hash all stages of every build instead."""
     return _read(conn, f"""
-        with recent as (select b.id from builds b {WHERE}
-                         order by b.created_at desc limit {STAGE_SAMPLE})
+        with recent as (select array(select b.id from builds b {WHERE}
+                                      order by b.created_at desc limit {STAGE_SAMPLE}) as ids)
         select s.name as stage,
                percentile_cont(0.5) within group (order by s.duration_s) as p50,
                percentile_cont(0.95) within group (order by s.duration_s) as p95,
                count(*) as runs,
-               count(*) filter (where s.status = 'failed') as failures
-          from recent join build_stages s on s.build_id = recent.id
-         where s.duration_s is not null
+               count(*) filter (where s.status = 'failed') as failures,
+               max(cardinality(recent.ids)) as builds
+          from recent, build_stages s
+         where s.build_id = any(recent.ids) and s.duration_s is not null
          group by s.name order by min(s.position), s.name limit 50""", flt.params(pid))
 
 
@@ -112,45 +141,62 @@ def branch_health(conn: Connection, pid: int, flt: BuildFilter,
     """Per branch: failure rate, flakiness (share of consecutive runs whose outcome flipped
     between success and failed), p50 duration, the current and the longest failure streak.
 
-    A streak is the run of failures after the k-th success, so `grp` (successes so far)
-    numbers the streaks."""
+    One pass, newest first per branch, which is the order of the builds_branch_outcomes
+    index, so nothing is sorted. `newer_ok` counts successes at or after a run (0: the run
+    is in the current failure streak); `since_ok` is a run's place counted from the nearest
+    newer success, so its maximum over failures is the longest streak. Both levels share
+    one window order and the final grouping is by the partition key, so PostgreSQL keeps
+    the index order throughout. (Tried and slower: a CTE read twice, which re-sorted all
+    runs by branch; grouping streaks in a CTE with the median in its own pass.)"""
     return _read(conn, f"""
-        with b as (
-            select b.branch, b.status, b.duration_s,
-                   lag(b.status) over w as prev,
-                   count(*) filter (where b.status = 'success')
-                       over (w rows unbounded preceding) as grp
-              from builds b {WHERE} and b.status in ('success', 'failed')
-               and b.branch is not null
-            window w as (partition by b.branch order by b.created_at, b.id)
-        ), streaks as (
-            -- only failures: a few thousand groups, not one per success
-            select branch, grp, count(*) as fails from b where status = 'failed'
-             group by branch, grp
-        ), agg as (
-            select branch, count(*) as runs,
-                   avg((status = 'failed')::int) as failure_rate,
-                   avg((prev is not null and prev <> status)::int) as flip_rate,
-                   percentile_cont(0.5) within group (order by duration_s) as p50,
-                   max(grp) as last_grp
-              from b group by branch
-        )
-        select a.branch, a.runs, a.failure_rate, a.flip_rate, a.p50,
-               coalesce((select max(fails) from streaks s where s.branch = a.branch), 0)
-                   as longest_streak,
-               coalesce((select fails from streaks s
-                          where s.branch = a.branch and s.grp = a.last_grp), 0)
-                   as current_streak
-          from agg a
-         order by a.runs desc limit :limit""", {**flt.params(pid), "limit": limit})
+        select branch, count(*) as runs,
+               avg((status = 'failed')::int) as failure_rate,
+               avg((older is not null and older <> status)::int) as flip_rate,
+               percentile_cont(0.5) within group (order by duration_s) as p50,
+               coalesce(max(since_ok) filter (where status = 'failed'), 0) as longest_streak,
+               count(*) filter (where status = 'failed' and newer_ok = 0) as current_streak
+          from (
+            select branch, status, duration_s, older, newer_ok,
+                   rn - coalesce(max(rn) filter (where status = 'success') over w, 0)
+                       as since_ok
+              from (
+                select b.branch, b.status, b.duration_s, b.created_at, b.id,
+                       lead(b.status) over w as older,
+                       count(*) filter (where b.status = 'success') over w as newer_ok,
+                       row_number() over w as rn
+                  from builds b {WHERE} and b.status in ('success', 'failed')
+                   and b.branch is not null
+                window w as (partition by b.branch order by b.created_at desc, b.id desc
+                             rows unbounded preceding)
+              ) runs
+            window w as (partition by branch order by created_at desc, id desc
+                         rows unbounded preceding)
+          ) marked
+         group by branch
+         order by runs desc, branch limit :limit""", {**flt.params(pid), "limit": limit})
 
 
 def branches(conn: Connection, pid: int, limit: int = 200) -> list[str]:
-    """Branch names for the filter, most recently built first."""
+    """Branch names for the filter, most recently built first.
+
+    A loose index scan: hop from one branch to the next in builds_project_branch_time and
+    take each branch's newest build from the same index, a few probes per branch instead of
+    grouping every build of the project."""
     return [r.branch for r in conn.execute(text("""
-        select branch from builds where project_id = :pid and branch is not null
-         group by branch order by max(created_at) desc limit :limit"""),
-        {"pid": pid, "limit": limit})]
+        with recursive names as (
+            (select branch from builds where project_id = :pid and branch is not null
+              order by branch limit 1)
+            union all
+            select (select b.branch from builds b
+                     where b.project_id = :pid and b.branch > names.branch
+                     order by b.branch limit 1)
+              from names where names.branch is not null
+        )
+        select n.branch from names n cross join lateral (
+            select created_at from builds b where b.project_id = :pid and b.branch = n.branch
+             order by created_at desc limit 1) latest
+         where n.branch is not null
+         order by latest.created_at desc limit :limit"""), {"pid": pid, "limit": limit})]
 
 
 def project_charts(conn: Connection, pid: int, flt: BuildFilter,
@@ -161,11 +207,14 @@ def project_charts(conn: Connection, pid: int, flt: BuildFilter,
     roomy_sorts(conn)
     step = step_for(flt.since, flt.until)
     every = replace(flt, status=None)
+    trend = duration_trend(conn, pid, every, step)
+    counts = outcome_counts(conn, pid, every, min(step, UNITS["day"]))
+    total = int(trend["builds"].sum()) if flt.status is None else None
     return {
-        "durations": duration_points(conn, pid, flt),
-        "trend": duration_trend(conn, pid, every, step),
-        "outcomes": outcomes(conn, pid, every, step),
-        "success": success_rate(conn, pid, every, unit),
+        "durations": duration_points(conn, pid, flt, total=total),
+        "trend": trend,
+        "outcomes": outcomes(counts, step),
+        "success": success_rate(counts, unit),
         "stages": stage_durations(conn, pid, every),
         "branches": branch_health(conn, pid, every),
     }

@@ -22,57 +22,69 @@ from jadugar.timeutil import iso, utcnow
 
 DEFAULT_RANGE = timedelta(days=30)
 
+# Both periods in one statement: the lanes window (the costly part) sorts the rows once for
+# the range and the one before it, instead of twice, and the earlier period sees restores
+# that happened in the later one. `period` is 'now' for [since, until), 'before' for
+# [before, since).
 METRICS = text("""
 with has_deploys as (
     select exists(select 1 from builds where project_id = :pid and kind = 'deploy'
-                     and created_at >= :since and created_at < :until) as yes
+                     and created_at >= :since and created_at < :until) as now,
+           exists(select 1 from builds where project_id = :pid and kind = 'deploy'
+                     and created_at >= :before and created_at < :since) as before
 ), basis as (
-    select b.status, b.finished_at, coalesce(b.commit_at, b.started_at) as began
+    select case when b.created_at >= :since then 'now' else 'before' end as period,
+           b.status, b.finished_at, coalesce(b.commit_at, b.started_at) as began
       from builds b, has_deploys h
-     where b.project_id = :pid and b.created_at >= :since and b.created_at < :until
+     where b.project_id = :pid and b.created_at >= :before and b.created_at < :until
        and b.status in ('success', 'failed')
-       and case when h.yes then b.kind = 'deploy' else b.branch = :default_branch end
+       and case when (case when b.created_at >= :since then h.now else h.before end)
+                then b.kind = 'deploy' else b.branch = :default_branch end
 ), lanes as (
+    -- no upper bound: a failure near the end of a range may be restored after it
     select case when kind = 'deploy' then 'env:' || coalesce(environment, '')
                 else 'branch:' || coalesce(branch, '') end as lane,
            status, finished_at, created_at
       from builds
-     where project_id = :pid and created_at >= :since and finished_at is not null
+     where project_id = :pid and created_at >= :before and finished_at is not null
        and status in ('success', 'failed')
 ), marked as (
+    -- One window order, newest first: `lead` is the run before, and the frame grows from
+    -- the front (linear; a frame that shrinks from the front is quadratic for min()).
     select status, finished_at, created_at,
-           lag(status) over (partition by lane order by finished_at) as prev,
-           -- A growing frame in reverse order: linear, where a frame that shrinks from
-           -- the front ("current row and unbounded following") is quadratic for min().
-           min(finished_at) filter (where status = 'success')
-               over (partition by lane order by finished_at desc
-                     rows between unbounded preceding and current row) as restored_at
+           lead(status) over w as prev,
+           min(finished_at) filter (where status = 'success') over w as restored_at
       from lanes
+    window w as (partition by lane order by finished_at desc
+                 rows between unbounded preceding and current row)
 ), restore as (
-    select percentile_cont(0.5) within group (
+    select case when created_at >= :since then 'now' else 'before' end as period,
+           percentile_cont(0.5) within group (
                order by extract(epoch from restored_at - finished_at)) as ttr,
            count(*) as incidents
       from marked
      where status = 'failed' and prev is distinct from 'failed'
        and restored_at is not null and created_at < :until
+     group by 1
+), delivered as (
+    select period, count(*) filter (where status = 'success') as deploys,
+           percentile_cont(0.5) within group (order by extract(epoch from finished_at - began))
+               filter (where status = 'success' and began is not null
+                       and finished_at is not null) as lead_time_s,
+           count(*) filter (where status = 'failed')::float / nullif(count(*), 0)
+               as change_failure_rate
+      from basis group by period
 )
-select (select yes from has_deploys) as deploy_basis,
-       count(*) filter (where status = 'success') as deploys,
-       percentile_cont(0.5) within group (order by extract(epoch from finished_at - began))
-           filter (where status = 'success' and began is not null
-                   and finished_at is not null) as lead_time_s,
-       count(*) filter (where status = 'failed')::float / nullif(count(*), 0)
-           as change_failure_rate,
-       (select ttr from restore) as time_to_restore_s,
-       (select incidents from restore) as incidents
-  from basis
+select p.period, case when p.period = 'now' then h.now else h.before end as deploy_basis,
+       coalesce(d.deploys, 0) as deploys, d.lead_time_s, d.change_failure_rate,
+       r.ttr as time_to_restore_s, coalesce(r.incidents, 0) as incidents
+  from (values ('now'), ('before')) p(period) cross join has_deploys h
+  left join delivered d on d.period = p.period
+  left join restore r on r.period = p.period
 """)
 
 
-def metrics(conn: Connection, project: Any, since: datetime,
-            until: datetime) -> dict[str, Any]:
-    row = conn.execute(METRICS, {"pid": project.id, "since": since, "until": until,
-                                 "default_branch": project.default_branch}).one()
+def _period(row: Any, since: datetime, until: datetime) -> dict[str, Any]:
     days = max((until - since).total_seconds() / 86400, 1 / 24)
     return {
         "since": iso(since), "until": iso(until),
@@ -96,6 +108,10 @@ def for_project(conn: Connection, slug: str, since: datetime | None = None,
     roomy_sorts(conn)
     until = until or utcnow()
     since = since or until - DEFAULT_RANGE
-    out = metrics(conn, project, since, until)
-    out["previous"] = metrics(conn, project, since - (until - since), since)
+    before = since - (until - since)
+    rows = {r.period: r for r in conn.execute(METRICS, {
+        "pid": project.id, "before": before, "since": since, "until": until,
+        "default_branch": project.default_branch})}
+    out = _period(rows["now"], since, until)
+    out["previous"] = _period(rows["before"], before, since)
     return out
