@@ -32,7 +32,7 @@ _FIN = ", ".join(f"'{s}'" for s in FINISHED)
 INSERT = text(f"""
 insert into builds (project_id, external_id, number, branch, commit_sha, commit_at, pipeline,
                     trigger, kind, environment, status, progress, source, url, message,
-                    started_at, finished_at)
+                    started_at, finished_at, attempt)
 values (:project_id, :external_id, :number, :branch, :commit_sha, :commit_at, :pipeline,
         :trigger, coalesce(cast(:kind as text), 'build'), :environment, :status,
         coalesce(cast(:progress as smallint), case when :status = 'success' then 100 end),
@@ -40,7 +40,8 @@ values (:project_id, :external_id, :number, :branch, :commit_sha, :commit_at, :p
         coalesce(cast(:started_at as timestamptz),
                  case when :status = 'running' then now() end),
         case when :status in ({_FIN})
-             then coalesce(cast(:finished_at as timestamptz), now()) end)
+             then coalesce(cast(:finished_at as timestamptz), now()) end,
+        cast(:attempt as integer))
 on conflict (project_id, external_id) do nothing
 returning *
 """)
@@ -49,28 +50,46 @@ returning *
 # interleave a read and a write. `back` is true when the update would move a finished
 # build back to queued/running: then status, progress and times stay as they are; `done`
 # keeps a finished build's progress when an update (a late job event) names no status.
+# Attempts (CI re-runs reuse the run id): a higher `attempt` is a new run of the build, so
+# it may go back to queued/running, its times and progress start over, and `rerun` tells
+# the caller to say so in the timeline; a lower one is a late event of an attempt already
+# superseded, and changes nothing but descriptive fields.
 CHANGE = text(f"""
 with old as (
-    select id, status, progress from builds where id = :id for update
-), d as (
+    select id, status, progress, attempt from builds where id = :id for update
+), a as (
     select old.*, coalesce(cast(:status as text), old.status) as want,
-           (old.status in ({_FIN}) and cast(:status as text) in ('queued', 'running')) as back,
-           (old.status in ({_FIN}) and cast(:status as text) is null) as done
+           coalesce(cast(:attempt as integer) > coalesce(old.attempt, 1), false) as rerun,
+           coalesce(cast(:attempt as integer) < old.attempt, false) as stale
       from old
+), d as (
+    select a.*,
+           a.stale or (not a.rerun and a.status in ({_FIN})
+                       and cast(:status as text) in ('queued', 'running')) as back,
+           (a.status in ({_FIN}) and cast(:status as text) is null) as done
+      from a
 )
 update builds b set
     status = case when d.back then d.status else d.want end,
-    progress = case when d.back or d.done then d.progress
+    progress = case when d.back or (d.done and not d.rerun) then d.progress
+                    when d.rerun then coalesce(cast(:progress as smallint),
+                                               case when d.want = 'success' then 100 end, 0)
                     else coalesce(cast(:progress as smallint),
                                   case when d.want = 'success' and d.status <> 'success'
                                        then 100 end,
                                   d.progress) end,
     started_at = case when d.back then b.started_at
+                      when d.rerun then coalesce(cast(:started_at as timestamptz),
+                                                 case when d.want <> 'queued' then now() end)
                       else coalesce(cast(:started_at as timestamptz), b.started_at,
                                     case when d.want = 'running' then now() end) end,
-    finished_at = case when d.back or d.want not in ({_FIN}) then b.finished_at
-                       else coalesce(cast(:finished_at as timestamptz), b.finished_at,
+    finished_at = case when d.back then b.finished_at
+                       when d.want not in ({_FIN}) then
+                           case when d.rerun then null else b.finished_at end
+                       else coalesce(cast(:finished_at as timestamptz),
+                                     case when not d.rerun then b.finished_at end,
                                      now()) end,
+    attempt = greatest(b.attempt, cast(:attempt as integer)),
     number = coalesce(cast(:number as integer), b.number),
     branch = coalesce(cast(:branch as text), b.branch),
     commit_sha = coalesce(cast(:commit_sha as text), b.commit_sha),
@@ -84,7 +103,7 @@ update builds b set
     updated_at = now()
   from d
  where b.id = d.id
-returning b.*, d.status as old_status, d.progress as old_progress
+returning b.*, d.status as old_status, d.progress as old_progress, d.rerun
 """)
 
 
@@ -117,6 +136,7 @@ def _params(values: dict[str, Any]) -> dict[str, Any]:
     out = {name: values.get(name) for name in (*names, "status", "progress", "started_at",
                                                "finished_at")}
     out["build_message"] = values.get("build_message")
+    out["attempt"] = values.get("attempt")  # only webhooks know it (GitHub run_attempt)
     return out
 
 
@@ -151,12 +171,14 @@ def create_or_update(conn: Connection, project: Any, values: dict[str, Any], *, 
 
 def change(conn: Connection, project: Any, build_id: int, values: dict[str, Any], *,
            source: str, author: str | None = None, note: str | None = None) -> Any:
-    """Apply a change; a status update row is written only when status or progress moved
-    (or a note was given)."""
+    """Apply a change; a status update row is written only when status or progress moved,
+    a new attempt began, or a note was given."""
     row = conn.execute(CHANGE, {**_params(values), "id": build_id}).first()
     if row is None:
         raise NotFound(f"no build {build_id}", field="id")
     moved = (row.old_status, row.old_progress) != (row.status, row.progress)
+    if row.rerun:
+        note = "; ".join(filter(None, (f"re-run attempt {row.attempt}", note)))
     if moved or note:
         status_updates.record(conn, project, source=source, build_id=row.id,
                               old_status=row.old_status, new_status=row.status,
@@ -195,7 +217,10 @@ def patch(conn: Connection, build_id: int, body: dict[str, Any], *, source: str 
 
 def mark(conn: Connection, build_id: int, status: str, reason: str | None, *,
          author: str | None = None) -> Any:
-    """Cancel or re-mark a build by hand from the UI; a reason is required."""
+    """Cancel or re-mark a build by hand from the UI, to a finished status, with a reason.
+    (Queued or running by hand would fight the CI, which owns a build in flight.)"""
+    if status not in FINISHED:
+        raise Invalid(f"status must be one of {', '.join(FINISHED)}", field="status")
     if not reason or not reason.strip():
         raise Invalid("say why (the reason is kept in the build's history)", field="reason")
     return patch(conn, build_id, {"status": status, "message": reason.strip()}, source="ui",

@@ -160,3 +160,30 @@ def test_it_answers_422_naming_the_field_when_the_run_id_is_missing(send):
 def test_it_answers_400_to_a_signed_body_that_is_not_json(send):
     r = send("workflow_run", b"{oops")
     assert r.status_code == 400
+
+
+def attempt(name: str, number: int) -> dict:
+    """GitHub's example payload as a re-run sends it: same run id, run_attempt raised."""
+    body = load(name)
+    body["workflow_run"]["run_attempt"] = number
+    body["workflow_run"]["previous_attempt_url"] = (
+        f"{body['workflow_run']['url']}/attempts/{number - 1}")
+    return body
+
+
+def test_it_reopens_a_finished_run_for_a_re_run_attempt(send, api):
+    done = send("workflow_run", load("workflow_run.completed-success.json")).json["build"]
+    rerun = send("workflow_run", attempt("workflow_run.requested.json", 2))
+    assert rerun.status_code == 200
+    build = api.get(f"/builds/{done['id']}").json
+    assert (build["status"], build["attempt"], build["finished_at"]) == ("queued", 2, None)
+    note = build["status_updates"][-1]
+    assert (note["old_status"], note["new_status"]) == ("success", "queued")
+    assert (note["source"], note["message"]) == ("github", "re-run attempt 2")
+    # Within attempt 2 the old rules hold, and attempt 1 can no longer move it.
+    assert send("workflow_run", load("workflow_run.completed-success.json")
+                ).json["build"]["status"] == "queued"
+    again = send("workflow_run", attempt("workflow_run.completed-success.json", 2))
+    assert again.json["build"]["status"] == "success"
+    late = send("workflow_run", attempt("workflow_run.requested.json", 2))
+    assert late.json["build"]["status"] == "success"

@@ -62,6 +62,9 @@ class BuildEvent:
     message: str | None = None
     progress: int | None = None
     stages: list[StageEvent] = field(default_factory=list)
+    # Which run of the build this is, when the provider re-runs under the same id (GitHub's
+    # run_attempt). A higher attempt than stored restarts the build; None = not said.
+    attempt: int | None = None
 
 
 @dataclass(frozen=True)

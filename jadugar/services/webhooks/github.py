@@ -19,6 +19,12 @@ while the object is GitHub's snapshot, and real deliveries arrive with action "c
 and status "queued". So the upsert must never move a finished build back to queued.
 A job whose status cannot be mapped is Ignored: a stage must have a status, and the next
 delivery for that job will carry one.
+
+Re-runs: GitHub re-runs a workflow under the same run id and raises `run_attempt` (also on
+its jobs). The event carries it as `attempt`; a higher attempt than stored restarts the
+build (builds.CHANGE), while within one attempt finished still stays finished. Jobs of
+earlier attempts stay as stages: "re-run failed jobs" sends events only for the jobs it
+runs again, and the others still count for the new attempt.
 """
 
 from __future__ import annotations
@@ -96,6 +102,12 @@ def _project(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _attempt(value: Any) -> int | None:
+    """run_attempt: 1 for the first run, +1 per re-run; anything else is not an attempt."""
+    number = integer(value)
+    return number if number is not None and number >= 1 else None
+
+
 def _workflow_run(body: dict[str, Any]) -> BuildEvent:
     project = _project(body)
     run = body.get("workflow_run")
@@ -117,6 +129,7 @@ def _workflow_run(body: dict[str, Any]) -> BuildEvent:
         url=web_url(dig(run, "html_url")),
         message=message(dig(run, "head_commit", "message")) or text(dig(run, "display_title")),
         progress=100 if done else None,
+        attempt=_attempt(dig(run, "run_attempt")),
     )
 
 
@@ -144,6 +157,7 @@ def _workflow_job(body: dict[str, Any]) -> BuildEvent | Ignored:
         pipeline=text(dig(job, "workflow_name")),
         url=f"{repo_url}/actions/runs/{run_id}" if repo_url else None,
         stages=[stage],
+        attempt=_attempt(dig(job, "run_attempt")),
     )
 
 

@@ -83,7 +83,8 @@ def _values(event: BuildEvent, status: str | None, progress: int | None) -> dict
             "pipeline": event.pipeline, "trigger": event.trigger, "kind": event.kind,
             "environment": event.environment, "url": event.url,
             "build_message": event.message, "status": status, "progress": progress,
-            "started_at": event.started_at, "finished_at": event.finished_at}
+            "started_at": event.started_at, "finished_at": event.finished_at,
+            "attempt": event.attempt}
 
 
 def _first_status(event: BuildEvent) -> str:
@@ -106,10 +107,15 @@ def ingest(conn: Connection, event: BuildEvent) -> tuple[Any, bool]:
     Returns (build row, created)."""
     project = projects.for_repository(conn, event.repository, event.project_name,
                                       event.repository_url)
-    build_id = conn.scalar(text("select id from builds where project_id = :p "
-                                "and external_id = :e"),
-                           {"p": project.id, "e": event.external_id})
+    known = conn.execute(text("select id, attempt from builds where project_id = :p "
+                              "and external_id = :e"),
+                         {"p": project.id, "e": event.external_id}).first()
+    build_id = known.id if known else None
     created = False
+    status = event.status
+    if known and status is None and event.attempt and event.attempt > (known.attempt or 1):
+        # A job of a new attempt can arrive before its run: it restarts the build as well.
+        status = _first_status(event)
     if build_id is None:
         row, created = builds.create_or_update(
             conn, project, _values(event, _first_status(event), event.progress),
@@ -123,9 +129,9 @@ def ingest(conn: Connection, event: BuildEvent) -> tuple[Any, bool]:
     if created:
         return row, True
     progress = event.progress
-    if progress is None and event.stages and event.status not in FINISHED:
+    if progress is None and event.stages and status not in FINISHED:
         value = conn.scalar(STAGE_PROGRESS, {"id": build_id})
         progress = None if value is None else int(value)
-    row = builds.change(conn, project, build_id, _values(event, event.status, progress),
+    row = builds.change(conn, project, build_id, _values(event, status, progress),
                         source=event.provider)
     return row, False
