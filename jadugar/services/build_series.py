@@ -92,6 +92,8 @@ def rebin(counts: pd.DataFrame, step: timedelta) -> pd.DataFrame:
     (all are whole hours or days from the same Monday ORIGIN), so this equals date_bin."""
     out = counts.copy()
     origin = pd.Timestamp(ORIGIN)
+    # An empty result comes back with an untyped (object) column; make it datetimes.
+    out["bucket"] = pd.to_datetime(out["bucket"], utc=True)
     out["bucket"] = origin + ((out["bucket"] - origin) // step) * step
     return out.groupby(["bucket", "status"], as_index=False)["builds"].sum()
 

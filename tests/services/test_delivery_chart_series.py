@@ -47,3 +47,24 @@ def test_it_summarises_every_project_for_the_overview(conn, demo_project):
     assert out["projects"]["p95"].ge(out["projects"]["p50"]).all()
     assert {"running", "queued"} >= set(out["running"]["status"])
     assert out["recent"].groupby("project_id").size().max() <= 30
+
+
+def test_it_answers_empty_charts_for_a_range_without_builds(conn, demo_project):
+    later = utcnow() + timedelta(days=1)
+    flt = BuildFilter(since=later, until=later + timedelta(days=7))
+    charts = build_series.project_charts(conn, demo_project.id, flt, "week")
+    assert all(df.empty for df in charts.values())
+
+
+def test_it_cuts_the_success_rate_per_utc_week_from_the_same_counts(conn, demo_project):
+    now = utcnow()
+    flt = BuildFilter(since=now - timedelta(days=30), until=now)
+    weekly = build_series.project_charts(conn, demo_project.id, flt, "week")["success"]
+    expected = conn.exec_driver_sql("""
+        select date_trunc('week', created_at, 'UTC') as bucket,
+               count(*) filter (where status in ('success', 'failed')) as finished
+          from builds where project_id = %s and created_at >= %s and created_at < %s
+         group by 1 order by 1""", (demo_project.id, flt.since, flt.until)).all()
+    assert [(b.to_pydatetime(), int(n)) for b, n in zip(weekly["bucket"], weekly["finished"],
+                                                       strict=True)] == \
+        [(b, n) for b, n in expected]
