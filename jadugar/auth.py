@@ -20,6 +20,9 @@ SCOPES = ("read", "ingest", "admin")
 # A scope or role includes everything ranked below it.
 _RANK = {"read": 0, "viewer": 0, "ingest": 1, "editor": 1, "admin": 2}
 TOKEN_PREFIX = "jdg_"
+_NAMES = {"read": "read scope (viewer role)", "viewer": "viewer role (read scope)",
+          "ingest": "ingest scope (editor role)", "editor": "editor role (ingest scope)",
+          "admin": "admin role or scope"}
 
 
 def allows(granted: str, needed: str) -> bool:
@@ -31,7 +34,7 @@ def require(granted: str | None, needed: str) -> None:
     if granted is None:
         raise Unauthorized("Log in or send Authorization: Bearer <token>")
     if not allows(granted, needed):
-        raise Forbidden(f"This needs the {needed} scope; yours is {granted}")
+        raise Forbidden(f"this needs the {_NAMES[needed]}; you have {granted}")
 
 
 # --- users ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from jadugar.errors import Invalid
+from jadugar.services.check_options import check_options
 
 MIN_INTERVAL_S = 5
 MAX_INTERVAL_S = 7 * 86400
@@ -42,8 +43,8 @@ def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
         if "target" not in out:
             raise Invalid("target is required", field="target")
         _check_target(kind, out["target"])
-    if "expect" in out and kind in ("http", "https"):
-        _check_http_expect(out["expect"])
+    if "expect" in out or "options" in out:
+        check_options(kind, out.get("expect", {}), out.get("options", {}))
     if not partial:
         out.setdefault("timeout_s", float(min(10, out["interval_s"])))
     if "timeout_s" in out and "interval_s" in out and out["timeout_s"] > out["interval_s"]:
@@ -137,17 +138,3 @@ def _check_target(kind: str | None, target: str) -> None:
             parse_target(target)
     except ValueError as exc:
         raise Invalid(str(exc), field="target") from None
-
-
-def _check_http_expect(expect: dict) -> None:
-    from collectors.probes.expect import parse_status_ranges
-
-    try:
-        if "status" in expect:
-            parse_status_ranges(expect["status"])
-        if "body_regex" in expect:
-            re.compile(str(expect["body_regex"]))
-    except (ValueError, re.error) as exc:
-        raise Invalid(f"expect: {exc}", field="expect") from None
-    if "max_response_ms" in expect:
-        _number("expect.max_response_ms", float, 0)(expect["max_response_ms"])

@@ -31,7 +31,7 @@ def test_it_creates_a_check_with_its_default_rule(api, app_slug):
     ({"target": "not a url"}, "target"),
     ({"type": "tcp", "target": "localhost"}, "target"),
     ({"type": "postgres", "target": "localhost:5432"}, "target"),
-    ({"expect": {"status": "two hundred"}}, "expect"),
+    ({"expect": {"status": "two hundred"}}, "expect.status"),
     ({"timeout_s": 60}, "timeout_s"),
     ({"retries": 11}, "retries"),
     ({"depends_on": 999999}, "depends_on"),
