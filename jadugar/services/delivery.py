@@ -38,6 +38,9 @@ with has_deploys as (
       from builds b, has_deploys h
      where b.project_id = :pid and b.created_at >= :before and b.created_at < :until
        and b.status in ('success', 'failed')
+       -- implied by the case below, but indexable: deploys and default-branch builds only,
+       -- not every build of the project (a BitmapOr of builds_deploys and the branch index)
+       and (b.kind = 'deploy' or b.branch = :default_branch)
        and case when (case when b.created_at >= :since then h.now else h.before end)
                 then b.kind = 'deploy' else b.branch = :default_branch end
 ), lanes as (

@@ -7,6 +7,8 @@ them, and the attempt number of a re-run CI run.
 - builds_restore_lanes does the same for time to restore (delivery.py): finished builds
   per lane (a deploy's environment, else a build's branch), newest finish first. Its lane
   expression must stay word for word the one in delivery.METRICS, or it goes unused.
+- builds_deploys: "does this project mark deploys in the range?" and the deploys
+  themselves, without reading its plain builds.
 - build_stages_build_cover answers "the stages of these builds" for the stage-duration chart
   from the index alone; the (build_id, external_id) unique index alone made PostgreSQL
   prefer a hash join over all stages.
@@ -38,6 +40,7 @@ create index builds_restore_lanes
                                  else 'branch:' || coalesce(branch, '') end),
                finished_at desc) include (status, created_at, kind, environment, branch)
  where status in ('success', 'failed') and finished_at is not null;
+create index builds_deploys on builds (project_id, created_at) where kind = 'deploy';
 create index build_stages_build_cover
     on build_stages (build_id) include (name, status, position, duration_s);
 """
@@ -49,6 +52,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("drop index if exists build_stages_build_cover")
+    op.execute("drop index if exists builds_deploys")
     op.execute("drop index if exists builds_restore_lanes")
     op.execute("drop index if exists builds_branch_outcomes")
     op.execute("alter table builds drop column if exists attempt")
