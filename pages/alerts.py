@@ -11,14 +11,13 @@ from jadugar import db
 from jadugar.errors import JadugarError
 from jadugar.services import alerts, csv_export
 from jadugar.ui.alert_rule_form import rule_editor
+from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import status_badge
-from jadugar.ui.monitoring_parts import local_time, register_tz, tz_store
 from jadugar.web.guard import current_actor, require_role
 
 dash.register_page(__name__, path="/alerts", name="Alerts", title="Alerts · Jadugar")
 
 P = "alerts"
-register_tz(P)
 CSV_HEADER = ["id", "state", "severity", "application", "check_name", "title", "message",
               "fired_at", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by"]
 
@@ -27,7 +26,7 @@ def layout(**_query):
     with db.connection() as conn:
         apps = [r[0] for r in conn.exec_driver_sql("select slug from applications order by 1")]
     return html.Div([
-        *tz_store(P), dcc.Store(id=f"{P}-changed", data=0),
+        dcc.Store(id=f"{P}-changed", data=0),
         html.H3("Alerts"),
         html.Div(id=f"{P}-message"),
         dbc.Row([
@@ -87,7 +86,7 @@ def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
 
 @dash.callback(Output(f"{P}-groups", "children"), Input(f"{P}-state", "value"),
                Input(f"{P}-app", "value"), Input(f"{P}-changed", "data"),
-               Input(f"{P}-tz", "data"))
+               Input(TZ, "data"))
 def show(state, app, _changed, tz):
     rows = _fetch(state, app)
     groups = [(s.capitalize(), [a for a in rows if a.state == s])

@@ -15,13 +15,13 @@ from jadugar import db
 from jadugar.errors import JadugarError
 from jadugar.services import csv_export, metric_explorer
 from jadugar.ui import monitoring_figures as figs
-from jadugar.ui.monitoring_parts import range_picker, register_tz, tz_store, window
+from jadugar.ui.clock import TZ
+from jadugar.ui.monitoring_parts import range_picker, window
 
 dash.register_page(__name__, path="/monitoring/metrics", name="Metrics", order=1,
                    title="Metrics · Jadugar")
 
 P = "metrics"
-register_tz(P)
 AGGS = ["avg", "min", "max", "p95", "sum", "rate"]
 INPUTS = [Input(f"{P}-apps", "value"), Input(f"{P}-name", "value"),
           Input(f"{P}-labels", "value"), Input(f"{P}-agg", "value"),
@@ -36,7 +36,7 @@ def layout(app: str | None = None, name: str | None = None, agg: str = "avg",
     with db.connection() as conn:
         c = metric_explorer.choices(conn, apps or None)
     return html.Div([
-        *tz_store(P), dcc.Location(id=f"{P}-url", refresh=False),
+        dcc.Location(id=f"{P}-url", refresh=False),
         html.H3("Metrics explorer"),
         dbc.Row([
             dbc.Col(dcc.Dropdown(id=f"{P}-apps", options=c["applications"], value=apps,
@@ -86,7 +86,7 @@ def _series(apps, name, labels, agg, range_, since, until, tz) -> list[dict]:
 
 
 @dash.callback(Output(f"{P}-chart", "figure"), Output(f"{P}-caption", "children"),
-               Output(f"{P}-error", "children"), *INPUTS, Input(f"{P}-tz", "data"))
+               Output(f"{P}-error", "children"), *INPUTS, Input(TZ, "data"))
 def show(apps, name, labels, agg, range_, since, until, tz):
     if not apps or not name:
         return figs.metric_figure([], tz), "", None
@@ -100,7 +100,7 @@ def show(apps, name, labels, agg, range_, since, until, tz):
 
 @dash.callback(Output(f"{P}-csv", "data"), Input(f"{P}-csv-btn", "n_clicks"),
                *[State(i.component_id, i.component_property) for i in INPUTS],
-               State(f"{P}-tz", "data"), prevent_initial_call=True)
+               State(TZ, "data"), prevent_initial_call=True)
 def download(_n, apps, name, labels, agg, range_, since, until, tz):
     series = _series(apps, name, labels, agg, range_, since, until, tz) if name else []
     rows = [[s["app"], name, agg, p["t"], p["value"], p["min"], p["max"], p["count"]]

@@ -16,14 +16,14 @@ from jadugar.services import applications, csv_export, uptime
 from jadugar.timeutil import utcnow
 from jadugar.ui import monitoring_figures as figs
 from jadugar.ui import monitoring_tables as tables
+from jadugar.ui.clock import TZ
 from jadugar.ui.components import empty_state, status_badge
-from jadugar.ui.monitoring_parts import range_picker, register_tz, tz_store, window
+from jadugar.ui.monitoring_parts import range_picker, window
 
 dash.register_page(__name__, path_template="/monitoring/<slug>", name="Application",
                    title="Application · Jadugar")
 
 P = "mapp"
-register_tz(P)
 RANGE_INPUTS = [Input(f"{P}-range", "value"), Input(f"{P}-since", "value"),
                 Input(f"{P}-until", "value"), Input(f"{P}-check", "value")]
 
@@ -40,7 +40,7 @@ def layout(slug: str | None = None, range: str = "24h", since: str | None = None
     chosen = check if check in {o["value"] for o in options} else (
         options[0]["value"] if options else None)
     return html.Div([
-        *tz_store(P), dcc.Store(id=f"{P}-slug", data=app.slug),
+        dcc.Store(id=f"{P}-slug", data=app.slug),
         dcc.Location(id=f"{P}-url", refresh=False),
         html.Div([html.H3(app.name, className="me-2 mb-0"), status_badge(app.status),
                   html.Span(app.environment or "", className="ms-2 text-body-secondary"),
@@ -90,7 +90,7 @@ def keep_in_url(range_, since, until, check):
                Output(f"{P}-days", "figure"), Output(f"{P}-incidents", "children"),
                Output(f"{P}-deploys", "children"), Output(f"{P}-recent", "children"),
                Output(f"{P}-range-error", "children"),
-               *RANGE_INPUTS, Input(f"{P}-tz", "data"), State(f"{P}-slug", "data"))
+               *RANGE_INPUTS, Input(TZ, "data"), State(f"{P}-slug", "data"))
 def show(range_, since, until, check, tz, slug):
     try:
         start, end = window(range_, since, until, tz)
@@ -118,7 +118,7 @@ def _csv(name: str, header: list[str], fetch):
     @dash.callback(Output(f"{P}-{name}-csv", "data"), Input(f"{P}-{name}-csv-btn", "n_clicks"),
                    State(f"{P}-range", "value"), State(f"{P}-since", "value"),
                    State(f"{P}-until", "value"), State(f"{P}-check", "value"),
-                   State(f"{P}-tz", "data"), State(f"{P}-slug", "data"),
+                   State(TZ, "data"), State(f"{P}-slug", "data"),
                    prevent_initial_call=True)
     def download(_n, range_, since, until, check, tz, slug):
         start, end = window(range_, since, until, tz)

@@ -8,38 +8,13 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, clientside_callback, dcc, html
+from dash import html
 
 from jadugar.errors import Invalid
 from jadugar.services.ranges import RANGES, resolve
 
+
 # The browser tells the server its zone once per page; figures and tables convert UTC to it.
-TZ_JS = "() => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'"
-
-
-def tz_store(prefix: str) -> list[Any]:
-    """A store holding the browser's IANA zone name, filled client-side on load."""
-    return [dcc.Store(id=f"{prefix}-tz"),
-            dcc.Interval(id=f"{prefix}-tz-tick", max_intervals=1, interval=1)]
-
-
-def register_tz(prefix: str) -> None:
-    """Call once at import of the page module (callbacks must not be registered twice)."""
-    clientside_callback(TZ_JS, Output(f"{prefix}-tz", "data"),
-                        Input(f"{prefix}-tz-tick", "n_intervals"))
-
-
-def local_time(value: datetime | None, tz: str | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    if value is None:
-        return "–"
-    ts = pd.Timestamp(value)
-    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
-    try:
-        return ts.tz_convert(tz or "UTC").strftime(fmt)
-    except (KeyError, ValueError, TypeError):
-        return ts.tz_convert("UTC").strftime(fmt + " UTC")
-
-
 def uptime_bars(bars: list[dict[str, Any]] | None, height: int = 22) -> html.Div:
     """Status-page style bars: one span per interval, coloured by its worst status. Colours
     come from CSS classes (assets/monitoring.css, same palette as theme.py) so 25 rows x 90

@@ -10,8 +10,9 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from jadugar.ui.clock import local_time
 from jadugar.ui.components import status_badge
-from jadugar.ui.monitoring_parts import local_time, ms
+from jadugar.ui.monitoring_parts import ms
 
 
 def _table(headers: list[str], rows: list[html.Tr], id_: str | None = None) -> dbc.Table:

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, clientside_callback, dcc, html
 
-from jadugar.ui import live
+from jadugar.ui import clock, live
 
 NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
        ("Alerts", "/alerts"), ("Settings", "/settings")]
@@ -43,6 +43,7 @@ def layout() -> html.Div:
         dcc.Location(id="shell-url", refresh=False),
         navbar(),
         live.components(),
+        clock.components(),
         html.Div(id="shell-toasts", style={"position": "fixed", "top": 70, "right": 16,
                                            "zIndex": 1080, "width": 340}),
         dbc.Container(dash.page_container, fluid=True, className="pb-5"),
