@@ -6,6 +6,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from jadugar import db
 from jadugar.services import dashboard
+from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import empty_state, kpi, percent, status_badge
 from jadugar.ui.live import RESYNC, SIO
 
@@ -20,8 +21,9 @@ curl -X POST http://127.0.0.1:8050/api/v1/projects/web/builds \\
 
 
 def layout(**_query):
+    # Drawn by `refresh` as soon as the page mounts, in the browser's time zone.
     return html.Div([
-        html.Div(body(), id="dashboard-body"),
+        html.Div(dbc.Spinner(), id="dashboard-body"),
         dcc.Store(id="dashboard-dirty", data=0),
         dcc.Store(id="dashboard-refresh"),
         dcc.Interval(id="dashboard-tick", interval=3000),
@@ -48,12 +50,12 @@ clientside_callback(
 
 
 @callback(Output("dashboard-body", "children"), Input("dashboard-refresh", "data"),
-          prevent_initial_call=True)
-def refresh(_at):
-    return body()
+          Input(TZ, "data"))
+def refresh(_at, tz):
+    return body(tz)
 
 
-def body():
+def body(tz: str | None = None):
     with db.connection() as conn:
         s = dashboard.summary(conn)
         recent = dashboard.recent_builds(conn)
@@ -75,7 +77,8 @@ def body():
     rows = [html.Tr([html.Td(html.A(b["project"], href=f'/builds/{b["project"]}')),
                      html.Td(b["number"] or b["id"]), html.Td(b["branch"] or ""),
                      html.Td(status_badge(b["status"])),
-                     html.Td(b["created_at"].strftime("%Y-%m-%d %H:%M UTC"))])
+                     html.Td(local_time(b["created_at"], tz) if tz
+                             else b["created_at"].strftime("%Y-%m-%d %H:%M UTC"))])
             for b in recent]
     table = dbc.Table([html.Thead(html.Tr([html.Th(h) for h in
                                            ("Project", "Build", "Branch", "Status", "Created")])),
