@@ -7,6 +7,7 @@ the database or the spool), report once more, exit 0.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -26,6 +27,7 @@ from .stats import Stats
 from .store import Writer
 
 log = logging.getLogger(__name__)
+GC_YOUNG_THRESHOLD = 10_000  # Python's default is 700
 
 
 def collector_name(cfg: config.Config) -> str:
@@ -62,6 +64,13 @@ async def _engine(cfg: config.Config, name: str, spool: Spool, stats: Stats) -> 
                                        force_close=not cfg.collector_keepalive),
         cookie_jar=aiohttp.DummyCookieJar(), headers={"User-Agent": DEFAULT_USER_AGENT})
     writer = Writer(spool)
+    # The cyclic garbage collector cost about a tenth of the collector's CPU at 1,000
+    # checks/s. What exists now (modules, settings, the session) lives as long as the
+    # process: frozen, full passes stop walking it. Each check allocates a few hundred
+    # short-lived objects that reference counting frees anyway, so young passes are made
+    # ten times rarer (each costs about the same: it walks what is alive, not what died).
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
     async with await make_context(session) as ctx:
         engine = Engine(name, cfg.collector_location, cfg.collector_concurrency, ctx,
                         writer, stats)

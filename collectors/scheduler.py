@@ -69,9 +69,12 @@ def claim_due_checks(conn: Connection, name: str, location: str, limit: int,
     if len(rows) < limit:
         params["n"] = limit - len(rows)
         rows += conn.execute(CLAIM_LOCATION, params).all()
-    return [Claimed(CheckSpec(r.id, r.type, r.target, r.timeout_s, r.expect or {},
-                              r.options or {}), r.application, r.interval_s, r.retries,
-                    r.due_at) for r in rows]
+    # Unpacked by position (the order of _RETURNING): a few hundred rows per claim, four
+    # claims a second, and a tuple unpacks faster than named lookups on each row.
+    return [Claimed(CheckSpec(id_, type_, target, timeout_s, expect or {}, options or {}),
+                    application, interval_s, retries, due_at)
+            for (id_, type_, target, timeout_s, expect, options, retries, interval_s, due_at,
+                 application) in rows]
 
 
 def add_location_schedules(conn: Connection, location: str) -> int:

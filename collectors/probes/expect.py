@@ -7,7 +7,9 @@ import json
 import re
 from typing import Any
 
-Ranges = list[tuple[int, int]]
+Ranges = list[tuple[int, int]] | tuple[tuple[int, int], ...]
+# The expectations that need the response body as text.
+BODY_EXPECTATIONS = frozenset({"body_contains", "body_regex", "json_path"})
 
 
 def parse_status_ranges(value: Any) -> Ranges:
@@ -27,6 +29,19 @@ def parse_status_ranges(value: Any) -> Ranges:
     if not ranges:
         raise ValueError("expect.status is empty")
     return ranges
+
+
+def status_ranges(value: Any) -> Ranges:
+    """parse_status_ranges, remembered: every run of a check asks for the same ranges."""
+    try:
+        return _cached_ranges(tuple(value) if isinstance(value, list) else value)
+    except TypeError:  # unhashable garbage: let the parser say what is wrong with it
+        return parse_status_ranges(value)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_ranges(value: Any) -> Ranges:
+    return tuple(parse_status_ranges(value))
 
 
 def status_matches(code: int, ranges: Ranges) -> bool:

@@ -8,9 +8,12 @@ import time
 import aiohttp
 
 from .base import CheckSpec, ProbeContext, Result, elapsed_ms
-from .expect import body_failures, describe_ranges, parse_status_ranges, status_matches
+from .expect import BODY_EXPECTATIONS, body_failures, describe_ranges, status_matches, status_ranges
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
+# run_probe bounds the whole probe with spec.timeout_s; a second set of timers inside
+# aiohttp (its default is 5 minutes total) would only cost a timer per request.
+NO_CLIENT_TIMEOUT = aiohttp.ClientTimeout()
 
 
 class HttpProbe:
@@ -19,10 +22,13 @@ class HttpProbe:
 
     async def run(self, spec: CheckSpec, ctx: ProbeContext) -> Result:
         """1. send the request, 2. read at most max_body_bytes, 3. compare with expect."""
-        opts = spec.options
-        ranges = parse_status_ranges(spec.expect.get("status", "200-399"))
+        opts, expect = spec.options, spec.expect
+        ranges = status_ranges(expect.get("status", "200-399"))
         limit = int(opts.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES))
         url = spec.target if "://" in spec.target else f"{spec.type}://{spec.target}"
+        # The body is always read (a response is complete only then) but decoded only
+        # when an expectation looks at it: most checks look at the status alone.
+        wants_text = not BODY_EXPECTATIONS.isdisjoint(expect)
         started = time.perf_counter()
         async with ctx.http.request(
             str(opts.get("method", "GET")).upper(),
@@ -31,10 +37,10 @@ class HttpProbe:
             data=opts.get("body"),
             allow_redirects=bool(opts.get("follow_redirects", True)),
             ssl=bool(opts.get("verify_tls", True)),
-            timeout=aiohttp.ClientTimeout(total=spec.timeout_s),
+            timeout=NO_CLIENT_TIMEOUT,
         ) as resp:
             body, truncated = await read_capped(resp, limit)
-            text = decode(body, resp.charset)
+            text = decode(body, resp.charset) if wants_text else ""
         took = elapsed_ms(started, time.perf_counter())
 
         details: dict = {"truncated": True} if truncated else {}
@@ -43,9 +49,10 @@ class HttpProbe:
         failures = []
         if not status_matches(resp.status, ranges):
             failures.append(f"expected status {describe_ranges(ranges)}, got {resp.status}")
-        failures += body_failures(text, spec.expect, limit if truncated else None)
+        if wants_text:
+            failures += body_failures(text, expect, limit if truncated else None)
         status = "down" if failures else "up"
-        max_ms = spec.expect.get("max_response_ms")
+        max_ms = expect.get("max_response_ms")
         if max_ms is not None and took > float(max_ms):
             failures.append(f"response took {took:.0f} ms (limit {float(max_ms):g} ms)")
             status = "down" if status == "down" else "degraded"
@@ -66,12 +73,15 @@ async def read_capped(resp: aiohttp.ClientResponse, limit: int) -> tuple[bytes, 
     """
     chunks: list[bytes] = []
     size = 0
+    content = resp.content
     while size <= limit:
-        chunk = await resp.content.read(limit + 1 - size)
+        chunk = await content.read(limit + 1 - size)
         if not chunk:
             break
         chunks.append(chunk)
         size += len(chunk)
+        if content.at_eof():  # saves a last read that would only say "no more"
+            break
     body = b"".join(chunks)
     if size > limit:
         resp.close()

@@ -11,7 +11,7 @@ Used by the collector and by heartbeat pings alike.
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -77,9 +77,10 @@ def write_results(conn: Connection, rows: list[Row]) -> Written:
 
 
 def _copy_tuple(row: Row) -> tuple:
-    values = list(astuple(row))
-    values[7] = Jsonb(row.details) if row.details else None
-    return tuple(values)
+    # Spelled out: dataclasses.astuple deep-copies every details dict, per row.
+    return (row.check_id, row.ts, row.location, row.status, row.response_ms,
+            row.status_code, row.error, Jsonb(row.details) if row.details else None,
+            row.collector)
 
 
 def _publish(conn: Connection, event: str, payload: dict[str, Any]) -> None:
@@ -90,7 +91,11 @@ def _publish(conn: Connection, event: str, payload: dict[str, Any]) -> None:
 
 # The newest new result per check decides, unless an older spooled batch arrives late.
 # With locations_required > 1 the check is down only when that many locations' latest
-# results (within two intervals) are down; fewer make it degraded.
+# results (within two intervals) are down; fewer make it degraded. Such a check gets a
+# result from every location each interval, so its streaks count intervals, not results:
+# a streak grows on the first agreed result in each interval-long slot of the clock
+# (epoch / interval_s), and starts (or resets) on any result that changes its direction.
+# Otherwise two locations would reach "3 failures in a row" in 1.5 intervals.
 UPDATE_CHECKS = text("""
     with latest as (
         select distinct on (check_id) check_id, ts, status, response_ms, error
@@ -105,7 +110,11 @@ UPDATE_CHECKS = text("""
                             where h.check_id = l.check_id
                               and h.ts > l.ts - make_interval(secs => 2 * c.interval_s
                                                                       + c.timeout_s)
-                            order by h.location, h.ts desc) s) end as agreed
+                            order by h.location, h.ts desc) s) end as agreed,
+               (c.locations_required <= 1 or c.last_run_at is null
+                or floor(extract(epoch from l.ts) / greatest(c.interval_s, 1))
+                   <> floor(extract(epoch from c.last_run_at) / greatest(c.interval_s, 1))
+               ) as new_interval
           from latest l join health_checks c on c.id = l.check_id
     )
     update health_checks c
@@ -113,8 +122,12 @@ UPDATE_CHECKS = text("""
            status_changed_at = case when c.status <> a.agreed then a.ts
                                     else c.status_changed_at end,
            last_run_at = a.ts, last_response_ms = a.response_ms, last_error = a.error,
-           fail_streak = case when a.agreed = 'down' then c.fail_streak + 1 else 0 end,
-           ok_streak = case when a.agreed = 'down' then 0 else c.ok_streak + 1 end
+           fail_streak = case when a.agreed <> 'down' then 0
+                              when c.fail_streak = 0 or a.new_interval
+                              then c.fail_streak + 1 else c.fail_streak end,
+           ok_streak = case when a.agreed = 'down' then 0
+                            when c.ok_streak = 0 or a.new_interval
+                            then c.ok_streak + 1 else c.ok_streak end
       from agreed a, health_checks prev
      where c.id = a.check_id and prev.id = c.id
        and (c.last_run_at is null or a.ts >= c.last_run_at)

@@ -18,16 +18,19 @@ RUN_S = 17
 @pytest.mark.slow
 def test_it_runs_every_check_once_per_interval_across_two_collectors(
         targets, database_url, tmp_root, tmp_path, clean_db, engine):
+    procs = [start_process(["collect"], process_env(
+        database_url, tmp_path, JADUGAR_COLLECTOR_NAME=name,
+        JADUGAR_DATA_DIR=str(tmp_path / name)), tmp_path / f"{name}.log")
+        for name in ("collector-a", "collector-b")]
+    # Checks fall due once both collectors run: a check due while they were still starting
+    # would run late once and then on time, a short gap that is start-up, not a double run.
+    _wait_until_reporting(engine, {"collector-a", "collector-b"})
     with db.transaction() as conn:
         applications.create_application(conn, {"slug": "shared", "name": "Shared"})
         for n in range(CHECKS):
             checks.create_check(conn, "shared", {
                 "name": f"c{n}", "type": "http", "target": f"{targets.http}/hit/{n}",
                 "interval_s": INTERVAL_S, "timeout_s": 2})
-    procs = [start_process(["collect"], process_env(
-        database_url, tmp_path, JADUGAR_COLLECTOR_NAME=name,
-        JADUGAR_DATA_DIR=str(tmp_path / name)), tmp_path / f"{name}.log")
-        for name in ("collector-a", "collector-b")]
     time.sleep(RUN_S)
     for proc in procs:
         stop_process(proc)
@@ -49,3 +52,13 @@ def test_it_runs_every_check_once_per_interval_across_two_collectors(
     assert collectors == {"collector-a", "collector-b"}
     # The server saw exactly the runs that were stored: nothing ran unrecorded.
     assert sum(targets.hits[n] for n in range(CHECKS)) == sum(len(r.times) for r in rows)
+
+
+def _wait_until_reporting(engine, names: set[str], timeout_s: float = 30) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        with engine.connect() as c:
+            if set(c.execute(text("select name from collectors")).scalars()) >= names:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"collectors {names} never reported")
