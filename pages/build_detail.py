@@ -10,8 +10,10 @@ from dash import Input, Output, State, callback, dcc, html
 from jadugar import db
 from jadugar.errors import JadugarError
 from jadugar.services import build_reads, builds
+from jadugar.timeutil import parse_time
 from jadugar.ui import build_forms as forms
 from jadugar.ui.build_figures import gantt_figure
+from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import status_badge
 from jadugar.web.guard import current_actor
 
@@ -30,13 +32,14 @@ def _load(build_id: str) -> dict:
         return build_reads.get_build(conn, int(build_id))
 
 
-def _history(updates: list[dict]) -> dbc.Table:
-    rows = [html.Tr([html.Td(u["ts"][:19].replace("T", " ")), html.Td(u["source"]),
+def _history(updates: list[dict], tz: str | None) -> dbc.Table:
+    rows = [html.Tr([html.Td(local_time(parse_time(u["ts"], "ts"), tz, "%Y-%m-%d %H:%M:%S")),
+                     html.Td(u["source"]),
                      html.Td(f"{u['old_status'] or '·'} → {u['new_status'] or '·'}"),
                      html.Td("" if u["new_progress"] is None else f"{u['new_progress']}%"),
                      html.Td(u["message"] or ""), html.Td(u["author"] or "")])
             for u in updates]
-    head = html.Thead(html.Tr([html.Th(h) for h in ("Time (UTC)", "Source", "Status",
+    head = html.Thead(html.Tr([html.Th(h) for h in ("Time", "Source", "Status",
                                                    "Progress", "Message", "By")]))
     return dbc.Table([head, html.Tbody(rows)], size="sm", id=f"{P}-history")
 
@@ -83,14 +86,22 @@ def layout(slug: str = "", build_id: str = "", **_query):
             dbc.Col(_mark_form(b), lg=4),
         ]),
         html.H5("Status history"),
-        html.Div(_history(b["status_updates"]), id=f"{P}-history-box"),
+        html.Div(_history(b["status_updates"], None), id=f"{P}-history-box"),
     ])
 
 
 @callback(*forms.outputs(F, FIELDS, ("reason",)), Output(f"{P}-history-box", "children"),
           Input(f"{F}-save", "n_clicks"), State(f"{F}-status", "value"),
-          State(f"{F}-reason", "value"), State(f"{P}-id", "data"), prevent_initial_call=True)
-def mark_build(_n, status, reason, build_id):
+          State(f"{F}-reason", "value"), State(f"{P}-id", "data"), State(TZ, "data"),
+          prevent_initial_call=True)
+def mark_build(_n, status, reason, build_id, tz):
     out = forms.submit(FIELDS, ("reason",), lambda conn: builds.mark(
         conn, int(build_id), status, reason, author=current_actor()), "Saved.")
-    return [*out, _history(_load(str(build_id))["status_updates"])]
+    return [*out, _history(_load(str(build_id))["status_updates"], tz)]
+
+
+@callback(Output(f"{P}-history-box", "children", allow_duplicate=True), Input(TZ, "data"),
+          State(f"{P}-id", "data"), prevent_initial_call="initial_duplicate")
+def localise_history(tz, build_id):
+    """Redraw the history in the browser's time zone once the shell knows it."""
+    return _history(_load(str(build_id))["status_updates"], tz)

@@ -21,6 +21,7 @@ from jadugar.services.projects import get_project
 from jadugar.timeutil import utcnow
 from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
+from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import kpi, percent, status_badge
 
 dash.register_page(__name__, path_template="/builds/<slug>", title="Project · Jadugar")
@@ -196,8 +197,9 @@ def turn_page(_prev, _next, *args):
 
 @callback(Output(f"{P}-table", "children"), Output(f"{P}-pageinfo", "children"),
           Output(f"{P}-url", "search"), *FILTERS, Input(f"{P}-unit", "value"),
-          Input(f"{P}-page", "data"), Input(f"{P}-written", "data"), State(f"{P}-slug", "data"))
-def draw_table(range_, branch, kind, status, unit, page, _written, slug):
+          Input(f"{P}-page", "data"), Input(f"{P}-written", "data"), Input(TZ, "data"),
+          State(f"{P}-slug", "data"))
+def draw_table(range_, branch, kind, status, unit, page, _written, tz, slug):
     flt = _filters(range_, branch, kind, status)
     with db.connection() as conn:
         rows, total = build_reads.table_page(conn, get_project(conn, slug).id, flt, page,
@@ -206,21 +208,21 @@ def draw_table(range_, branch, kind, status, unit, page, _written, slug):
     query = {k: v for k, v in (("range", range_), ("branch", branch), ("kind", kind),
                                ("status", status), ("unit", unit),
                                ("page", page if page > 1 else None)) if v}
-    return builds_table(slug, rows), f"page {page} of {pages} · {total} builds", \
+    return builds_table(slug, rows, tz), f"page {page} of {pages} · {total} builds", \
         "?" + urlencode(query)
 
 
-def builds_table(slug: str, rows: list[dict]) -> dbc.Table | html.P:
+def builds_table(slug: str, rows: list[dict], tz: str | None = None) -> dbc.Table | html.P:
     if not rows:
         return html.P("No builds match these filters.")
     body = [html.Tr([
         html.Td(html.A(f"#{r['number'] or r['id']}", href=f"/builds/{slug}/{r['id']}")),
         html.Td(status_badge(r["status"])), html.Td(r["branch"] or ""), html.Td(r["kind"]),
-        html.Td((r["commit_sha"] or "")[:8]), html.Td(r["created_at"].strftime("%Y-%m-%d %H:%M")),
+        html.Td((r["commit_sha"] or "")[:8]), html.Td(local_time(r["created_at"], tz)),
         html.Td("–" if r["duration_s"] is None else f"{r['duration_s'] / 60:.1f} min"),
     ]) for r in rows]
     head = html.Thead(html.Tr([html.Th(h) for h in (
-        "Build", "Status", "Branch", "Kind", "Commit", "Created (UTC)", "Duration")]))
+        "Build", "Status", "Branch", "Kind", "Commit", "Created", "Duration")]))
     return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True,
                      id=f"{P}-builds")
 
