@@ -21,7 +21,7 @@ from jadugar.services.projects import get_project
 from jadugar.timeutil import utcnow
 from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
-from jadugar.ui.clock import TZ, local_time
+from jadugar.ui.clock import TZ, local_time, localise
 from jadugar.ui.components import kpi, percent, status_badge
 
 dash.register_page(__name__, path_template="/builds/<slug>", title="Project · Jadugar")
@@ -122,6 +122,7 @@ def layout(slug: str = "", **query):
     ])
 
 
+TIME_COLUMNS = ("created_at", "t", "bucket", "ts")
 FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
            Input(f"{P}-kind", "value"), Input(f"{P}-status", "value")]
 
@@ -129,12 +130,14 @@ FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
 @callback(Output(f"{P}-durations", "figure"), Output(f"{P}-success", "figure"),
           Output(f"{P}-outcomes", "figure"), Output(f"{P}-stages", "figure"),
           Output(f"{P}-branches", "children"), *FILTERS, Input(f"{P}-unit", "value"),
-          State(f"{P}-slug", "data"))
-def draw_charts(range_, branch, kind, status, unit, slug):
+          Input(TZ, "data"), State(f"{P}-slug", "data"))
+def draw_charts(range_, branch, kind, status, unit, tz, slug):
     flt = _filters(range_, branch, kind, status)
     with db.connection() as conn:
         data = build_series.project_charts(conn, get_project(conn, slug).id, flt, unit)
-    return (figs.duration_figure(data["durations"], data["trend"]),
+    # Per-build times in the viewer's zone; day and week buckets stay UTC days.
+    return (figs.duration_figure(localise(data["durations"], tz, TIME_COLUMNS),
+                                 localise(data["trend"], tz, TIME_COLUMNS)),
             figs.success_rate_figure(data["success"]), figs.outcomes_figure(data["outcomes"]),
             figs.stage_figure(data["stages"], build_series.STAGE_SAMPLE),
             branch_table(data["branches"]))

@@ -35,3 +35,17 @@ def local_time(value: datetime | None, tz: str | None, fmt: str = "%Y-%m-%d %H:%
         return ts.tz_convert(tz or "UTC").strftime(fmt)
     except (KeyError, ValueError, TypeError):
         return ts.tz_convert("UTC").strftime(fmt + " UTC")
+
+
+def localise(df: pd.DataFrame, tz: str | None, columns: tuple[str, ...]) -> pd.DataFrame:
+    """A copy of `df` with the given UTC time columns shown in `tz` (charts draw wall time)."""
+    if not tz or df is None or df.empty:
+        return df
+    out = df.copy()
+    for col in columns:
+        if col in out and isinstance(out[col].dtype, pd.DatetimeTZDtype):
+            try:
+                out[col] = out[col].dt.tz_convert(tz)
+            except (KeyError, ValueError):
+                return df  # an unknown zone: keep UTC rather than fail the chart
+    return out
