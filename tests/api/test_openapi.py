@@ -18,3 +18,9 @@ def test_it_describes_every_api_route(client, dash_app):
 
 def test_it_serves_the_document_without_a_token(client):
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def test_it_serves_a_valid_openapi_3_document(client):
+    from openapi_spec_validator import validate
+
+    validate(client.get("/api/v1/openapi.json").json)  # raises on any schema error
