@@ -75,7 +75,9 @@ def body(tz: str | None = None):
             "Create an API token with `jadugar token create ci --scope ingest`, then send a "
             "first build, or run `jadugar demo` to load sample data.", FIRST_BUILD)])
     rows = [html.Tr([html.Td(html.A(b["project"], href=f'/builds/{b["project"]}')),
-                     html.Td(b["number"] or b["id"]), html.Td(b["branch"] or ""),
+                     html.Td(html.A(f'#{b["number"] or b["id"]}',
+                                    href=f'/builds/{b["project"]}/{b["id"]}')),
+                     html.Td(b["branch"] or ""),
                      html.Td(status_badge(b["status"])),
                      html.Td(local_time(b["created_at"], tz) if tz
                              else b["created_at"].strftime("%Y-%m-%d %H:%M UTC"))])

@@ -98,24 +98,41 @@ def load(conn: Connection, rng: random.Random, now: datetime) -> dict[str, int]:
     return ids
 
 
+# A failed build stops after `test` (position 2) and a cancelled one after `build`: the later
+# stages never ran. Times are stretched so the last stage that ran ends with the build.
+STAGE_INSERT = """
+with b as (
+    select *, case when status = 'skipped' or (status = 'failed' and :position > 2)
+                     or (status = 'cancelled' and :position > 1)
+                     or (finished_at is null and :offset >= 0.5) then 'none' end as ran,
+              case status when 'failed' then 0.79 when 'cancelled' then 0.39 else 1 end as scale
+      from builds where source = 'api' and external_id like 'demo-%'
+)
+insert into build_stages (build_id, external_id, name, status, position, started_at,
+                          finished_at)
+select id, :name, :name,
+       case when status = 'skipped' then 'skipped'
+            when status = 'failed' and :position > 2 then 'skipped'
+            when status = 'failed' and :position = 2 then 'failed'
+            when status = 'cancelled' and :position > 1 then 'cancelled'
+            when finished_at is null and :offset >= 0.5 then 'queued'
+            when finished_at is null then 'running'
+            else 'success' end,
+       :position,
+       case when ran = 'none' then null
+            else started_at + (coalesce(finished_at, now()) - started_at) * :offset / scale end,
+       case when ran = 'none' or finished_at is null then null
+            else started_at + (finished_at - started_at) * (:offset + :share) / scale end
+  from b
+"""
+
+
 def _stages_and_updates(conn: Connection) -> None:
     """Stages and status history derived in SQL from the builds just written."""
     for position, (name, share) in enumerate(STAGES):
         offset = sum(s for _, s in STAGES[:position])
-        conn.execute(text("""
-            insert into build_stages (build_id, external_id, name, status, position,
-                                      started_at, finished_at)
-            select id, :name, :name,
-                   case when finished_at is null and :offset > 0.5 then 'queued'
-                        when status = 'failed' and :name = 'test' then 'failed'
-                        when status = 'running' then 'running'
-                        else 'success' end,
-                   :position,
-                   started_at + (coalesce(finished_at, now()) - started_at) * :offset,
-                   case when finished_at is null then null
-                        else started_at + (finished_at - started_at) * (:offset + :share) end
-              from builds where source = 'api' and external_id like 'demo-%'
-        """), {"name": name, "offset": offset, "share": share, "position": position})
+        conn.execute(text(STAGE_INSERT), {"name": name, "offset": offset, "share": share,
+                                          "position": position})
     conn.execute(text("""
         insert into status_updates (project_id, build_id, ts, source, old_status, new_status,
                                     message)
@@ -135,8 +152,9 @@ def _running_now(conn: Connection, ids: dict[str, int], now: datetime) -> None:
         conn.execute(text("""
             insert into builds (project_id, external_id, number, branch, status, progress,
                                 kind, source, started_at, created_at)
-            values (:pid, :ext, 100000, 'main', :status, :progress, 'build', 'api',
-                    :started, :created)
+            values (:pid, :ext,
+                    (select coalesce(max(number), 0) + 1 from builds where project_id = :pid),
+                    'main', :status, :progress, 'build', 'api', :started, :created)
         """), {"pid": ids[slug], "ext": f"demo-{slug}-live", "status": status,
                "progress": progress, "created": now - timedelta(minutes=4),
                "started": now - timedelta(minutes=3) if progress is not None else None})
