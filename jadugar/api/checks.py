@@ -2,21 +2,23 @@
 
 from flask import jsonify, request
 
-from jadugar import db
+from jadugar import auth, db
 from jadugar.api import api
 from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page, scope, time_args
 from jadugar.api.openapi import PAGING, TIME_RANGE, op, path_param, query_param
 from jadugar.services import checks as svc
+from jadugar.services import redact
 from jadugar.services.csv_export import stream_query
 from jadugar.services.serialize import row_dict
-from jadugar.web.guard import current_actor
+from jadugar.web.guard import current_actor, current_role
 
 
 def _out(row) -> dict:
     out = svc.to_dict(row)
     if out.get("ping_url"):
         out["ping_url"] = request.host_url.rstrip("/") + out["ping_url"]
-    return out
+    # Targets, headers and ping URLs can hold credentials: only admins read them whole.
+    return out if auth.allows(current_role() or "read", "admin") else redact.check(out)
 
 
 @api.get("/applications/<slug>/checks")

@@ -4,12 +4,12 @@ Times are shown in the browser's zone (tz comes from the page's store)."""
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import dash_bootstrap_components as dbc
 from dash import html
 
+from jadugar.services import redact
 from jadugar.ui.clock import local_time
 from jadugar.ui.components import status_badge
 from jadugar.ui.monitoring_parts import ms
@@ -62,18 +62,13 @@ def recent(rows: list[dict[str, Any]], tz: str | None) -> Any:
     ]) for r in rows], "mapp-recent-table")
 
 
-def redact(target: str) -> str:
-    """Hide the password in URL-style targets (postgres://user:secret@host)."""
-    return re.sub(r"(://[^:/@\s]+:)[^@\s]+@", r"\1***@", target)
-
-
 def check_config(checks: list[dict[str, Any]]) -> Any:
     if not checks:
         return html.P("No checks.", className="text-body-secondary mb-0")
     return _table(["Check", "Type", "Target", "Every", "Timeout", "Retries", "Expect",
                    "Enabled"], [html.Tr([
         html.Td(c["name"]), html.Td(c["type"]),
-        html.Td(redact(c["target"]), className="text-break"),
+        html.Td(redact.target(c["target"]), className="text-break"),
         html.Td(f'{c["interval_s"]} s'), html.Td(f'{c["timeout_s"]:g} s'),
         html.Td(c["retries"]), html.Td(html.Code(json.dumps(c["expect"]))),
         html.Td("yes" if c["enabled"] else "no"),

@@ -76,3 +76,24 @@ def test_it_returns_history_newest_first_and_as_csv(api, app_slug, engine):
     assert lines[0].startswith("ts,location,status") and len(lines) == 7
     assert "'=boom" in csv
     assert api.get("/checks/424242/history").status_code == 404
+
+
+def test_it_hides_check_secrets_from_readers_below_admin(api, app_slug, client, make_token):
+    secret = {"name": "db", "type": "http", "target": "https://bot:hunter2@shop.example/h",
+              "interval_s": 30, "options": {"headers": {"Authorization": "Bearer s3cr3t",
+                                                        "Accept": "text/plain"},
+                                            "body": "password=hunter2"}}
+    check = api.post("/applications/shop/checks", json=secret).json
+    assert check["target"] == secret["target"]  # the admin who wrote it reads it whole
+    beat = api.post("/applications/shop/checks", json={
+        "name": "cron", "type": "heartbeat", "interval_s": 3600}).json
+    for scope in ("read", "ingest"):
+        headers = {"Authorization": f"Bearer {make_token(scope)}"}
+        seen = client.get(f"/api/v1/checks/{check['id']}", headers=headers).json
+        assert seen["target"] == "https://bot:***@shop.example/h"
+        assert seen["options"]["headers"] == {"Authorization": "***", "Accept": "text/plain"}
+        assert seen["options"]["body"] == "***"
+        listed = client.get("/api/v1/applications/shop/checks", headers=headers).json["items"]
+        assert "hunter2" not in str(listed) and "s3cr3t" not in str(listed)
+        assert client.get(f"/api/v1/checks/{beat['id']}",
+                          headers=headers).json["ping_url"] == "***"
