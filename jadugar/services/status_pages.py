@@ -74,12 +74,7 @@ def list_pages(conn: Connection) -> list[dict[str, Any]]:
 def save_page(conn: Connection, slug: str, title: str, description: str | None,
               applications: list[str]) -> int:
     """Create or update a page (by slug) and set its applications in the given order."""
-    if not isinstance(slug, str) or not SLUG.match(slug):
-        raise Invalid("slug must be lower-case letters, digits and dashes", field="slug")
-    if not isinstance(title, str) or not title.strip():
-        raise Invalid("title is required", field="title")
-    if not isinstance(applications, list) or not all(isinstance(a, str) for a in applications):
-        raise Invalid("applications must be a list of application slugs", field="applications")
+    _validate(slug, title, description, applications)
     ids = dict(conn.execute(text("select slug, id from applications where slug = any(:s)"),
                             {"s": applications}).all())
     missing = [a for a in applications if a not in ids]
@@ -98,8 +93,20 @@ def save_page(conn: Connection, slug: str, title: str, description: str | None,
     return page_id
 
 
+def _validate(slug: object, title: object, description: object, applications: object) -> None:
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        raise Invalid("slug must be lower-case letters, digits and dashes", field="slug")
+    if not isinstance(title, str) or not title.strip():
+        raise Invalid("title is required", field="title")
+    if description is not None and not isinstance(description, str):
+        raise Invalid("description must be text", field="description")
+    if not isinstance(applications, list) or not all(isinstance(a, str) for a in applications):
+        raise Invalid("applications must be a list of application slugs", field="applications")
+
+
 def create_page(conn: Connection, slug: str, title: str, description: str | None,
                 applications: list[str]) -> int:
+    _validate(slug, title, description, applications)  # before the slug reaches SQL
     exists = conn.execute(text("select 1 from status_pages where slug = :s"), {"s": slug})
     if exists.first():
         raise Conflict(f"a status page {slug!r} exists already", field="slug")

@@ -4,6 +4,7 @@ import csv
 import io
 from datetime import timedelta
 
+import pytest
 from monitoring_factory import add_history, make_app, make_check
 
 from jadugar.timeutil import utcnow
@@ -66,3 +67,12 @@ def test_it_manages_status_pages_through_the_api(api, engine):
     bad = api.post("/status-pages", json={"slug": "p2", "title": "x", "applications": ["no"]})
     assert bad.get_json()["error"]["field"] == "applications"
     assert api.delete("/status-pages/public").status_code == 204
+
+
+@pytest.mark.parametrize("body,field", [
+    ({"slug": {}, "title": "", "applications": []}, "slug"),
+    ({"slug": "ok", "title": "T", "description": {"a": 1}, "applications": []}, "description"),
+])
+def test_it_names_the_field_of_a_malformed_status_page(api, body, field):
+    r = api.post("/status-pages", json=body)
+    assert r.status_code == 422 and r.json["error"]["field"] == field
