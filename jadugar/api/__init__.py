@@ -2,7 +2,10 @@
 
 from flask import Blueprint
 
+from jadugar.api.helpers import refuse_nul_bytes
+
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+api.before_request(refuse_nul_bytes)
 
 
 def register_resources() -> Blueprint:
@@ -14,7 +17,6 @@ def register_resources() -> Blueprint:
         projects,
         tokens,
     )
-
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
               "collectors", "heartbeat", "status_pages", "exports", "status_updates",
               "alert_rules", "maintenance", "notification_targets", "reports", "openapi")

@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import scope
+from jadugar.api.helpers import int_arg, scope
 from jadugar.api.openapi import op, path_param, query_param
 from jadugar.services import csv_export, monitoring, uptime
 from jadugar.services.ranges import MAX_POINTS, ORIGIN, resolve, step_for
@@ -75,7 +75,7 @@ def export_history(check_id: str):
 @scope("read")
 def export_response_times(check_id: str):
     since, until = _range()
-    max_points = int(request.args.get("max_points", MAX_POINTS))
+    max_points = int_arg("max_points", MAX_POINTS, 1, 10000)
     return csv_export.stream_query(db.connection, uptime.RESPONSE_TIMES, {
         "check_id": _check_id(check_id), "since": since, "until": until,
         "step": step_for(since, until, max_points), "origin": ORIGIN},

@@ -44,15 +44,20 @@ def created(body: dict[str, Any], status: int = 201) -> tuple[Response, int]:
     return jsonify(body), status
 
 
-def limit_arg(default: int = 100) -> int:
-    raw = request.args.get("limit", default)
+def int_arg(name: str, default: int, low: int, high: int) -> int:
+    """A whole-number query parameter within [low, high]; the error names it."""
+    raw = request.args.get(name, default)
     try:
         value = int(raw)
     except (TypeError, ValueError):
-        raise JadugarError("limit must be a whole number", field="limit") from None
-    if not 1 <= value <= MAX_LIMIT:
-        raise JadugarError(f"limit must be between 1 and {MAX_LIMIT}", field="limit")
+        raise JadugarError(f"{name} must be a whole number", field=name) from None
+    if not low <= value <= high:
+        raise JadugarError(f"{name} must be between {low} and {high}", field=name)
     return value
+
+
+def limit_arg(default: int = 100) -> int:
+    return int_arg("limit", default, 1, MAX_LIMIT)
 
 
 def time_args() -> tuple[Any, Any]:
@@ -87,3 +92,12 @@ def page(items: list[dict[str, Any]], rows: Sequence[Any], limit: int,
     more = len(rows) > limit
     return {"items": items[:limit],
             "next_cursor": encode_cursor(key(rows[limit - 1])) if more else None}
+
+
+def refuse_nul_bytes() -> None:
+    """before_request for /api: PostgreSQL text cannot hold NUL, so say which parameter has
+    one instead of failing deep inside a query."""
+    for key, value in request.args.items(multi=True):
+        if "\x00" in key or "\x00" in value:
+            raise JadugarError("query parameters must not contain NUL bytes",
+                               field=key.replace("\x00", ""))

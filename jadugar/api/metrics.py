@@ -4,9 +4,8 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import json_body, scope, time_args
+from jadugar.api.helpers import int_arg, json_body, scope, time_args
 from jadugar.api.openapi import TIME_RANGE, op, path_param, query_param
-from jadugar.errors import Invalid
 from jadugar.services import metrics as svc
 
 
@@ -34,11 +33,7 @@ def metric_names(slug: str):
 @scope("read")
 def metric_points(slug: str, name: str):
     since, until = time_args()
-    raw = request.args.get("max_points", svc.DEFAULT_MAX_POINTS)
-    try:
-        max_points = int(raw)
-    except ValueError:
-        raise Invalid("max_points must be a whole number", field="max_points") from None
+    max_points = int_arg("max_points", svc.DEFAULT_MAX_POINTS, 1, svc.MAX_MAX_POINTS)
     labels = {k[6:]: v for k, v in request.args.items() if k.startswith("label.")}
     with db.transaction() as conn:
         return jsonify(svc.metric_series(conn, slug, name, since, until, max_points, labels,

@@ -6,6 +6,7 @@ shows them as text instead of running them as formulas (OWASP "CSV injection")."
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
@@ -57,12 +58,21 @@ def query_rows(conn: Connection, query: TextClause, params: dict[str, Any]) -> I
 
 def stream_query(engine_connect, query: TextClause, params: dict[str, Any],
                  filename: str) -> Response:
-    """A streamed CSV response for `query`; the connection lives as long as the download."""
+    """A streamed CSV response for `query`; the connection lives as long as the download.
+
+    The query runs before the response starts, so a database error or refused value still
+    becomes a proper error response instead of a download cut off after its headers."""
+    stack = contextlib.ExitStack()
+    conn = stack.enter_context(engine_connect())
+    try:
+        result = conn.execution_options(stream_results=True,
+                                        max_row_buffer=FETCH_ROWS).execute(query, params)
+    except BaseException:
+        stack.close()
+        raise
 
     def generate() -> Iterator[str]:
-        with engine_connect() as conn:
-            result = conn.execution_options(stream_results=True,
-                                            max_row_buffer=FETCH_ROWS).execute(query, params)
+        with stack:
             yield from lines(list(result.keys()), result)
 
     return Response(stream_with_context(generate()), mimetype="text/csv",

@@ -33,3 +33,13 @@ def test_it_returns_times_as_iso_utc(api, engine):
         c.execute(text("insert into applications (slug, name) values ('a', 'A')"))
     item = api.get("/applications").json["items"][0]
     assert item["created_at"].endswith("Z")
+
+
+def test_it_names_a_query_parameter_with_a_nul_byte(api):
+    r = api.get("/projects", query_string={"cursor": "a\x00b"})
+    assert r.status_code == 400 and r.json["error"]["field"] == "cursor"
+
+
+def test_it_answers_a_bad_export_parameter_before_streaming(api, engine):
+    r = api.get("/exports/checks/1/response-times.csv", query_string={"max_points": "null"})
+    assert r.status_code == 400 and r.json["error"]["field"] == "max_points"
