@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -76,10 +77,25 @@ class Supervisor:
                 proc.kill()
 
 
+def port_free(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
 def run_all(cfg: config.Config, demo: bool = False) -> int:
+    """1. refuse a taken port at once, 2. database and migrations, 3. demo data,
+    4. web and collector, 5. the first admin once the web answers, 6. supervise."""
+    if not port_free(cfg.host, cfg.port):
+        click.echo(f"{cfg.host}:{cfg.port} is already in use; pick another with --port.",
+                   err=True)
+        return 1
     url = db.database_url(cfg)  # starts the embedded server; this process holds it open
     migrations.upgrade(db.engine())
-    admin = _first_admin()
     if demo:
         click.echo("demo data loaded" if load_demo(cfg) else "demo data already present")
     env = dict(os.environ, JADUGAR_DATABASE_URL=url.replace("postgresql+psycopg", "postgresql"),
@@ -92,12 +108,18 @@ def run_all(cfg: config.Config, demo: bool = False) -> int:
     web = sup.start("web")
     sup.start("collector")
     base = f"http://{cfg.host}:{cfg.port}"
-    if _wait_ready(base, web):
-        click.echo(f"\nJadugar is running at {base}")
-        if admin:
-            click.echo(f"  user: {admin[0]}\n  password: {admin[1]}\n"
-                       "  (shown once; keep it, or set another with `jadugar user create`)")
-        click.echo("Press Ctrl-C to stop.\n")
+    if not _wait_ready(base, web):
+        # Usually the port is taken: say so plainly instead of restarting forever.
+        sup.stop()
+        click.echo(f"\nThe web server did not start on {cfg.host}:{cfg.port}; its output is "
+                   "above.", err=True)
+        return 1
+    admin = _first_admin()  # only now: a password printed for a server that failed is lost
+    click.echo(f"\nJadugar is running at {base}")
+    if admin:
+        click.echo(f"  user: {admin[0]}\n  password: {admin[1]}\n"
+                   "  (shown once; keep it, or set another with `jadugar user create`)")
+    click.echo("Press Ctrl-C to stop.\n")
     sup.watch()
     click.echo("stopped")
     return 0

@@ -82,3 +82,17 @@ def test_it_runs_with_demo_data_and_keeps_it_across_restarts(tmp_path):
         assert log.read_text().count("password:") == 1  # the admin is created only once
     finally:
         _stop(proc)
+
+
+def test_it_refuses_a_port_in_use_without_creating_the_admin(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        log = tmp_path / "up.log"
+        proc, _ = _up(tmp_path / "data", port, log)
+        assert proc.wait(60) == 1
+    out = log.read_text()
+    assert "already in use" in out and "password:" not in out
