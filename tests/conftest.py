@@ -16,6 +16,10 @@ from support_processes import free_port, process_env, start_process, stop_proces
 
 from jadugar import auth, config, db, migrations
 
+# pgserver (imported by some tests directly) warns without a private runtime folder.
+if not os.environ.get("XDG_RUNTIME_DIR"):
+    os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="jadugar-xdg-")
+
 ALL_TABLES = text("""select string_agg(quote_ident(tablename), ', ') from pg_tables
                       where schemaname = 'public' and tablename <> 'alembic_version'""")
 
