@@ -14,7 +14,7 @@ from jadugar.timeutil import parse_time
 from jadugar.ui import build_forms as forms
 from jadugar.ui.build_figures import gantt_figure
 from jadugar.ui.clock import TZ, local_time
-from jadugar.ui.components import status_badge
+from jadugar.ui.components import minutes, status_badge
 from jadugar.web.guard import current_actor
 
 dash.register_page(__name__, path_template="/builds/<slug>/<build_id>",
@@ -47,7 +47,7 @@ def _history(updates: list[dict], tz: str | None) -> dbc.Table:
 def _summary(b: dict) -> html.Div:
     bits = [b["branch"], (b["commit_sha"] or "")[:8] or None, b["pipeline"], b["kind"],
             b["environment"],
-            None if b["duration_s"] is None else f"{b['duration_s'] / 60:.1f} min"]
+            None if b["duration_s"] is None else minutes(b["duration_s"])]
     return html.Div([
         html.H3([f"{b['project']} #{b['number'] or b['id']} ", status_badge(b["status"])]),
         html.P(" · ".join(x for x in bits if x), className="text-body-secondary"),

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from jadugar import db
 from jadugar.errors import JadugarError
@@ -22,7 +22,8 @@ from jadugar.timeutil import utcnow
 from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
 from jadugar.ui.clock import TZ, local_time, localise
-from jadugar.ui.components import kpi, percent, status_badge
+from jadugar.ui.components import kpi, minutes, percent, status_badge
+from jadugar.ui.live import RESYNC, SIO
 
 dash.register_page(__name__, path_template="/builds/<slug>", title="Project · Jadugar")
 
@@ -93,6 +94,8 @@ def layout(slug: str = "", **query):
         dcc.Store(id=f"{P}-slug", data=slug),
         dcc.Store(id=f"{P}-page", data=q["page"]),
         dcc.Store(id=f"{P}-written", data=0),
+        dcc.Store(id=f"{P}-dirty", data=0), dcc.Store(id=f"{P}-refresh", data=0),
+        dcc.Interval(id=f"{P}-tick", interval=5000),
         dcc.Location(id=f"{P}-url", refresh=False),
         dcc.Download(id=f"{P}-download"),
         html.Div([html.H3(project.name, className="me-2 mb-0"),
@@ -123,6 +126,27 @@ def layout(slug: str = "", **query):
 
 
 TIME_COLUMNS = ("created_at", "t", "bucket", "ts")
+# Live: events of this project (the shell joined its room) mark the page stale; the tick
+# redraws charts, table and milestones at most every 5 s, so a busy CI costs one query set.
+clientside_callback(
+    """(build, update, milestone, resync, slug) => {
+        const mine = [build, update, milestone].some(e => e && e.project === slug);
+        return (mine || resync) ? Date.now() : window.dash_clientside.no_update;
+    }""",
+    Output(f"{P}-dirty", "data"),
+    Input(SIO, "data-build"), Input(SIO, "data-status_update"), Input(SIO, "data-milestone"),
+    Input(RESYNC, "data"), State(f"{P}-slug", "data"), prevent_initial_call=True,
+)
+
+clientside_callback(
+    """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0))
+        ? [Date.now(), Date.now()] : [window.dash_clientside.no_update,
+                                      window.dash_clientside.no_update]""",
+    Output(f"{P}-refresh", "data"), Output(f"{P}-written", "data", allow_duplicate=True),
+    Input(f"{P}-tick", "n_intervals"), State(f"{P}-dirty", "data"),
+    State(f"{P}-refresh", "data"), prevent_initial_call=True,
+)
+
 FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
            Input(f"{P}-kind", "value"), Input(f"{P}-status", "value")]
 
@@ -130,8 +154,8 @@ FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
 @callback(Output(f"{P}-durations", "figure"), Output(f"{P}-success", "figure"),
           Output(f"{P}-outcomes", "figure"), Output(f"{P}-stages", "figure"),
           Output(f"{P}-branches", "children"), *FILTERS, Input(f"{P}-unit", "value"),
-          Input(TZ, "data"), State(f"{P}-slug", "data"))
-def draw_charts(range_, branch, kind, status, unit, tz, slug):
+          Input(TZ, "data"), Input(f"{P}-refresh", "data"), State(f"{P}-slug", "data"))
+def draw_charts(range_, branch, kind, status, unit, tz, _refresh, slug):
     flt = _filters(range_, branch, kind, status)
     with db.connection() as conn:
         data = build_series.project_charts(conn, get_project(conn, slug).id, flt, unit)
@@ -178,7 +202,7 @@ def branch_table(df) -> dbc.Table | html.P:
         return html.P("No finished builds on any branch in this range.")
     rows = [html.Tr([html.Td(r.branch), html.Td(r.runs), html.Td(percent(r.failure_rate)),
                      html.Td(percent(r.flip_rate)),
-                     html.Td("–" if r.p50 != r.p50 else f"{r.p50 / 60:.1f} min"),
+                     html.Td(minutes(r.p50)),
                      html.Td(int(r.current_streak)), html.Td(int(r.longest_streak))])
             for r in df.itertuples()]
     head = html.Thead(html.Tr([html.Th(h) for h in (
@@ -222,7 +246,7 @@ def builds_table(slug: str, rows: list[dict], tz: str | None = None) -> dbc.Tabl
         html.Td(html.A(f"#{r['number'] or r['id']}", href=f"/builds/{slug}/{r['id']}")),
         html.Td(status_badge(r["status"])), html.Td(r["branch"] or ""), html.Td(r["kind"]),
         html.Td((r["commit_sha"] or "")[:8]), html.Td(local_time(r["created_at"], tz)),
-        html.Td("–" if r["duration_s"] is None else f"{r['duration_s'] / 60:.1f} min"),
+        html.Td(minutes(r["duration_s"])),
     ]) for r in rows]
     head = html.Thead(html.Tr([html.Th(h) for h in (
         "Build", "Status", "Branch", "Kind", "Commit", "Created", "Duration")]))

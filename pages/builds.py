@@ -11,16 +11,12 @@ from jadugar.services import projects as project_svc
 from jadugar.services.csv_export import to_string
 from jadugar.ui import build_forms as forms
 from jadugar.ui.build_figures import sparkline
-from jadugar.ui.components import empty_state, percent, status_badge
+from jadugar.ui.components import empty_state, minutes, percent, status_badge
 
 dash.register_page(__name__, path="/builds", name="Builds", title="Builds · Jadugar")
 
 NEW = "builds-new"
 NEW_FIELDS = ("slug", "name", "repository", "description")
-
-
-def _minutes(seconds: float | None) -> str:
-    return "–" if seconds is None or seconds != seconds else f"{seconds / 60:.1f} min"
 
 
 def progress_bar(build: dict) -> html.Div:
@@ -44,7 +40,7 @@ def _row(p, running, recent) -> html.Tr:
         html.Td(status_badge(p.latest_status) if p.latest_status else "–"),
         html.Td(percent(p.rate_7d if p.rate_7d == p.rate_7d else None)),
         html.Td(percent(p.rate_30d if p.rate_30d == p.rate_30d else None)),
-        html.Td(_minutes(p.p50)), html.Td(_minutes(p.p95)),
+        html.Td(minutes(p.p50)), html.Td(minutes(p.p95)),
         html.Td([progress_bar(b) for b in mine.to_dict("records")] or "–",
                 style={"minWidth": 180}),
         html.Td(dcc.Graph(figure=sparkline(spark), config={"staticPlot": True},

@@ -29,3 +29,10 @@ def empty_state(title: str, text: str, code: str | None = None) -> dbc.Alert:
 
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{value * 100:.1f}%"
+
+
+def minutes(seconds: float | None) -> str:
+    """A duration for a table cell; builds without start and finish times have none."""
+    if seconds is None or seconds != seconds:  # None or NaN
+        return "–"
+    return f"{seconds / 60:.1f} min"

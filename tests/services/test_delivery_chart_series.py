@@ -68,3 +68,25 @@ def test_it_cuts_the_success_rate_per_utc_week_from_the_same_counts(conn, demo_p
     assert [(b.to_pydatetime(), int(n)) for b, n in zip(weekly["bucket"], weekly["finished"],
                                                        strict=True)] == \
         [(b, n) for b, n in expected]
+
+
+def test_it_draws_a_branch_whose_builds_have_no_times(engine, clean_db, dash_app):
+    """A build reported only as failed (no start or finish) has no duration: the page must
+    still draw, with a dash for p50."""
+    from sqlalchemy import text
+
+    from jadugar import db
+    from jadugar.services import build_series, builds
+    from jadugar.services.build_reads import BuildFilter
+    from jadugar.timeutil import utcnow
+    from pages.build_project import branch_table
+
+    with engine.begin() as c:
+        c.execute(text("insert into projects (slug, name) values ('bare', 'Bare')"))
+    with db.transaction() as c:
+        builds.submit(c, "bare", {"status": "failed", "branch": "hotfix"})
+        pid = c.execute(text("select id from projects where slug = 'bare'")).scalar_one()
+        now = utcnow()
+        df = build_series.branch_health(c, pid, BuildFilter(since=now.replace(year=now.year - 1),
+                                                            until=now))
+    assert "–" in str(branch_table(df))
