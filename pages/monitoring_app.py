@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, State, clientside_callback, dcc, html
 
 from jadugar import db
 from jadugar.errors import JadugarError
@@ -18,6 +18,7 @@ from jadugar.ui import monitoring_figures as figs
 from jadugar.ui import monitoring_tables as tables
 from jadugar.ui.clock import TZ
 from jadugar.ui.components import empty_state, status_badge
+from jadugar.ui.live import RESYNC, SIO
 from jadugar.ui.monitoring_parts import range_picker, window
 
 dash.register_page(__name__, path_template="/monitoring/<slug>", name="Application",
@@ -41,6 +42,8 @@ def layout(slug: str | None = None, range: str = "24h", since: str | None = None
         options[0]["value"] if options else None)
     return html.Div([
         dcc.Store(id=f"{P}-slug", data=app.slug),
+        dcc.Store(id=f"{P}-dirty", data=0), dcc.Store(id=f"{P}-refresh", data=0),
+        dcc.Interval(id=f"{P}-tick", interval=10000),
         dcc.Location(id=f"{P}-url", refresh=False),
         html.Div([html.H3(app.name, className="me-2 mb-0"), status_badge(app.status),
                   html.Span(app.environment or "", className="ms-2 text-body-secondary"),
@@ -78,6 +81,28 @@ def _card(title: str, csv: str | None, body) -> dbc.Card:
                      dbc.CardBody(body, className="p-2")], className="mb-3 shadow-sm")
 
 
+# Live: results, status changes and alerts of this application (the shell joined its room)
+# mark the page stale; the tick redraws at most every 10 s, whatever the check rate.
+clientside_callback(
+    """(result, status, alert, resync, slug) => {
+        const mine = [result, status, alert].some(e => e && e.application === slug);
+        return (mine || resync) ? Date.now() : window.dash_clientside.no_update;
+    }""",
+    Output(f"{P}-dirty", "data"),
+    Input(SIO, "data-check_result"), Input(SIO, "data-application_status"),
+    Input(SIO, "data-alert"), Input(RESYNC, "data"), State(f"{P}-slug", "data"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0)) ? Date.now()
+        : window.dash_clientside.no_update""",
+    Output(f"{P}-refresh", "data"),
+    Input(f"{P}-tick", "n_intervals"), State(f"{P}-dirty", "data"),
+    State(f"{P}-refresh", "data"), prevent_initial_call=True,
+)
+
+
 @dash.callback(Output(f"{P}-url", "search"), *RANGE_INPUTS, prevent_initial_call=True)
 def keep_in_url(range_, since, until, check):
     params = {"range": range_, "check": check}
@@ -90,8 +115,9 @@ def keep_in_url(range_, since, until, check):
                Output(f"{P}-days", "figure"), Output(f"{P}-incidents", "children"),
                Output(f"{P}-deploys", "children"), Output(f"{P}-recent", "children"),
                Output(f"{P}-range-error", "children"),
-               *RANGE_INPUTS, Input(TZ, "data"), State(f"{P}-slug", "data"))
-def show(range_, since, until, check, tz, slug):
+               *RANGE_INPUTS, Input(TZ, "data"), Input(f"{P}-refresh", "data"),
+               State(f"{P}-slug", "data"))
+def show(range_, since, until, check, tz, _refresh, slug):
     try:
         start, end = window(range_, since, until, tz)
     except JadugarError as err:

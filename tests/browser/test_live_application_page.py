@@ -1,0 +1,30 @@
+"""An open application page follows its checks live: a new result shows up in the recent
+results without a reload."""
+
+from datetime import timedelta
+
+import pytest
+
+from jadugar import db
+from jadugar.services import applications, checks
+from jadugar.services.history import Row, write_results
+from jadugar.timeutil import utcnow
+
+pytestmark = pytest.mark.browser
+
+
+def test_it_shows_a_new_check_result_without_a_reload(page, engine):
+    with db.transaction() as c:
+        applications.create_application(c, {"slug": "shop", "name": "Shop"})
+        check = checks.create_check(c, "shop", {"name": "home", "type": "http",
+                                                "target": "http://shop.test/", "interval_s": 60},
+                                    "test")
+    page.goto(page.base + "/monitoring/shop")
+    page.wait_for_function(
+        "document.querySelector('#shell-live')?.textContent === 'live'", timeout=15000)
+    page.evaluate("window.__marker = 'same page'")
+    with db.transaction() as c:
+        write_results(c, [Row(check.id, utcnow() - timedelta(seconds=1), "local", "down",
+                              812.0, 503, "expected status 200, got 503")])
+    page.wait_for_selector("#mapp-recent >> text=expected status 200, got 503", timeout=20000)
+    assert page.evaluate("window.__marker") == "same page"
