@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from jadugar import db
 from jadugar.errors import JadugarError
@@ -23,7 +23,7 @@ from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
 from jadugar.ui.clock import TZ, local_time, localise
 from jadugar.ui.components import kpi, minutes, percent, status_badge
-from jadugar.ui.live import RESYNC, SIO
+from jadugar.ui.live import follow, follow_components
 
 dash.register_page(__name__, path_template="/builds/<slug>", title="Project · Jadugar")
 
@@ -91,11 +91,9 @@ def layout(slug: str = "", **query):
     unit = dbc.RadioItems(id=f"{P}-unit", options=["day", "week"], value=q["unit"],
                           inline=True, className="small")
     return html.Div([
-        dcc.Store(id=f"{P}-slug", data=slug),
+        follow_components(P, 5000, slug),
         dcc.Store(id=f"{P}-page", data=q["page"]),
         dcc.Store(id=f"{P}-written", data=0),
-        dcc.Store(id=f"{P}-dirty", data=0), dcc.Store(id=f"{P}-refresh", data=0),
-        dcc.Interval(id=f"{P}-tick", interval=5000),
         dcc.Location(id=f"{P}-url", refresh=False),
         dcc.Download(id=f"{P}-download"),
         html.Div([html.H3(project.name, className="me-2 mb-0"),
@@ -126,26 +124,9 @@ def layout(slug: str = "", **query):
 
 
 TIME_COLUMNS = ("created_at", "t", "bucket", "ts")
-# Live: events of this project (the shell joined its room) mark the page stale; the tick
-# redraws charts, table and milestones at most every 5 s, so a busy CI costs one query set.
-clientside_callback(
-    """(build, update, milestone, resync, slug) => {
-        const mine = [build, update, milestone].some(e => e && e.project === slug);
-        return (mine || resync) ? Date.now() : window.dash_clientside.no_update;
-    }""",
-    Output(f"{P}-dirty", "data"),
-    Input(SIO, "data-build"), Input(SIO, "data-status_update"), Input(SIO, "data-milestone"),
-    Input(RESYNC, "data"), State(f"{P}-slug", "data"), prevent_initial_call=True,
-)
-
-clientside_callback(
-    """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0))
-        ? [Date.now(), Date.now()] : [window.dash_clientside.no_update,
-                                      window.dash_clientside.no_update]""",
-    Output(f"{P}-refresh", "data"), Output(f"{P}-written", "data", allow_duplicate=True),
-    Input(f"{P}-tick", "n_intervals"), State(f"{P}-dirty", "data"),
-    State(f"{P}-refresh", "data"), prevent_initial_call=True,
-)
+# Events of this project (the shell joined its room) redraw charts, table and milestones
+# at most every 5 s, so a busy CI costs one set of queries, not one per build.
+follow(P, ("build", "status_update", "milestone"), key="project")
 
 FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
            Input(f"{P}-kind", "value"), Input(f"{P}-status", "value")]
@@ -225,8 +206,8 @@ def turn_page(_prev, _next, *args):
 @callback(Output(f"{P}-table", "children"), Output(f"{P}-pageinfo", "children"),
           Output(f"{P}-url", "search"), *FILTERS, Input(f"{P}-unit", "value"),
           Input(f"{P}-page", "data"), Input(f"{P}-written", "data"), Input(TZ, "data"),
-          State(f"{P}-slug", "data"))
-def draw_table(range_, branch, kind, status, unit, page, _written, tz, slug):
+          Input(f"{P}-refresh", "data"), State(f"{P}-slug", "data"))
+def draw_table(range_, branch, kind, status, unit, page, _written, tz, _refresh, slug):
     flt = _filters(range_, branch, kind, status)
     with db.connection() as conn:
         rows, total = build_reads.table_page(conn, get_project(conn, slug).id, flt, page,

@@ -2,13 +2,13 @@
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, callback, html
 
 from jadugar import db
 from jadugar.services import dashboard
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import empty_state, kpi, percent, status_badge
-from jadugar.ui.live import RESYNC, SIO
+from jadugar.ui.live import follow, follow_components
 
 dash.register_page(__name__, path="/", name="Dashboard", title="Dashboard · Jadugar")
 
@@ -24,29 +24,12 @@ def layout(**_query):
     # Drawn by `refresh` as soon as the page mounts, in the browser's time zone.
     return html.Div([
         html.Div(dbc.Spinner(), id="dashboard-body"),
-        dcc.Store(id="dashboard-dirty", data=0),
-        dcc.Store(id="dashboard-refresh"),
-        dcc.Interval(id="dashboard-tick", interval=3000),
+        follow_components("dashboard", 3000),
     ])
 
 
-# Events mark the numbers stale; the tick refreshes at most every 3 s, so a burst of builds
-# costs one query, not one per event.
-clientside_callback(
-    "(b, a, s, r) => Date.now()",
-    Output("dashboard-dirty", "data"),
-    Input(SIO, "data-build"), Input(SIO, "data-alert"), Input(SIO, "data-application_status"),
-    Input(RESYNC, "data"),
-    prevent_initial_call=True,
-)
-
-clientside_callback(
-    """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0)) ? Date.now()
-        : window.dash_clientside.no_update""",
-    Output("dashboard-refresh", "data"),
-    Input("dashboard-tick", "n_intervals"), State("dashboard-dirty", "data"),
-    State("dashboard-refresh", "data"),
-)
+# Builds, alerts and application changes redraw the numbers at most every 3 s.
+follow("dashboard", ("build", "alert", "application_status"))
 
 
 @callback(Output("dashboard-body", "children"), Input("dashboard-refresh", "data"),

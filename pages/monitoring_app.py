@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, clientside_callback, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from jadugar import db
 from jadugar.errors import JadugarError
@@ -18,7 +18,7 @@ from jadugar.ui import monitoring_figures as figs
 from jadugar.ui import monitoring_tables as tables
 from jadugar.ui.clock import TZ
 from jadugar.ui.components import empty_state, status_badge
-from jadugar.ui.live import RESYNC, SIO
+from jadugar.ui.live import follow, follow_components
 from jadugar.ui.monitoring_parts import range_picker, window
 
 dash.register_page(__name__, path_template="/monitoring/<slug>", name="Application",
@@ -41,9 +41,7 @@ def layout(slug: str | None = None, range: str = "24h", since: str | None = None
     chosen = check if check in {o["value"] for o in options} else (
         options[0]["value"] if options else None)
     return html.Div([
-        dcc.Store(id=f"{P}-slug", data=app.slug),
-        dcc.Store(id=f"{P}-dirty", data=0), dcc.Store(id=f"{P}-refresh", data=0),
-        dcc.Interval(id=f"{P}-tick", interval=10000),
+        follow_components(P, 10000, app.slug),
         dcc.Location(id=f"{P}-url", refresh=False),
         html.Div([html.H3(app.name, className="me-2 mb-0"), status_badge(app.status),
                   html.Span(app.environment or "", className="ms-2 text-body-secondary"),
@@ -81,26 +79,9 @@ def _card(title: str, csv: str | None, body) -> dbc.Card:
                      dbc.CardBody(body, className="p-2")], className="mb-3 shadow-sm")
 
 
-# Live: results, status changes and alerts of this application (the shell joined its room)
-# mark the page stale; the tick redraws at most every 10 s, whatever the check rate.
-clientside_callback(
-    """(result, status, alert, resync, slug) => {
-        const mine = [result, status, alert].some(e => e && e.application === slug);
-        return (mine || resync) ? Date.now() : window.dash_clientside.no_update;
-    }""",
-    Output(f"{P}-dirty", "data"),
-    Input(SIO, "data-check_result"), Input(SIO, "data-application_status"),
-    Input(SIO, "data-alert"), Input(RESYNC, "data"), State(f"{P}-slug", "data"),
-    prevent_initial_call=True,
-)
-
-clientside_callback(
-    """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0)) ? Date.now()
-        : window.dash_clientside.no_update""",
-    Output(f"{P}-refresh", "data"),
-    Input(f"{P}-tick", "n_intervals"), State(f"{P}-dirty", "data"),
-    State(f"{P}-refresh", "data"), prevent_initial_call=True,
-)
+# Results, status changes and alerts of this application (the shell joined its room)
+# redraw the page at most every 10 s, whatever the check rate.
+follow(P, ("check_result", "application_status", "alert"), key="application")
 
 
 @dash.callback(Output(f"{P}-url", "search"), *RANGE_INPUTS, prevent_initial_call=True)

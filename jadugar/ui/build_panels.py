@@ -111,8 +111,9 @@ def _timeline(rows: list[Any]) -> html.Div:
 
 @callback(Output(f"{P}-burnup", "figure"), Output(f"{P}-timeline", "children"),
           Output(f"{M}-id", "options"), Output(f"{N}-target", "options"),
-          Input(f"{P}-written", "data"), State(f"{P}-slug", "data"))
-def draw_milestones(_written, slug):
+          Input(f"{P}-written", "data"), Input(f"{P}-refresh", "data"),
+          State(f"{P}-slug", "data"))
+def draw_milestones(_written, _refresh, slug):
     with db.connection() as conn:
         project = get_project(conn, slug)
         df = build_series.milestone_progress(conn, project.id)

@@ -103,3 +103,40 @@ def catch_up_progress(resync: dict | None, ids: list[dict]):
     values = [rows.get(int(i["build"])) for i in ids]
     return ([v if v is not None else no_update for v in values],
             [f"{v}%" if v is not None else no_update for v in values])
+
+
+def follow(prefix: str, events: tuple[str, ...], key: str | None = None) -> None:
+    """Turn live events into a throttled redraw signal for one page: `{prefix}-refresh`.
+
+    Call once at import of the page module; put `follow_components(prefix, every_ms)` in its
+    layout and take `Input(f"{prefix}-refresh", "data")` in the callbacks that draw. With
+    `key` ("project" or "application"), only events whose payload names the page's entity
+    (the data of the `{prefix}-slug` store) count. A reconnect always counts: the page may
+    have missed something. However many events arrive, the page redraws at most once a tick.
+    """
+    match = f"e && e.{key} === slug" if key else "e"
+    clientside_callback(
+        f"""(...args) => {{
+            const slug = args.pop(), resync = args.pop();
+            return (args.some(e => {match}) || resync) ? Date.now()
+                : window.dash_clientside.no_update;
+        }}""",
+        Output(f"{prefix}-dirty", "data"),
+        *[Input(SIO, f"data-{event}") for event in events], Input(RESYNC, "data"),
+        State(f"{prefix}-slug", "data"), prevent_initial_call=True,
+    )
+    clientside_callback(
+        """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0)) ? Date.now()
+            : window.dash_clientside.no_update""",
+        Output(f"{prefix}-refresh", "data"),
+        Input(f"{prefix}-tick", "n_intervals"), State(f"{prefix}-dirty", "data"),
+        State(f"{prefix}-refresh", "data"), prevent_initial_call=True,
+    )
+
+
+def follow_components(prefix: str, every_ms: int, slug: str | None = None) -> html.Div:
+    """The stores and the tick behind `follow`; `slug` is the entity the page shows."""
+    return html.Div([dcc.Store(id=f"{prefix}-slug", data=slug),
+                     dcc.Store(id=f"{prefix}-dirty", data=0),
+                     dcc.Store(id=f"{prefix}-refresh", data=0),
+                     dcc.Interval(id=f"{prefix}-tick", interval=every_ms)])
