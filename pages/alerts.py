@@ -13,6 +13,7 @@ from jadugar.services import alerts, csv_export
 from jadugar.ui.alert_rule_form import rule_editor
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import status_badge
+from jadugar.ui.live import follow, follow_components
 from jadugar.web.guard import current_actor, require_role
 
 dash.register_page(__name__, path="/alerts", name="Alerts", title="Alerts · Jadugar")
@@ -26,7 +27,7 @@ def layout(**_query):
     with db.connection() as conn:
         apps = [r[0] for r in conn.exec_driver_sql("select slug from applications order by 1")]
     return html.Div([
-        dcc.Store(id=f"{P}-changed", data=0),
+        dcc.Store(id=f"{P}-changed", data=0), follow_components(P, 5000),
         html.H3("Alerts"),
         html.Div(id=f"{P}-message"),
         dbc.Row([
@@ -84,10 +85,13 @@ def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
                     className="mb-3", id=f"{P}-group-{title.lower()}")
 
 
+follow(P, ("alert",))  # fired, acknowledged or resolved anywhere: redraw, at most every 5 s
+
+
 @dash.callback(Output(f"{P}-groups", "children"), Input(f"{P}-state", "value"),
                Input(f"{P}-app", "value"), Input(f"{P}-changed", "data"),
-               Input(TZ, "data"))
-def show(state, app, _changed, tz):
+               Input(TZ, "data"), Input(f"{P}-refresh", "data"))
+def show(state, app, _changed, tz, _refresh):
     rows = _fetch(state, app)
     groups = [(s.capitalize(), [a for a in rows if a.state == s])
               for s in ("firing", "acknowledged", "resolved")]

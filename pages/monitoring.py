@@ -10,6 +10,7 @@ from dash import Input, Output, State, dcc, html
 from jadugar import db
 from jadugar.services import csv_export, monitoring
 from jadugar.ui.components import empty_state, percent, status_badge
+from jadugar.ui.live import follow, follow_components
 from jadugar.ui.monitoring_parts import ms, uptime_bars
 
 dash.register_page(__name__, path="/monitoring", name="Monitoring",
@@ -47,7 +48,9 @@ def layout(**_query):
                   dbc.Button("Metrics explorer", href="/monitoring/metrics", size="sm",
                              color="link")], className="d-flex align-items-center"),
         filters,
-        dcc.Loading(html.Div(id=f"{P}-table")),
+        # A live redraw is quick: only a slow one shows the spinner.
+        dcc.Loading(html.Div(id=f"{P}-table"), delay_show=400),
+        follow_components(P, 10000),
         dbc.Pagination(id=f"{P}-page", max_value=1, active_page=1, fully_expanded=False,
                        size="sm", className="mt-2"),
         dcc.Download(id=f"{P}-csv"),
@@ -68,11 +71,16 @@ def _row(a: dict) -> html.Tr:
     ], **{"data-slug": a["slug"]})
 
 
+# Status changes and alerts of any application redraw the page at most every 10 s.
+follow(P, ("application_status", "alert"))
+
+
 @dash.callback(Output(f"{P}-table", "children"), Output(f"{P}-page", "max_value"),
                Input(f"{P}-search", "value"), Input(f"{P}-tag", "value"),
                Input(f"{P}-env", "value"), Input(f"{P}-sort", "value"),
-               Input(f"{P}-bar", "value"), Input(f"{P}-page", "active_page"))
-def show(q, tag, env, sort, bar, page_no):
+               Input(f"{P}-bar", "value"), Input(f"{P}-page", "active_page"),
+               Input(f"{P}-refresh", "data"))
+def show(q, tag, env, sort, bar, page_no, _refresh):
     with db.connection() as conn:
         result = monitoring.overview(conn, q=q, tag=tag, env=env, sort=sort or "status",
                                      bar=bar or "hour", page=int(page_no or 1))
