@@ -13,7 +13,10 @@ from jadugar import config
 def _setup_logging() -> None:
     logging.basicConfig(level=config.get().log_level,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+    # Their INFO lines (every migration step, every join of the embedded server) drown out
+    # what the command itself says.
+    for chatty in ("alembic", "pgserver"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
