@@ -55,7 +55,7 @@ APPLICATIONS = Section(
      ("owner", "Owner", lambda i: _text(i, "team-core"), 2),
      ("tags", "Tags (comma separated)", lambda i: _text(i, "api, customer"), 3)],
     _create_app, _app_rows,
-    lambda conn, key, _a: applications.delete_application(conn, key))
+    lambda conn, key, _a: applications.delete_application(conn, key), view_role="viewer")
 
 
 def _create_window(conn, v: dict, actor: str) -> None:
@@ -83,7 +83,8 @@ MAINTENANCE = Section(
      ("recurrence", "Repeats", lambda i: dcc.Dropdown(id=i, options=["none", "daily", "weekly"],
                                                       value="none", clearable=False), 2)],
     _create_window, _window_rows,
-    lambda conn, key, actor: maintenance.delete_window(conn, int(key), actor), role="editor")
+    lambda conn, key, actor: maintenance.delete_window(conn, int(key), actor), role="editor",
+    view_role="viewer")
 
 
 def _target_rows(conn) -> tuple[list[str], list]:
@@ -126,7 +127,7 @@ STATUS_PAGES = Section(
     lambda conn, v, _a: status_pages.create_page(conn, v["slug"], v["title"],
                                                  v["description"] or None,
                                                  v["applications"] or []),
-    _page_rows, lambda conn, key, _a: status_pages.delete_page(conn, key),
+    _page_rows, lambda conn, key, _a: status_pages.delete_page(conn, key), view_role="viewer",
     help="Status pages are public: anyone can open /status/<slug> without logging in. They "
          "show application names, status, 90-day bars and ongoing incidents, nothing else.")
 
@@ -141,7 +142,8 @@ def _collector_rows(conn) -> tuple[list[str], list]:
 
 
 COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,
-                     help="Collectors report here every few seconds (read-only).")
+                     help="Collectors report here every few seconds (read-only).",
+                     view_role="viewer")
 
 AREAS = [APPLICATIONS, CHECKS, TARGETS, MAINTENANCE, STATUS_PAGES, PROJECTS, USERS, TOKENS,
          COLLECTORS]

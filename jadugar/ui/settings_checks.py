@@ -204,6 +204,7 @@ def _callbacks() -> None:
 CHECKS = Section(
     P, "Checks", [], None, _check_rows,
     lambda conn, key, actor: checks.delete_check(conn, int(key), actor), role="editor",
+    view_role="viewer",
     help="The fields follow the check type: HTTP checks take a method, headers, a body and "
          "expectations on status, time and body; DNS an expected address; TLS the days the "
          "certificate must have left; Prometheus the series to keep and a rule; heartbeat "

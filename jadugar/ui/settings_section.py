@@ -13,10 +13,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
-from jadugar import db
+from jadugar import auth, db
 from jadugar.errors import JadugarError
 from jadugar.ui.forms import error_outputs, errors, field, form_error
-from jadugar.web.guard import current_actor, require_role
+from jadugar.web.guard import current_actor, current_role, require_role
 
 
 @dataclass
@@ -27,7 +27,8 @@ class Section:
     create: Callable[[Any, dict[str, Any], str], Any] | None
     rows: Callable[[Any], tuple[list[str], list[tuple[Any, list[Any]]]]]
     delete: Callable[[Any, Any, str], None] | None = None
-    role: str = "admin"
+    role: str = "admin"  # needed to write
+    view_role: str = ""  # needed to see the list; empty means the same as `role`
     extra: dict[str, Callable[[Any], str | None]] = dc_field(default_factory=dict)
     help: str = ""
     # What to show once after a successful save, made from create's return value (a new
@@ -42,6 +43,13 @@ class Section:
     # user actions) add components before the list and register their own callbacks.
     more: Callable[[], list] | None = None
     callbacks: Callable[[], None] | None = None
+
+    @property
+    def viewer(self) -> str:
+        return self.view_role or self.role
+
+    def visible_to(self, role: str | None) -> bool:
+        return role is not None and auth.allows(role, self.viewer)
 
     @property
     def names(self) -> list[str]:
@@ -80,6 +88,8 @@ def register(s: Section) -> None:
 
     @dash.callback(Output(f"{p}-table", "children"), Input(f"{p}-changed", "data"))
     def show(_changed):
+        if not s.visible_to(current_role()):  # the route can be called without the page
+            return alert(f"{s.title} need the {s.viewer} role.", "warning")
         with db.connection() as conn:
             headers, rows = s.rows(conn)
         body = [html.Tr([*[html.Td(c) for c in cells], html.Td(_buttons(s, key))],
