@@ -103,7 +103,15 @@ def _clean_target(conn: Connection, data: dict[str, Any], partial: bool) -> dict
 def _apprise_accepts(url: str) -> bool:
     import apprise
 
-    return apprise.Apprise().add(url)
+    # Apprise logs a refused URL at ERROR; here a refusal is the user's typo, answered as a
+    # field error, not a server fault worth a log line.
+    quiet = logging.getLogger("apprise")
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
+    try:
+        return apprise.Apprise().add(url)
+    finally:
+        quiet.setLevel(level)
 
 
 # -- outbox --------------------------------------------------------------------------------
