@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
 from jadugar import config
@@ -101,15 +101,6 @@ def transaction() -> Iterator[Connection]:
 def connection() -> Iterator[Connection]:
     with engine().connect() as conn:
         yield conn
-
-
-def is_reachable() -> bool:
-    try:
-        with engine().connect() as conn:
-            conn.execute(text("select 1"))
-        return True
-    except Exception:  # any failure means "not ready"; /readyz reports it
-        return False
 
 
 def safe_url(url: str) -> str:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import Response, stream_with_context
-from sqlalchemy import Connection, TextClause
+from sqlalchemy import TextClause
 
 from jadugar.timeutil import iso
 
@@ -47,13 +47,6 @@ def lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]
             buf.seek(0)
             buf.truncate()
     yield buf.getvalue()
-
-
-def query_rows(conn: Connection, query: TextClause, params: dict[str, Any]) -> Iterator[Any]:
-    """Rows from a server-side cursor, so the result never sits in memory whole."""
-    result = conn.execution_options(stream_results=True, max_row_buffer=FETCH_ROWS).execute(
-        query, params)
-    yield from result
 
 
 def stream_query(engine_connect, query: TextClause, params: dict[str, Any],
