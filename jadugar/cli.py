@@ -113,6 +113,23 @@ def user_create(name: str, role: str, password_stdin: bool) -> None:
         click.echo(f"password: {password}")
 
 
+@user.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def user_password(name: str, password_stdin: bool) -> None:
+    """Set a user's password (for a lost admin password); prints a generated one unless
+    --password-stdin is given."""
+    from jadugar import auth
+    from jadugar.cli_support import transaction
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else auth.generate_password()
+    with transaction() as conn:
+        auth.set_password(conn, name, password)
+    click.echo(f"password of {name} changed")
+    if not password_stdin:
+        click.echo(f"password: {password}")
+
+
 @main.group()
 def token() -> None:
     """Manage API tokens."""

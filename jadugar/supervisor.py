@@ -118,7 +118,7 @@ def run_all(cfg: config.Config, demo: bool = False) -> int:
     click.echo(f"\nJadugar is running at {base}")
     if admin:
         click.echo(f"  user: {admin[0]}\n  password: {admin[1]}\n"
-                   "  (shown once; keep it, or set another with `jadugar user create`)")
+                   "  (shown once; keep it, or set another with `jadugar user password admin`)")
     click.echo("Press Ctrl-C to stop.\n")
     sup.watch()
     click.echo("stopped")

@@ -11,7 +11,8 @@ from jadugar.services import demo
 
 
 @pytest.mark.parametrize("args", [[], ["up"], ["serve"], ["collect"], ["db", "upgrade"],
-                                  ["user", "create"], ["token", "create"], ["token", "list"],
+                                  ["user", "create"], ["user", "password"],
+                                  ["token", "create"], ["token", "list"],
                                   ["token", "revoke"], ["demo"]])
 def test_it_has_help_for_every_command(args):
     r = CliRunner().invoke(main, [*args, "--help"])
@@ -77,3 +78,16 @@ def test_it_runs_as_a_console_script():
     r = subprocess.run([sys.executable, "-m", "jadugar.cli", "--version"],
                        capture_output=True, text=True, check=True)
     assert "version" in r.stdout
+
+
+def test_it_sets_a_lost_password(engine, clean_db):
+    runner = CliRunner()
+    runner.invoke(main, ["user", "create", "erin", "--role", "admin"])
+    r = runner.invoke(main, ["user", "password", "erin"])
+    assert r.exit_code == 0, r.output
+    new = r.output.strip().splitlines()[-1].removeprefix("password: ")
+    with engine.begin() as c:
+        assert auth.authenticate(c, "erin", new) is not None
+    r = runner.invoke(main, ["user", "password", "nobody", "--password-stdin"],
+                      input="long-enough-pass\n")
+    assert r.exit_code == 1 and "no user 'nobody'" in r.output
