@@ -3,14 +3,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+
 # Debian's Chromium for the browser tests (Playwright cannot download browsers here).
 if ! command -v chromium >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
   $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
 VENV=${JADUGAR_TEST_VENV:-.venv}
-[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
+if [ ! -x "$VENV/bin/python" ] && ! python3 -m venv "$VENV"; then
+  # Debian's python3 ships venv separately.
+  rm -rf "$VENV"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq python3-venv >/dev/null
+  python3 -m venv "$VENV"
+fi
 PY="$VENV/bin/python"
 "$PY" -m pip install -q --upgrade pip
 "$PY" -m pip install -q -e '.[test]'
