@@ -3,7 +3,7 @@ bands, uptime per day, incidents, deploy markers, recent results. All aggregated
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -145,5 +145,3 @@ def _rows(conn: Connection, query: Any, **params: Any) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(query, params)]
 
 
-def span_days(since: datetime, until: datetime) -> float:
-    return (until - since) / timedelta(days=1)

@@ -93,7 +93,7 @@ def alert_toast(alert: dict | None):
 @callback(Output(PROGRESS, "value", allow_duplicate=True),
           Output(PROGRESS, "label", allow_duplicate=True),
           Input(RESYNC, "data"), State(PROGRESS, "id"), prevent_initial_call=True)
-def catch_up_progress(resync: dict | None, ids: list[dict]):
+def catch_up_progress(_resync: dict | None, ids: list[dict]):
     """After a reconnect, read the current progress of the bars on the page."""
     if not ids:
         return [], []
