@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Iterator
 
 import pytest
+from browser_support import sign_in
 
 from jadugar import auth
 
@@ -51,11 +52,7 @@ def page(browser, live_server, engine, clean_db):
     pg = context.new_page()
     errors: list[str] = []
     pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.goto(live_server + "/login")
-    pg.fill("#username", "browser")
-    pg.fill("#password", "browser-pass")
-    pg.click("button[type=submit]")
-    pg.wait_for_url(live_server + "/")
+    sign_in(pg, live_server, "browser", "browser-pass")
     pg.base = live_server
     yield pg
     context.close()

@@ -4,6 +4,7 @@ results without a reload."""
 from datetime import timedelta
 
 import pytest
+from browser_support import wait_live
 
 from jadugar import db
 from jadugar.services import applications, checks
@@ -20,8 +21,7 @@ def test_it_shows_a_new_check_result_without_a_reload(page, engine):
                                                 "target": "http://shop.test/", "interval_s": 60},
                                     "test")
     page.goto(page.base + "/monitoring/shop")
-    page.wait_for_function(
-        "document.querySelector('#shell-live')?.textContent === 'live'", timeout=15000)
+    wait_live(page)
     page.evaluate("window.__marker = 'same page'")
     with db.transaction() as c:
         write_results(c, [Row(check.id, utcnow() - timedelta(seconds=1), "local", "down",
@@ -38,8 +38,7 @@ def test_it_moves_an_application_to_down_on_the_open_overview(page, engine):
                                     "test")
     page.goto(page.base + "/monitoring")
     page.wait_for_selector("#monitoring-table tr[data-slug=shop]")
-    page.wait_for_function(
-        "document.querySelector('#shell-live')?.textContent === 'live'", timeout=15000)
+    wait_live(page)
     with db.transaction() as c:
         write_results(c, [Row(check.id, utcnow() - timedelta(seconds=1), "local", "down",
                               812.0, 503, "expected status 200, got 503")])

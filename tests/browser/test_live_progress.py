@@ -1,6 +1,7 @@
 """A running build's progress bar moves on an open page, without a reload."""
 
 import pytest
+from browser_support import wait_live
 from sqlalchemy import text
 
 from jadugar import db
@@ -18,8 +19,7 @@ def test_it_moves_a_running_builds_progress_bar_in_place(page, engine):
     page.goto(page.base + "/builds")
     bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
     page.wait_for_selector(bar, timeout=15000)
-    page.wait_for_function(
-        "document.querySelector('#shell-live')?.textContent === 'live'", timeout=15000)
+    wait_live(page)
     page.evaluate("window.__marker = 'same page'")  # gone if the page reloads
 
     with db.transaction() as c:

@@ -2,6 +2,7 @@
 table without a reload."""
 
 import pytest
+from browser_support import wait_live
 from sqlalchemy import text
 
 from jadugar import db
@@ -15,8 +16,7 @@ def test_it_adds_a_new_build_to_the_open_project_page(page, engine):
         c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
     page.goto(page.base + "/builds/web")
     page.wait_for_selector("text=No builds match these filters.")
-    page.wait_for_function(
-        "document.querySelector('#shell-live')?.textContent === 'live'", timeout=15000)
+    wait_live(page)
     page.evaluate("window.__marker = 'same page'")
     with db.transaction() as c:
         builds.submit(c, "web", {"status": "failed", "branch": "hotfix/live", "number": 77})

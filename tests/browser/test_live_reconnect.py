@@ -1,6 +1,7 @@
 """After the server comes back, an open page catches up on what it missed."""
 
 import pytest
+from browser_support import sign_in, wait_live
 from sqlalchemy import text
 from support_processes import free_port, process_env, start_process, stop_process, wait_http
 
@@ -30,13 +31,9 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
     context = browser.new_context()
     page = context.new_page()
     try:
-        page.goto(base + "/login")
-        page.fill("#username", "reconnect")
-        page.fill("#password", "reconnect-pass")
-        page.click("button[type=submit]")
+        sign_in(page, base, "reconnect", "reconnect-pass")
         page.goto(base + "/builds")
-        live = "document.querySelector('#shell-live')?.textContent"
-        page.wait_for_function(f"{live} === 'live'", timeout=15000)
+        wait_live(page)
         # An event sets the page's last-event time, from which it catches up later.
         with engine.begin() as c:
             c.execute(text("update builds set progress = 30 where id = :id"), {"id": build_id})
@@ -46,11 +43,11 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
                                timeout=10000)
 
         stop_process(server)
-        page.wait_for_function(f"{live} === 'reconnecting'", timeout=15000)
+        wait_live(page, "reconnecting")
         with engine.begin() as c:  # changed while the page could not hear about it
             c.execute(text("update builds set progress = 90 where id = :id"), {"id": build_id})
         server = _serve(port, database_url, tmp_root)
-        page.wait_for_function(f"{live} === 'live'", timeout=30000)
+        wait_live(page, timeout_ms=30000)
         page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '90%'",
                                timeout=10000)
     finally:

@@ -1,13 +1,10 @@
 import pytest
+from browser_support import wait_live
 
 from jadugar import realtime
 
 pytestmark = pytest.mark.browser
 
-
-def wait_live(page):
-    page.wait_for_function(
-        "document.querySelector('#shell-live')?.textContent === 'live'", timeout=15000)
 
 
 def test_it_shows_the_connection_as_live(page):

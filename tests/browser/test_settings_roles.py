@@ -2,6 +2,7 @@
 refuses forged admin writes is tests/web/test_settings_forged_callbacks.py.)"""
 
 import pytest
+from browser_support import sign_in
 
 from jadugar import auth
 
@@ -15,11 +16,7 @@ def test_it_shows_a_viewer_no_admin_settings(browser, live_server, engine, clean
     page = context.new_page()
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
-    page.goto(live_server + "/login")
-    page.fill("#username", "val")
-    page.fill("#password", "viewer-pass")
-    page.click("button[type=submit]")
-    page.wait_for_url(live_server + "/")
+    sign_in(page, live_server, "val", "viewer-pass")
 
     page.goto(live_server + "/settings?tab=set-users")
     page.wait_for_selector("#settings-tabs >> text=Collectors")
