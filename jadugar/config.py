@@ -7,8 +7,10 @@ so a new setting cannot ship undocumented.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 
@@ -23,6 +25,24 @@ class Setting:
     help: str
     kind: type = str
     choices: tuple[str, ...] = ()
+    check: Callable[[str], None] | None = None  # raises ValueError with a reason
+
+
+def _cidr_list(raw: str) -> None:
+    import ipaddress
+
+    for part in (p.strip() for p in raw.split(",")):
+        if part:
+            ipaddress.ip_network(part, strict=False)
+
+
+def _rate_limit(raw: str) -> None:
+    # "5 per minute; 30 per hour" (Flask-Limiter's syntax); checked here so a typo fails at
+    # start-up rather than on the first login.
+    for part in (p.strip() for p in raw.split(";")):
+        if part and not re.fullmatch(
+                r"\d+\s*(/|per)\s*(\d+\s*)?(second|minute|hour|day|month|year)s?", part):
+            raise ValueError(f"{part!r} is not like '5 per minute'")
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -60,6 +80,38 @@ SETTINGS: tuple[Setting, ...] = (
             "connection for every check.", bool),
     Setting("JADUGAR_DB_TIMEOUT_S", "3",
             "Seconds to wait for a database connection before answering 503.", float),
+    Setting("JADUGAR_SECURE_COOKIES", "0",
+            "1 marks session cookies Secure (sent over HTTPS only). They are also Secure for "
+            "requests that came over HTTPS through a trusted proxy.", bool),
+    Setting("JADUGAR_TRUSTED_PROXIES", "0",
+            "How many reverse proxies in front of Jadugar set X-Forwarded-For and "
+            "X-Forwarded-Proto; 0 trusts none of these headers.", int),
+    Setting("JADUGAR_SESSION_DAYS", "14",
+            "Days a sign-in lasts. Logout, a password change or deactivation ends it sooner.",
+            int),
+    Setting("JADUGAR_LOGIN_RATE_LIMIT", "5 per minute; 30 per hour",
+            "Most failed sign-ins per account and per address; more get 429 with Retry-After.",
+            check=_rate_limit),
+    Setting("JADUGAR_API_RATE_LIMIT", "1200 per minute",
+            "Most API requests per token (or per address without one); more get 429.",
+            check=_rate_limit),
+    Setting("JADUGAR_RATE_LIMIT_STORAGE", "memory://",
+            "Where rate-limit counters live: memory:// (per process) or a redis:// URL shared "
+            "by every web process."),
+    Setting("JADUGAR_CHECK_ALLOW_NETWORKS", None,
+            "Comma-separated CIDRs that checks, scrapes and notifications may reach. Unset: "
+            "every address except the deny list, link-local and cloud metadata.",
+            check=_cidr_list),
+    Setting("JADUGAR_CHECK_DENY_NETWORKS", None,
+            "Comma-separated CIDRs that checks, scrapes and notifications may never reach. "
+            "Link-local (169.254.0.0/16, fe80::/10) and cloud metadata are always refused.",
+            check=_cidr_list),
+    Setting("JADUGAR_SECRET_HEADERS", "authorization,proxy-authorization,cookie,x-api-key",
+            "Comma-separated header names whose values are secrets (masked for readers, "
+            "encrypted at rest), besides any name containing auth, token, secret, key, "
+            "cookie, password, session or credential."),
+    Setting("JADUGAR_SOCKETS_PER_CLIENT", "20",
+            "Most open live-update sockets per user, per API token and per address.", int),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
             str, ("DEBUG", "INFO", "WARNING", "ERROR")),
 )
@@ -86,6 +138,11 @@ def _convert(setting: Setting, raw: str) -> Any:
         if value < 0:
             raise ConfigError(f"{setting.name} must not be negative")
         return value
+    if setting.check is not None:
+        try:
+            setting.check(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{setting.name}: {exc}") from None
     if setting.choices and raw.upper() not in setting.choices:
         raise ConfigError(f"{setting.name} must be one of {', '.join(setting.choices)}")
     return raw.upper() if setting.choices else raw
