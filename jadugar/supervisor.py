@@ -29,9 +29,12 @@ def _first_admin() -> tuple[str, str] | None:
         return "admin", password
 
 
-def _wait_ready(url: str, proc: subprocess.Popen, timeout_s: float = 60) -> bool:
+def _wait_ready(url: str, proc: subprocess.Popen, sup: Supervisor,
+                timeout_s: float = 60) -> bool:
+    """Has the web server answered? Gives up when it exits, when time runs out, or when
+    Ctrl-C/SIGTERM asked everything to stop meanwhile."""
     deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline and proc.poll() is None:
+    while time.monotonic() < deadline and proc.poll() is None and not sup.stopping:
         try:
             with urllib.request.urlopen(url + "/healthz", timeout=1):
                 return True
@@ -108,7 +111,10 @@ def run_all(cfg: config.Config, demo: bool = False) -> int:
     web = sup.start("web")
     sup.start("collector")
     base = f"http://{cfg.host}:{cfg.port}"
-    if not _wait_ready(base, web):
+    if not _wait_ready(base, web, sup):
+        if sup.stopping:  # Ctrl-C during start-up is a normal stop, not a failure
+            click.echo("stopped")
+            return 0
         # Usually the port is taken: say so plainly instead of restarting forever.
         sup.stop()
         click.echo(f"\nThe web server did not start on {cfg.host}:{cfg.port}; its output is "

@@ -96,3 +96,13 @@ def test_it_refuses_a_port_in_use_without_creating_the_admin(tmp_path):
         assert proc.wait(60) == 1
     out = log.read_text()
     assert "already in use" in out and "password:" not in out
+
+
+def test_it_stops_cleanly_when_interrupted_while_starting(tmp_path):
+    # SIGTERM as soon as gunicorn listens, before the supervisor has seen the web answer:
+    # a normal stop (exit 0), not "the web server did not start".
+    data_dir, port, log = tmp_path / "data", free_port(), tmp_path / "up.log"
+    proc, _ = _up(data_dir, port, log)
+    _printed(log, r"(Listening at)", 90)
+    _stop(proc)
+    assert "did not start" not in log.read_text()
