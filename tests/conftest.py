@@ -60,6 +60,18 @@ def database_url(tmp_root: Path) -> Iterator[str]:
     migrations.upgrade(engine)
     yield url
     engine.dispose()
+    _drop_database(server_url=_server_url(tmp_root), url=url)
+
+
+def _drop_database(server_url: str, url: str) -> None:
+    """On a shared server the test databases would pile up run after run."""
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            name = make_url(url).database
+            conn.execute(text(f'drop database if exists "{name}" with (force)'))
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
