@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 PERIODIC_KINDS = tuple(k for k in KIND_FACTS if k not in PER_BATCH)
 
 
-def _guarded(job: Callable[..., object]) -> Callable[..., None]:
+def guarded(job: Callable[..., object]) -> Callable[..., None]:
     @functools.wraps(job)
     def run(*args: object) -> None:
         try:
@@ -70,11 +70,11 @@ def evaluate_periodic_rules() -> None:
 def build(name: str, location: str, stats: Stats, spool: Spool,
           report_every_s: int = collector_status.REPORT_EVERY_S) -> schedule.Scheduler:
     jobs = schedule.Scheduler()
-    jobs.every(report_every_s).seconds.do(_guarded(report_status), name, location, stats,
+    jobs.every(report_every_s).seconds.do(guarded(report_status), name, location, stats,
                                           spool)
-    jobs.every(2).seconds.do(_guarded(send_notifications))
-    jobs.every(2).seconds.do(_guarded(check_heartbeats), name)
-    jobs.every(5).seconds.do(_guarded(evaluate_periodic_rules))
+    jobs.every(2).seconds.do(guarded(send_notifications))
+    jobs.every(2).seconds.do(guarded(check_heartbeats), name)
+    jobs.every(5).seconds.do(guarded(evaluate_periodic_rules))
     return jobs
 
 

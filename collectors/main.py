@@ -48,7 +48,7 @@ def run(cfg: config.Config) -> int:
     finally:
         stop_jobs.set()
         thread.join(10)
-        jobs._guarded(jobs.report_status)(name, cfg.collector_location, stats, spool)
+        jobs.guarded(jobs.report_status)(name, cfg.collector_location, stats, spool)
     log.info("collector %s stopped after %s checks (spool: %s)", name, stats.total,
              spool.size)
     return 0

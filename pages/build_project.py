@@ -30,7 +30,6 @@ dash.register_page(__name__, path_template="/builds/<slug>", title="Project · J
 P = "builds-project"
 RANGES = {"7d": 7, "30d": 30, "90d": 90, "180d": 180, "365d": 365}
 STATUSES = ("queued", "running", "success", "failed", "cancelled", "skipped")
-CHARTS = ("durations", "success", "outcomes", "stages")
 PAGE_SIZE = 25
 
 
