@@ -14,14 +14,13 @@ import signal
 import socket
 import threading
 
-import aiohttp
-
 from jadugar import config
+from jadugar.outbound import current_policy
 
 from . import jobs
 from .engine import Engine
 from .probes import make_context
-from .probes.base import DEFAULT_USER_AGENT
+from .probes.base import open_session
 from .spool import Spool
 from .stats import Stats
 from .store import Writer
@@ -59,10 +58,9 @@ async def _engine(cfg: config.Config, name: str, spool: Spool, stats: Stats) -> 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    session = aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=60,
-                                       force_close=not cfg.collector_keepalive),
-        cookie_jar=aiohttp.DummyCookieJar(), headers={"User-Agent": DEFAULT_USER_AGENT})
+    # Guarded: every connection is checked against JADUGAR_CHECK_ALLOW/DENY_NETWORKS.
+    policy = current_policy(cfg)
+    session = open_session(policy, keepalive=cfg.collector_keepalive)
     writer = Writer(spool)
     # The cyclic garbage collector cost about a tenth of the collector's CPU at 1,000
     # checks/s. What exists now (modules, settings, the session) lives as long as the
@@ -71,7 +69,7 @@ async def _engine(cfg: config.Config, name: str, spool: Spool, stats: Stats) -> 
     # ten times rarer (each costs about the same: it walks what is alive, not what died).
     gc.freeze()
     gc.set_threshold(GC_YOUNG_THRESHOLD, *gc.get_threshold()[1:])
-    async with await make_context(session) as ctx:
+    async with await make_context(session, policy=policy) as ctx:
         engine = Engine(name, cfg.collector_location, cfg.collector_concurrency, ctx,
                         writer, stats)
         writing = asyncio.create_task(writer.run(stop))

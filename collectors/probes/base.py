@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 import ssl
 from collections.abc import Callable
@@ -12,9 +13,13 @@ from typing import Literal, Protocol
 
 import aiohttp
 
+from jadugar import outbound
+from jadugar.outbound import Policy
+
 Status = Literal["up", "degraded", "down"]
 DEFAULT_USER_AGENT = "Jadugar-Probe/0.1"
 MAX_ERROR_CHARS = 500
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -46,11 +51,15 @@ def _utcnow() -> datetime:
 
 @dataclass
 class ProbeContext:
-    """Resources shared by every probe run, passed in so tests can hand in their own."""
+    """Resources shared by every probe run, passed in so tests can hand in their own.
+
+    `policy` is the outbound guard the socket probes connect through; `http` must be built
+    on `outbound.GuardedConnector` so the HTTP probes are guarded the same way."""
 
     http: aiohttp.ClientSession
     now: Callable[[], datetime] = _utcnow
     owns_http: bool = False
+    policy: Policy = field(default_factory=outbound.current_policy)
 
     async def close(self) -> None:
         # A session handed in by the caller belongs to the caller.
@@ -75,18 +84,31 @@ async def make_context(
     *,
     now: Callable[[], datetime] = _utcnow,
     user_agent: str = DEFAULT_USER_AGENT,
+    policy: Policy | None = None,
+    keepalive: bool = True,
 ) -> ProbeContext:
-    """Build a context; without a session, open one that the context will close."""
+    """Build a context; without a session, open a guarded one that the context will close.
+    `policy` defaults to the settings (JADUGAR_CHECK_ALLOW/DENY_NETWORKS)."""
+    policy = outbound.current_policy() if policy is None else policy
     if http is not None:
-        return ProbeContext(http=http, now=now)
-    session = aiohttp.ClientSession(
+        if not isinstance(http.connector, outbound.GuardedConnector):
+            log.warning("probe session is not guarded: HTTP checks may reach any address")
+        return ProbeContext(http=http, now=now, policy=policy)
+    return ProbeContext(http=open_session(policy, keepalive, user_agent), now=now,
+                        owns_http=True, policy=policy)
+
+
+def open_session(policy: Policy, keepalive: bool = True,
+                 user_agent: str = DEFAULT_USER_AGENT) -> aiohttp.ClientSession:
+    """The HTTP session of the probes: every connection, redirects included, is guarded."""
+    return aiohttp.ClientSession(
         # limit=0: hundreds of checks run at once and must not queue behind each other.
-        connector=aiohttp.TCPConnector(limit=0, ttl_dns_cache=60),
+        connector=outbound.GuardedConnector(policy, limit=0, ttl_dns_cache=60,
+                                            force_close=not keepalive),
         # Checks must not leak cookies into one another (a login cookie would mask a 401).
         cookie_jar=aiohttp.DummyCookieJar(),
         headers={"User-Agent": user_agent},
     )
-    return ProbeContext(http=session, now=now, owns_http=True)
 
 
 def elapsed_ms(started: float, ended: float) -> float:
@@ -100,6 +122,15 @@ def describe_error(exc: BaseException) -> str:
 
 
 def _describe(exc: BaseException) -> str:
+    refused = outbound.find_refusal(exc)
+    if refused is not None:  # the rule speaks for itself: no "cannot connect to ..." around it
+        return str(refused)
+    if isinstance(exc, aiohttp.TooManyRedirects):
+        return f"more than {len(exc.history)} redirects"
+    if isinstance(exc, aiohttp.ClientResponseError):
+        # Probes never raise for a status: this is a response aiohttp could not parse, and
+        # its message quotes what the target sent (an SSH banner, say).
+        return f"invalid HTTP response: {outbound.clip(_squash(exc.message))}"
     if isinstance(exc, aiohttp.ClientConnectorError):
         return f"cannot connect to {exc.host}:{exc.port}: {_describe(exc.os_error)}"
     if isinstance(exc, aiohttp.InvalidURL):
@@ -120,7 +151,8 @@ def _describe(exc: BaseException) -> str:
         return exc.strerror
     if isinstance(exc, ValueError) and str(exc):
         return _squash(str(exc))
-    text = _squash(str(exc))
+    # Whose words these are is unknown here: quote no more of them than of a target's answer.
+    text = outbound.clip(_squash(str(exc)))
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 

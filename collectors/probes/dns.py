@@ -7,6 +7,8 @@ import ipaddress
 import socket
 import time
 
+from jadugar.outbound import Refused
+
 from .base import CheckSpec, ProbeContext, Result, elapsed_ms
 
 _FAMILIES = {None: socket.AF_UNSPEC, "ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}
@@ -26,6 +28,11 @@ class DnsProbe:
         )
         took = elapsed_ms(started, time.perf_counter())
         resolved = sorted({info[4][0] for info in infos})
+        # A name that points at a refused address is a target checks may not reach: the
+        # same rule as for the other probes, and its answer is not shown either.
+        for address in resolved:
+            if rule := ctx.policy.refusal(address):
+                return Result("down", response_ms=took, error=str(Refused(address, rule)))
         details = {"resolved": resolved}
         expected = spec.expect.get("address")
         if expected and not _contains(resolved, str(expected)):

@@ -7,6 +7,10 @@ import json
 import re
 from typing import Any
 
+from jadugar.outbound import quote
+
+from .patterns import PatternError, compile_pattern, search
+
 Ranges = list[tuple[int, int]] | tuple[tuple[int, int], ...]
 # The expectations that need the response body as text.
 BODY_EXPECTATIONS = frozenset({"body_contains", "body_regex", "json_path"})
@@ -52,29 +56,34 @@ def describe_ranges(ranges: Ranges) -> str:
     return ", ".join(str(low) if low == high else f"{low}-{high}" for low, high in ranges)
 
 
-def body_failures(text: str, expect: dict, truncated_at: int | None) -> list[str]:
-    """Return one sentence per unmet body expectation (empty when all hold)."""
+def pattern_problem(expect: dict) -> str | None:
+    """Why the stored body_regex cannot run (saved before RE2 was the engine), or None."""
+    pattern = expect.get("body_regex")
+    if pattern is None:
+        return None
+    try:
+        compile_pattern(str(pattern))
+    except PatternError as exc:
+        return f"expect.body_regex {exc}"
+    return None
+
+
+async def body_failures(text: str, expect: dict, truncated_at: int | None) -> list[str]:
+    """Return one sentence per unmet body expectation (empty when all hold). Errors name
+    what was expected; of the body itself they quote at most 64 characters."""
     where = f" in the first {truncated_at} bytes" if truncated_at else ""
     failures = []
     needle = expect.get("body_contains")
     if needle is not None and str(needle) not in text:
         failures.append(f"body does not contain {str(needle)!r}{where}")
     pattern = expect.get("body_regex")
-    if pattern is not None and not _compiled(str(pattern)).search(text):
+    if pattern is not None and not await search(str(pattern), text):
         failures.append(f"body does not match /{pattern}/{where}")
     if "json_path" in expect:
         failure = _json_failure(text, str(expect["json_path"]), expect.get("json_value"), where)
         if failure:
             failures.append(failure)
     return failures
-
-
-@functools.lru_cache(maxsize=256)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    try:
-        return re.compile(pattern)
-    except re.error as exc:
-        raise ValueError(f"expect.body_regex is not a valid regular expression: {exc}") from None
 
 
 _MISSING = object()
@@ -89,7 +98,7 @@ def _json_failure(text: str, path: str, wanted: Any, where: str) -> str | None:
     if found is _MISSING:
         return f"JSON path {path!r} not found"
     if found != wanted:
-        return f"expected {path} == {wanted!r}, got {found!r}"
+        return f"expected {path} == {wanted!r}, got {quote(found)}"
     return None
 
 

@@ -7,8 +7,18 @@ import time
 
 import aiohttp
 
+from jadugar.outbound import clip
+
 from .base import CheckSpec, ProbeContext, Result, elapsed_ms
-from .expect import BODY_EXPECTATIONS, body_failures, describe_ranges, status_matches, status_ranges
+from .expect import (
+    BODY_EXPECTATIONS,
+    body_failures,
+    describe_ranges,
+    pattern_problem,
+    status_matches,
+    status_ranges,
+)
+from .patterns import MAX_MATCHED_BYTES
 
 DEFAULT_MAX_BODY_BYTES = 64 * 1024
 # run_probe bounds the whole probe with spec.timeout_s; a second set of timers inside
@@ -21,10 +31,16 @@ class HttpProbe:
         self.type = type
 
     async def run(self, spec: CheckSpec, ctx: ProbeContext) -> Result:
-        """1. send the request, 2. read at most max_body_bytes, 3. compare with expect."""
+        """1. send the request, 2. read at most max_body_bytes, 3. compare with expect.
+
+        Every connection, redirects included, goes through the guarded connector of
+        ctx.http: a refused address fails the check before a byte is sent."""
         opts, expect = spec.options, spec.expect
         ranges = status_ranges(expect.get("status", "200-399"))
-        limit = int(opts.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES))
+        # Matching costs time per byte: no more than MAX_MATCHED_BYTES, whatever is stored.
+        limit = min(int(opts.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)), MAX_MATCHED_BYTES)
+        if problem := pattern_problem(expect):
+            return Result("down", error=problem)  # this check only; the others run on
         url = spec.target if "://" in spec.target else f"{spec.type}://{spec.target}"
         # The body is always read (a response is complete only then) but decoded only
         # when an expectation looks at it: most checks look at the status alone.
@@ -44,13 +60,13 @@ class HttpProbe:
         took = elapsed_ms(started, time.perf_counter())
 
         details: dict = {"truncated": True} if truncated else {}
-        if resp.history:
-            details["final_url"] = str(resp.url)
+        if resp.history:  # the Location a target chose may carry its tokens: shown clipped
+            details["final_url"] = clip(str(resp.url))
         failures = []
         if not status_matches(resp.status, ranges):
             failures.append(f"expected status {describe_ranges(ranges)}, got {resp.status}")
         if wants_text:
-            failures += body_failures(text, expect, limit if truncated else None)
+            failures += await body_failures(text, expect, limit if truncated else None)
         status = "down" if failures else "up"
         max_ms = expect.get("max_response_ms")
         if max_ms is not None and took > float(max_ms):

@@ -9,6 +9,7 @@ from collections.abc import Callable
 import aiohttp
 
 from jadugar import prometheus_text
+from jadugar.outbound import clip
 from jadugar.prometheus_text import Sample
 
 from .base import CheckSpec, ProbeContext, Result, elapsed_ms
@@ -54,7 +55,8 @@ class PrometheusProbe:
         try:
             samples = prometheus_text.parse(text)
         except ValueError as exc:
-            return down(f"cannot parse metrics: {exc}")
+            # The parser quotes the bad line: no more of it than of any target's answer.
+            return down(f"cannot parse metrics: {clip(str(exc))}")
         details = {"sample_count": len(samples), "samples": keep(samples, spec.options)}
         rule = spec.expect.get("rule")
         error = check_rule(samples, rule) if rule else None

@@ -6,6 +6,8 @@ import asyncio
 import time
 from urllib.parse import unquote, urlsplit
 
+from jadugar.outbound import open_connection, quote
+
 from .base import CheckSpec, ProbeContext, Result, elapsed_ms
 from .net import client_tls_context, close_quietly, split_host_port
 
@@ -21,9 +23,10 @@ class RedisProbe:
         host, port, auth, use_tls = parse_target(spec.target)
         verify = bool(spec.options.get("verify_tls", True))
         started = time.perf_counter()
-        reader, writer = await asyncio.open_connection(
+        reader, writer = await open_connection(
             host,
             port,
+            ctx.policy,
             ssl=client_tls_context(verify) if use_tls else None,
             limit=MAX_REPLY_BYTES,
         )
@@ -74,7 +77,8 @@ async def command(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *a
 
 
 def _readable(reply: str) -> str:
-    # "-NOAUTH Authentication required." reads better without the RESP type byte.
+    # "-NOAUTH Authentication required." reads better without the RESP type byte. Whatever
+    # answered may not be Redis: quote only the start of its line.
     if reply.startswith("-"):
-        return f"redis error {reply[1:]!r}"
-    return repr(reply[:80])
+        return f"redis error {quote(reply[1:])}"
+    return quote(reply)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
+
+from jadugar.outbound import open_connection
 
 from .base import CheckSpec, ProbeContext, Result, elapsed_ms
 from .net import close_quietly, split_host_port
@@ -15,7 +16,7 @@ class TcpProbe:
     async def run(self, spec: CheckSpec, ctx: ProbeContext) -> Result:
         host, port = split_host_port(spec.target)
         started = time.perf_counter()
-        _, writer = await asyncio.open_connection(host, port)
+        _, writer = await open_connection(host, port, ctx.policy)
         took = elapsed_ms(started, time.perf_counter())
         await close_quietly(writer)
         return Result("up", response_ms=took)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 from cryptography import x509
+
+from jadugar.outbound import open_connection
 
 from .base import CheckSpec, ProbeContext, Result, elapsed_ms
 from .net import client_tls_context, close_quietly, split_host_port
@@ -21,9 +22,10 @@ class TlsProbe:
         server_name = spec.options.get("server_name") or host
         started = time.perf_counter()
         # The chain is only checked on request: a self-signed certificate still expires.
-        _, writer = await asyncio.open_connection(
+        _, writer = await open_connection(
             host,
             port,
+            ctx.policy,
             ssl=client_tls_context(bool(spec.options.get("verify_tls", False))),
             # Python sends no SNI for an IP address but still matches it when verifying.
             server_hostname=server_name,

@@ -5,6 +5,7 @@ is a check the collector can run."""
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -114,27 +115,51 @@ _CLEANERS = {
 
 
 def _check_target(kind: str | None, target: str) -> None:
+    try:
+        host = _target_host(kind, target)
+    except ValueError as exc:
+        raise Invalid(str(exc), field="target") from None
+    _check_address(host)
+
+
+def _target_host(kind: str | None, target: str) -> str | None:
+    """Validate `target` for `kind` and return the host it names (None: no single host)."""
     from collectors.probes.net import split_host_port
     from collectors.probes.redis import parse_target
 
+    if kind in ("http", "https", "prometheus"):
+        url = target if "://" in target or kind == "prometheus" else f"{kind}://{target}"
+        parts = urlsplit(url)
+        if (parts.scheme not in ("http", "https") or not parts.hostname
+                or any(ch.isspace() for ch in target)):
+            raise ValueError("target must be a URL like https://example.com/health")
+        return parts.hostname
+    if kind == "tcp":
+        return split_host_port(target)[0]
+    if kind == "tls":
+        return split_host_port(target, default_port=443)[0]
+    if kind == "dns":
+        if not re.fullmatch(r"[A-Za-z0-9_.:-]+", target):
+            raise ValueError("target must be a host name like example.com")
+        return target
+    if kind == "postgres":
+        if not target.startswith(("postgresql://", "postgres://")):
+            raise ValueError("target must be a URL like postgresql://user@host/db")
+        return urlsplit(target).hostname
+    if kind == "redis":
+        return parse_target(target)[0]
+    return None
+
+
+def _check_address(host: str | None) -> None:
+    """Refuse at once a target that is an address the outbound guard refuses (a name is
+    judged where it counts: by the collector, on the address it connects to)."""
+    from jadugar import outbound
+
     try:
-        if kind in ("http", "https", "prometheus"):
-            url = target if "://" in target or kind == "prometheus" else f"{kind}://{target}"
-            parts = urlsplit(url)
-            if (parts.scheme not in ("http", "https") or not parts.hostname
-                    or any(ch.isspace() for ch in target)):
-                raise ValueError("target must be a URL like https://example.com/health")
-        elif kind == "tcp":
-            split_host_port(target)
-        elif kind == "tls":
-            split_host_port(target, default_port=443)
-        elif kind == "dns":
-            if not re.fullmatch(r"[A-Za-z0-9_.:-]+", target):
-                raise ValueError("target must be a host name like example.com")
-        elif kind == "postgres":
-            if not target.startswith(("postgresql://", "postgres://")):
-                raise ValueError("target must be a URL like postgresql://user@host/db")
-        elif kind == "redis":
-            parse_target(target)
-    except ValueError as exc:
-        raise Invalid(str(exc), field="target") from None
+        address = str(ipaddress.ip_address((host or "").strip("[]")))
+    except ValueError:
+        return
+    rule = outbound.current_policy().refusal(address)
+    if rule:
+        raise Invalid(f"target {outbound.Refused(address, rule)}", field="target")

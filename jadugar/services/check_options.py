@@ -5,14 +5,12 @@ e.g. `expect.rule.op`."""
 from __future__ import annotations
 
 import ipaddress
-import re
 from collections.abc import Callable
 from typing import Any
 
 from jadugar.errors import Invalid
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-MAX_BODY_BYTES = 64 * 1024 * 1024
 
 
 def _fail(field: str, message: str) -> None:
@@ -43,6 +41,7 @@ def _is_mapping_of_text(field: str, value: Any) -> None:
 
 def _http(expect: dict, options: dict) -> None:
     from collectors.probes.expect import parse_status_ranges
+    from collectors.probes.patterns import MAX_MATCHED_BYTES
 
     if "method" in options and str(options["method"]).upper() not in METHODS:
         _fail("options.method", f"must be one of {', '.join(METHODS)}")
@@ -54,7 +53,8 @@ def _http(expect: dict, options: dict) -> None:
         if flag in options:
             _is_bool(f"options.{flag}", options[flag])
     if "max_body_bytes" in options:
-        _is_number("options.max_body_bytes", options["max_body_bytes"], 1, MAX_BODY_BYTES)
+        # The probe never reads (nor matches) more than this.
+        _is_number("options.max_body_bytes", options["max_body_bytes"], 1, MAX_MATCHED_BYTES)
     if "status" in expect:
         try:
             parse_status_ranges(expect["status"])
@@ -65,14 +65,21 @@ def _http(expect: dict, options: dict) -> None:
     if "body_contains" in expect:
         _is_text("expect.body_contains", expect["body_contains"])
     if "body_regex" in expect:
-        try:
-            re.compile(str(expect["body_regex"]))
-        except re.error as exc:
-            _fail("expect.body_regex", f"is not a valid regular expression: {exc}")
+        _regex("expect.body_regex", expect["body_regex"])
     if "json_value" in expect and "json_path" not in expect:
         _fail("expect.json_path", "is required with expect.json_value")
     if "json_path" in expect:
         _is_text("expect.json_path", expect["json_path"])
+
+
+def _regex(field: str, value: Any) -> None:
+    """User patterns run on RE2 (linear time); what RE2 refuses is refused here."""
+    from collectors.probes.patterns import PatternError, compile_pattern
+
+    try:
+        compile_pattern(str(value))
+    except PatternError as exc:
+        _fail(field, str(exc))
 
 
 def _dns(expect: dict, options: dict) -> None:

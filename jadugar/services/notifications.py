@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
+from jadugar import outbound
 from jadugar.errors import Conflict, Invalid, NotFound
 from jadugar.services.serialize import row_dict
 
@@ -139,6 +140,13 @@ def apprise_send(url: str, title: str, body: str) -> str | None:
     sender = apprise.Apprise()
     if not sender.add(url):
         return "Apprise does not understand this URL"
+    # The outbound guard, as check-then-connect: Apprise resolves and connects by itself
+    # and gives no connect hook, so the hosts its URL names are resolved and checked here
+    # first. A name whose answer changes between the two lookups is not caught.
+    try:
+        outbound.check_hosts(outbound.apprise_hosts(sender), outbound.current_policy())
+    except outbound.Refused as exc:
+        return str(exc)
     with apprise.LogCapture(level=logging.WARNING, fmt="%(message)s") as logs:
         try:
             ok = sender.notify(title=title, body=body)
