@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 import click
@@ -19,15 +20,39 @@ def _setup_logging() -> None:
         logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
+# Long-running processes: their changes are audited per request (web) or as 'system'.
+_SERVERS = ("up", "serve", "collect")
+
+
+def _bind_audit_actor(ctx: click.Context) -> None:
+    """Changes a command makes (users, tokens, config apply, ...) are audited as the OS user
+    who ran it, on this host."""
+    if ctx.invoked_subcommand in _SERVERS:
+        return
+    import getpass
+    import socket
+
+    from jadugar import audit_context
+
+    try:
+        who = getpass.getuser()
+    except (OSError, KeyError):  # no passwd entry (some containers)
+        who = f"uid {os.getuid()}"
+    token = audit_context.bind(who, socket.gethostname(), "cli")
+    ctx.call_on_close(lambda: audit_context.unbind(token))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="jadugar")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Jadugar: build tracking and application monitoring on PostgreSQL."""
     try:
         config.get()
     except config.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     _setup_logging()
+    _bind_audit_actor(ctx)
 
 
 def _bind(host: str | None, port: int | None) -> config.Config:

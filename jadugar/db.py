@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine
 from sqlalchemy.engine import make_url
 
-from jadugar import config
+from jadugar import audit_context, config
 
 log = logging.getLogger(__name__)
 
@@ -92,8 +92,10 @@ def set_engine(new: Engine | None) -> None:
 
 @contextlib.contextmanager
 def transaction() -> Iterator[Connection]:
-    """One transaction: committed when the block ends, rolled back on any exception."""
+    """One transaction: committed when the block ends, rolled back on any exception.
+    Writes in it are audited as whoever is bound in jadugar.audit_context."""
     with engine().begin() as conn:
+        audit_context.apply(conn)
         yield conn
 
 

@@ -19,7 +19,8 @@ def register_resources() -> Blueprint:
     )
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
               "collectors", "heartbeat", "status_pages", "exports", "status_updates",
-              "alert_rules", "maintenance", "notification_targets", "reports", "openapi")
+              "alert_rules", "maintenance", "notification_targets", "reports", "audit",
+              "openapi")
     return api
 
 

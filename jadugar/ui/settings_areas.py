@@ -13,6 +13,7 @@ from sqlalchemy import text
 from jadugar import db
 from jadugar.services import applications, maintenance, notifications, status_pages
 from jadugar.ui.components import status_badge
+from jadugar.ui.settings_audit import AUDIT
 from jadugar.ui.settings_checks import CHECKS
 from jadugar.ui.settings_credentials import PROJECTS, TOKENS
 from jadugar.ui.settings_section import Section
@@ -147,3 +148,4 @@ COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,
 
 AREAS = [APPLICATIONS, CHECKS, TARGETS, MAINTENANCE, STATUS_PAGES, PROJECTS, USERS, TOKENS,
          COLLECTORS]
+AREAS.append(AUDIT)

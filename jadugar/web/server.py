@@ -12,7 +12,7 @@ from flask_login import LoginManager
 from jadugar import auth, config, db
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
-from jadugar.web import guard, health, login, status_page
+from jadugar.web import audit_hook, guard, health, login, status_page
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
 
     api_errors.install(server)
     server.before_request(guard.check_request)
+    audit_hook.install(server)
     server.register_blueprint(login.bp)
     server.register_blueprint(health.bp)
     server.register_blueprint(status_page.bp)
