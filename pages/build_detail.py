@@ -7,7 +7,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from jadugar import db
+from jadugar import db, policy
 from jadugar.errors import JadugarError
 from jadugar.services import build_reads, builds
 from jadugar.timeutil import parse_time
@@ -15,7 +15,6 @@ from jadugar.ui import build_forms as forms
 from jadugar.ui.build_figures import gantt_figure
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import minutes, status_badge
-from jadugar.web.guard import current_actor
 
 dash.register_page(__name__, path_template="/builds/<slug>/<build_id>",
                    title="Build · Jadugar")
@@ -83,7 +82,8 @@ def layout(slug: str = "", build_id: str = "", **_query):
             dbc.Col(dbc.Card([dbc.CardHeader("Stages"), dbc.CardBody(dcc.Loading(dcc.Graph(
                 id=f"{P}-gantt", figure=gantt_figure(b["stages"]),
                 config={"displaylogo": False})))], className="mb-3"), lg=8),
-            dbc.Col(_mark_form(b), lg=4),
+            dbc.Col(_mark_form(b), lg=4)
+            if policy.allowed(policy.current_principal(), "builds.write") else None,
         ]),
         html.H5("Status history"),
         html.Div(_history(b["status_updates"], None), id=f"{P}-history-box"),
@@ -96,7 +96,7 @@ def layout(slug: str = "", build_id: str = "", **_query):
           prevent_initial_call=True)
 def mark_build(_n, status, reason, build_id, tz):
     out = forms.submit(FIELDS, ("reason",), lambda conn: builds.mark(
-        conn, int(build_id), status, reason, author=current_actor()), "Saved.")
+        conn, int(build_id), status, reason, author=policy.current_actor()), "Saved.")
     return [*out, _history(_load(str(build_id))["status_updates"], tz)]
 
 

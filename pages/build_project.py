@@ -13,7 +13,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
-from jadugar import db
+from jadugar import db, policy
 from jadugar.errors import JadugarError
 from jadugar.services import build_reads, build_series, delivery
 from jadugar.services.csv_export import to_string
@@ -87,6 +87,7 @@ def layout(slug: str = "", **query):
             branches = build_series.branches(conn, project.id)
     except JadugarError as err:
         return dbc.Alert(err.message, color="warning")
+    who = policy.current_principal()
     unit = dbc.RadioItems(id=f"{P}-unit", options=["day", "week"], value=q["unit"],
                           inline=True, className="small")
     return html.Div([
@@ -111,14 +112,14 @@ def layout(slug: str = "", **query):
             dbc.Col(chart_card("branches", "Branches: failure streaks, slowest, flakiest",
                                html.Div(id=f"{P}-branches")), lg=6),
         ]),
-        panels.milestones_panel(P),
+        panels.milestones_panel(P, writable=policy.allowed(who, "milestones.write")),
         chart_card("table", "Builds", html.Div([
             html.Div(id=f"{P}-table"),
             html.Div([dbc.Button("Newer", id=f"{P}-prev", size="sm", outline=True),
                       html.Span(id=f"{P}-pageinfo", className="mx-3 small"),
                       dbc.Button("Older", id=f"{P}-next", size="sm", outline=True)],
                      className="d-flex align-items-center")])),
-        panels.project_form(P, project),
+        panels.project_form(P, project) if policy.allowed(who, "projects.write") else None,
     ])
 
 

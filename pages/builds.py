@@ -5,7 +5,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
-from jadugar import db
+from jadugar import db, policy
 from jadugar.services import build_series
 from jadugar.services import projects as project_svc
 from jadugar.services.csv_export import to_string
@@ -85,7 +85,8 @@ def layout(**_query):
         rows = [_row(p, data["running"], data["recent"]) for p in projects.itertuples()]
         body = dbc.Table([header, html.Tbody(rows)], hover=True, responsive=True, size="sm",
                          id="builds-overview")
-    return html.Div([head, body, _new_project_form()])
+    may_create = policy.allowed(policy.current_principal(), "projects.write")
+    return html.Div([head, body, _new_project_form() if may_create else None])
 
 
 @callback(Output("builds-overview-download", "data"), Input("builds-overview-csv", "n_clicks"),

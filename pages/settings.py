@@ -1,6 +1,6 @@
 """/settings: one tab per settings area (jadugar/ui/settings_areas.py). Viewing needs a
-session; each area is shown to the roles that may see it (users, tokens, notification targets
-and webhook secrets: admins), and writing needs the editor role (checks, windows) or admin."""
+session; each area is shown to those the policy table lets read it (users, tokens,
+notification targets and webhook secrets: admins), with its forms to those who may write."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import dash_bootstrap_components as dbc
 from dash import html
 from flask_login import current_user
 
+from jadugar import policy
 from jadugar.ui.components import empty_state
 from jadugar.ui.settings_areas import AREAS
-from jadugar.web.guard import current_role
 
 dash.register_page(__name__, path="/settings", name="Settings", title="Settings · Jadugar")
 
@@ -23,8 +23,8 @@ def layout(tab: str | None = None, **_query):
     if not current_user.is_authenticated:  # anonymous view reads pages, never settings
         return empty_state("Sign in to see settings",
                            "Settings show users, tokens and check definitions.", None)
-    role = current_role()
-    areas = [a for a in AREAS if a.visible_to(role)]
+    who = policy.current_principal()
+    areas = [a for a in AREAS if a.visible_to(who)]
     tabs = [dbc.Tab(a.layout(), label=a.title, tab_id=a.prefix) for a in areas]
     active = tab if tab in {a.prefix for a in areas} else areas[0].prefix
     return html.Div([html.H3("Settings"),

@@ -4,14 +4,13 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body, scope
+from jadugar.api.helpers import created, json_body
 from jadugar.api.openapi import op, path_param, query_param
+from jadugar.policy import current_actor
 from jadugar.services import alert_rules as svc
-from jadugar.web.guard import current_actor
 
 
 @api.get("/alert-rules")
-@scope("read")
 def list_rules():
     check = request.args.get("check_id")
     with db.transaction() as conn:
@@ -21,7 +20,6 @@ def list_rules():
 
 
 @api.post("/alert-rules")
-@scope("admin")
 def create_rule():
     body = json_body()
     with db.transaction() as conn:
@@ -29,14 +27,12 @@ def create_rule():
 
 
 @api.get("/alert-rules/<int:rule_id>")
-@scope("read")
 def get_rule(rule_id: int):
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.get_rule(conn, rule_id)))
 
 
 @api.patch("/alert-rules/<int:rule_id>")
-@scope("admin")
 def update_rule(rule_id: int):
     body = json_body()
     with db.transaction() as conn:
@@ -44,7 +40,6 @@ def update_rule(rule_id: int):
 
 
 @api.delete("/alert-rules/<int:rule_id>")
-@scope("admin")
 def delete_rule(rule_id: int):
     with db.transaction() as conn:
         svc.delete_rule(conn, rule_id, current_actor())

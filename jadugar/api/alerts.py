@@ -4,14 +4,13 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import cursor_arg, limit_arg, page, scope
+from jadugar.api.helpers import cursor_arg, limit_arg, page
 from jadugar.api.openapi import PAGING, op, path_param, query_param
+from jadugar.policy import current_actor
 from jadugar.services import alerts as svc
-from jadugar.web.guard import current_actor
 
 
 @api.get("/alerts")
-@scope("read")
 def list_alerts():
     limit, cursor = limit_arg(), cursor_arg()
     with db.transaction() as conn:
@@ -22,21 +21,18 @@ def list_alerts():
 
 
 @api.get("/alerts/<int:alert_id>")
-@scope("read")
 def get_alert(alert_id: int):
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.get_alert(conn, alert_id)))
 
 
 @api.post("/alerts/<int:alert_id>/acknowledge")
-@scope("ingest")
 def acknowledge_alert(alert_id: int):
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.acknowledge(conn, alert_id, current_actor())))
 
 
 @api.post("/alerts/<int:alert_id>/resolve")
-@scope("ingest")
 def resolve_alert(alert_id: int):
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.resolve(conn, alert_id, current_actor())))

@@ -4,13 +4,12 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page, scope
+from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page
 from jadugar.api.openapi import PAGING, op, path_param
 from jadugar.services import applications as svc
 
 
 @api.get("/applications")
-@scope("read")
 def list_applications():
     limit, cursor = limit_arg(), cursor_arg()
     with db.transaction() as conn:
@@ -19,7 +18,6 @@ def list_applications():
 
 
 @api.post("/applications")
-@scope("admin")
 def create_application():
     body = json_body()
     with db.transaction() as conn:
@@ -27,14 +25,12 @@ def create_application():
 
 
 @api.get("/applications/<slug>")
-@scope("read")
 def get_application(slug: str):
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.get_application(conn, slug)))
 
 
 @api.patch("/applications/<slug>")
-@scope("admin")
 def update_application(slug: str):
     body = json_body()
     with db.transaction() as conn:
@@ -42,7 +38,6 @@ def update_application(slug: str):
 
 
 @api.delete("/applications/<slug>")
-@scope("admin")
 def delete_application(slug: str):
     with db.transaction() as conn:
         svc.delete_application(conn, slug)

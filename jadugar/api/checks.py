@@ -2,15 +2,15 @@
 
 from flask import jsonify, request
 
-from jadugar import auth, db
+from jadugar import db, policy
 from jadugar.api import api
-from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page, scope, time_args
+from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page, time_args
 from jadugar.api.openapi import PAGING, TIME_RANGE, op, path_param, query_param
+from jadugar.policy import current_actor
 from jadugar.services import checks as svc
 from jadugar.services import redact
 from jadugar.services.csv_export import stream_query
 from jadugar.services.serialize import row_dict
-from jadugar.web.guard import current_actor, current_role
 
 
 def _out(row) -> dict:
@@ -18,11 +18,11 @@ def _out(row) -> dict:
     if out.get("ping_url"):
         out["ping_url"] = request.host_url.rstrip("/") + out["ping_url"]
     # Targets, headers and ping URLs can hold credentials: only admins read them whole.
-    return out if auth.allows(current_role() or "read", "admin") else redact.check(out)
+    whole = policy.allowed(policy.current_principal(), "checks.write")
+    return out if whole else redact.check(out)
 
 
 @api.get("/applications/<slug>/checks")
-@scope("read")
 def list_checks(slug: str):
     limit, cursor = limit_arg(), cursor_arg()
     with db.transaction() as conn:
@@ -31,7 +31,6 @@ def list_checks(slug: str):
 
 
 @api.post("/applications/<slug>/checks")
-@scope("admin")
 def create_check(slug: str):
     body = json_body()
     with db.transaction() as conn:
@@ -39,14 +38,12 @@ def create_check(slug: str):
 
 
 @api.get("/checks/<int:check_id>")
-@scope("read")
 def get_check(check_id: int):
     with db.transaction() as conn:
         return jsonify(_out(svc.get_check(conn, check_id)))
 
 
 @api.patch("/checks/<int:check_id>")
-@scope("admin")
 def update_check(check_id: int):
     body = json_body()
     with db.transaction() as conn:
@@ -54,7 +51,6 @@ def update_check(check_id: int):
 
 
 @api.delete("/checks/<int:check_id>")
-@scope("admin")
 def delete_check(check_id: int):
     with db.transaction() as conn:
         svc.delete_check(conn, check_id, current_actor())
@@ -62,7 +58,6 @@ def delete_check(check_id: int):
 
 
 @api.get("/checks/<int:check_id>/history")
-@scope("read")
 def check_history(check_id: int):
     since, until = time_args()
     limit = limit_arg(100)
@@ -72,7 +67,6 @@ def check_history(check_id: int):
 
 
 @api.get("/checks/<int:check_id>/history.csv")
-@scope("read")
 def check_history_csv(check_id: int):
     since, until = time_args()
     with db.transaction() as conn:

@@ -4,13 +4,11 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import scope
 from jadugar.api.openapi import op
 from jadugar.services import collector_status as svc
 
 
 @api.get("/collectors")
-@scope("read")
 def list_collectors():
     with db.transaction() as conn:
         return jsonify({"items": svc.list_collectors(conn)})

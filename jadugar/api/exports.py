@@ -8,7 +8,7 @@ from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import int_arg, scope
+from jadugar.api.helpers import int_arg
 from jadugar.api.openapi import op, path_param, query_param
 from jadugar.services import csv_export, monitoring, uptime
 from jadugar.services.ranges import MAX_POINTS, ORIGIN, resolve, step_for
@@ -51,7 +51,6 @@ def _check_id(check_id: str) -> int:
 
 
 @api.get("/exports/overview.csv")
-@scope("read")
 def export_overview():
     args = request.args
     with db.connection() as conn:
@@ -63,7 +62,6 @@ def export_overview():
 
 
 @api.get("/exports/checks/<check_id>/history.csv")
-@scope("read")
 def export_history(check_id: str):
     since, until = _range()
     return csv_export.stream_query(db.connection, HISTORY, {
@@ -72,7 +70,6 @@ def export_history(check_id: str):
 
 
 @api.get("/exports/checks/<check_id>/response-times.csv")
-@scope("read")
 def export_response_times(check_id: str):
     since, until = _range()
     max_points = int_arg("max_points", MAX_POINTS, 1, 10000)
@@ -83,7 +80,6 @@ def export_response_times(check_id: str):
 
 
 @api.get("/exports/checks/<check_id>/incidents.csv")
-@scope("read")
 def export_incidents(check_id: str):
     since, until = _range()
     return csv_export.stream_query(db.connection, uptime.INCIDENTS, {
@@ -92,7 +88,6 @@ def export_incidents(check_id: str):
 
 
 @api.get("/exports/alerts.csv")
-@scope("read")
 def export_alerts():
     since, until = _range()
     return csv_export.stream_query(db.connection, ALERTS, {

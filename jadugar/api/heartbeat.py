@@ -4,7 +4,6 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import scope
 from jadugar.api.openapi import op, path_param
 from jadugar.services import heartbeat as svc
 
@@ -18,19 +17,16 @@ def _ping(token: str, kind: str):
 
 
 @api.route("/heartbeat/<token>", methods=["GET", "POST"])
-@scope(None)
 def heartbeat_ping(token: str):
     return _ping(token, "success")
 
 
 @api.route("/heartbeat/<token>/start", methods=["GET", "POST"])
-@scope(None)
 def heartbeat_start(token: str):
     return _ping(token, "start")
 
 
 @api.route("/heartbeat/<token>/fail", methods=["GET", "POST"])
-@scope(None)
 def heartbeat_fail(token: str):
     return _ping(token, "fail")
 

@@ -4,12 +4,10 @@ from flask import g, jsonify
 
 from jadugar import __version__
 from jadugar.api import api
-from jadugar.api.helpers import scope
 from jadugar.api.openapi import op
 
 
 @api.get("/")
-@scope("read")
 def index():
     return jsonify({"name": "jadugar", "version": __version__,
                     "scope": getattr(g, "api_scope", None)})

@@ -4,13 +4,12 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import int_arg, json_body, scope, time_args
+from jadugar.api.helpers import int_arg, json_body, time_args
 from jadugar.api.openapi import TIME_RANGE, op, path_param, query_param
 from jadugar.services import metrics as svc
 
 
 @api.post("/metrics")
-@scope("ingest")
 def ingest_metrics():
     """JSON list, or Prometheus text (Content-Type text/plain, ?application=slug)."""
     if request.mimetype == "text/plain":
@@ -23,14 +22,12 @@ def ingest_metrics():
 
 
 @api.get("/applications/<slug>/metrics")
-@scope("read")
 def metric_names(slug: str):
     with db.transaction() as conn:
         return jsonify({"items": svc.metric_names(conn, slug)})
 
 
 @api.get("/applications/<slug>/metrics/<path:name>")
-@scope("read")
 def metric_points(slug: str, name: str):
     since, until = time_args()
     max_points = int_arg("max_points", svc.DEFAULT_MAX_POINTS, 1, svc.MAX_MAX_POINTS)

@@ -5,20 +5,19 @@ from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body, scope
+from jadugar.api.helpers import created, json_body
 from jadugar.api.openapi import op, path_param
 from jadugar.api.projects import wants_csv
+from jadugar.policy import current_actor
 from jadugar.services import milestones as svc
 from jadugar.services.csv_export import stream_query
 from jadugar.services.projects import get_project
-from jadugar.web.guard import current_actor
 
 CSV = text("select id, title, description, due_on, status, progress, created_at, updated_at "
            "from milestones where project_id = :p order by due_on nulls last, id")
 
 
 @api.post("/projects/<slug>/milestones")
-@scope("ingest")
 def create_milestone(slug: str):
     body = json_body()
     with db.transaction() as conn:
@@ -27,7 +26,6 @@ def create_milestone(slug: str):
 
 
 @api.get("/projects/<slug>/milestones")
-@scope("read")
 def list_milestones(slug: str):
     with db.transaction() as conn:
         if wants_csv():
@@ -39,14 +37,12 @@ def list_milestones(slug: str):
 
 
 @api.get("/milestones/<int:milestone_id>")
-@scope("read")
 def get_milestone(milestone_id: int):
     with db.transaction() as conn:
         return jsonify(svc.get(conn, milestone_id))
 
 
 @api.patch("/milestones/<int:milestone_id>")
-@scope("ingest")
 def patch_milestone(milestone_id: int):
     body = json_body()
     with db.transaction() as conn:
@@ -55,7 +51,6 @@ def patch_milestone(milestone_id: int):
 
 
 @api.delete("/milestones/<int:milestone_id>")
-@scope("ingest")
 def delete_milestone(milestone_id: int):
     with db.transaction() as conn:
         svc.delete(conn, milestone_id)

@@ -12,7 +12,6 @@ from flask import jsonify
 
 from jadugar import __version__
 from jadugar.api import api
-from jadugar.api.helpers import scope
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -90,6 +89,5 @@ def document() -> dict[str, Any]:
 
 
 @api.get("/openapi.json")
-@scope(None)
 def openapi_json():
     return jsonify(document())

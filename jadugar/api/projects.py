@@ -5,7 +5,7 @@ from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page, scope
+from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page
 from jadugar.api.openapi import PAGING, op, path_param
 from jadugar.services import projects as svc
 from jadugar.services.csv_export import stream_query
@@ -20,7 +20,6 @@ def wants_csv() -> bool:
 
 
 @api.get("/projects")
-@scope("read")
 def list_projects():
     if wants_csv():
         return stream_query(db.connection, CSV, {}, "projects.csv")
@@ -31,7 +30,6 @@ def list_projects():
 
 
 @api.post("/projects")
-@scope("ingest")
 def create_project():
     body = json_body()
     with db.transaction() as conn:
@@ -39,14 +37,12 @@ def create_project():
 
 
 @api.get("/projects/<slug>")
-@scope("read")
 def get_project(slug: str):
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.get_project(conn, slug)))
 
 
 @api.patch("/projects/<slug>")
-@scope("ingest")
 def update_project(slug: str):
     body = json_body()
     with db.transaction() as conn:
@@ -54,7 +50,6 @@ def update_project(slug: str):
 
 
 @api.delete("/projects/<slug>")
-@scope("admin")
 def delete_project(slug: str):
     with db.transaction() as conn:
         svc.delete_project(conn, slug)
@@ -62,7 +57,6 @@ def delete_project(slug: str):
 
 
 @api.put("/projects/<slug>/webhook-secrets")
-@scope("admin")
 def set_webhook_secrets(slug: str):
     body = json_body()
     with db.transaction() as conn:

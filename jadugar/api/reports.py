@@ -10,7 +10,6 @@ from markupsafe import escape
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import scope
 from jadugar.api.openapi import op, query_param
 from jadugar.services import csv_export, reports
 from jadugar.services.serialize import value
@@ -39,13 +38,11 @@ def _pct(uptime: float | None) -> str:
 
 
 @api.get("/reports/sla")
-@scope("read")
 def sla_json():
     return jsonify({"items": [{k: value(v) for k, v in r.items()} for r in _report()]})
 
 
 @api.get("/reports/sla.csv")
-@scope("read")
 def sla_csv():
     rows = reports.as_rows(_report())
     return Response(stream_with_context(csv_export.lines(reports.HEADER, rows)),
@@ -54,7 +51,6 @@ def sla_csv():
 
 
 @api.get("/reports/sla.html")
-@scope("read")
 def sla_html():
     rows = _report()
     body = "".join(

@@ -7,7 +7,7 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body, scope
+from jadugar.api.helpers import created, json_body
 from jadugar.api.openapi import op, path_param
 from jadugar.services import status_pages as svc
 from jadugar.services.serialize import value
@@ -27,14 +27,12 @@ def _one(conn, slug: str) -> dict:
 
 
 @api.get("/status-pages")
-@scope("read")
 def list_status_pages():
     with db.connection() as conn:
         return jsonify({"items": [_out(p) for p in svc.list_pages(conn)], "next_cursor": None})
 
 
 @api.post("/status-pages")
-@scope("admin")
 def create_status_page():
     body = json_body()
     with db.transaction() as conn:
@@ -44,7 +42,6 @@ def create_status_page():
 
 
 @api.put("/status-pages/<slug>")
-@scope("admin")
 def save_status_page(slug: str):
     body = json_body()
     with db.transaction() as conn:
@@ -54,14 +51,12 @@ def save_status_page(slug: str):
 
 
 @api.get("/status-pages/<slug>")
-@scope("read")
 def get_status_page(slug: str):
     with db.connection() as conn:
         return jsonify(_one(conn, slug))
 
 
 @api.delete("/status-pages/<slug>")
-@scope("admin")
 def delete_status_page(slug: str):
     with db.transaction() as conn:
         svc.delete_page(conn, slug)

@@ -11,17 +11,16 @@ from jadugar.api.helpers import (
     json_body,
     limit_arg,
     page,
-    scope,
     time_args,
 )
 from jadugar.api.openapi import PAGING, TIME_RANGE, op, path_param, query_param
 from jadugar.api.projects import wants_csv
 from jadugar.errors import Invalid
+from jadugar.policy import current_actor
 from jadugar.services import status_updates as svc
 from jadugar.services.csv_export import stream_query
 from jadugar.services.projects import get_project
 from jadugar.timeutil import parse_time
-from jadugar.web.guard import current_actor
 
 CSV = text("""select s.id, s.ts, s.source, s.build_id, s.milestone_id, s.old_status,
                      s.new_status, s.old_progress, s.new_progress, s.message, s.author
@@ -38,7 +37,6 @@ def _id_arg(name: str) -> int | None:
 
 
 @api.get("/projects/<slug>/status-updates")
-@scope("read")
 def list_status_updates(slug: str):
     if wants_csv():
         with db.transaction() as conn:
@@ -59,7 +57,6 @@ def list_status_updates(slug: str):
 
 
 @api.post("/projects/<slug>/status-updates")
-@scope("ingest")
 def post_status_update(slug: str):
     body = json_body()
     with db.transaction() as conn:

@@ -14,9 +14,8 @@ from typing import Any
 
 from flask import jsonify, request
 
-from jadugar import auth, config, db
+from jadugar import auth, config, db, policy
 from jadugar.api import api
-from jadugar.api.helpers import scope
 from jadugar.api.openapi import op
 from jadugar.errors import JadugarError, Unauthorized
 from jadugar.services.build_reads import to_dict
@@ -68,7 +67,7 @@ def _authenticate_generic() -> None:
         granted = auth.token_scope(conn, token)
     if granted is None:
         raise Unauthorized("the API token is missing, revoked or wrong", field="Authorization")
-    auth.require(granted, "ingest")
+    policy.require("builds.write", policy.Principal("scope", granted))
 
 
 def receive(name: str):
@@ -93,19 +92,16 @@ def receive(name: str):
 
 
 @api.post("/webhooks/github")
-@scope(None)
 def github_webhook():
     return receive("github")
 
 
 @api.post("/webhooks/gitlab")
-@scope(None)
 def gitlab_webhook():
     return receive("gitlab")
 
 
 @api.post("/webhooks/generic")
-@scope(None)
 def generic_webhook():
     return receive("generic")
 

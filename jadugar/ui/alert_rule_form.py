@@ -1,5 +1,6 @@
 """The alert rule editor on /alerts: create a rule for a check, list rules, delete one after
-confirmation. Writes need the editor role, checked on the server inside the callbacks."""
+confirmation. Reading needs alert_rules.read and writing alert_rules.write (the policy
+table); the guard checks them before each callback, and the form shows only to writers."""
 
 from __future__ import annotations
 
@@ -7,11 +8,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
-from jadugar import db
-from jadugar.errors import JadugarError
+from jadugar import db, policy
+from jadugar.errors import Invalid, JadugarError
 from jadugar.services import alert_rules
 from jadugar.ui.forms import error_outputs, errors, field, form_error, number, whole
-from jadugar.web.guard import current_actor, require_role
 
 P = "rules"
 FIELDS = ["check_id", "kind", "threshold", "recover_threshold", "window_s", "for_s",
@@ -25,36 +25,44 @@ def _checks() -> list[dict]:
     return [{"label": label, "value": cid} for cid, label in rows]
 
 
-def rule_editor() -> html.Div:
-    return html.Div([
-        dcc.Store(id=f"{P}-changed", data=0), dcc.Store(id=f"{P}-pending"),
-        dcc.ConfirmDialog(id=f"{P}-confirm", message="Delete this alert rule?"),
-        dbc.Card(dbc.CardBody([
-            dbc.Row([
-                field(P, "check_id", "Check", dcc.Dropdown(id=f"{P}-check_id",
-                                                           options=_checks()), 4),
-                field(P, "kind", "Kind", dcc.Dropdown(id=f"{P}-kind", options=list(
-                    alert_rules.KINDS), value="consecutive_failures", clearable=False), 3),
-                field(P, "threshold", "Threshold", dbc.Input(id=f"{P}-threshold",
-                                                             type="number"), 2),
-                field(P, "recover_threshold", "Recover at",
-                      dbc.Input(id=f"{P}-recover_threshold", type="number"), 2),
-                field(P, "window_s", "Window (s)", dbc.Input(id=f"{P}-window_s",
-                                                             type="number"), 2),
-                field(P, "for_s", "For (s)", dbc.Input(id=f"{P}-for_s", type="number",
-                                                       value=0), 2),
-                field(P, "severity", "Severity", dcc.Dropdown(
-                    id=f"{P}-severity", options=list(alert_rules.SEVERITIES),
-                    value="critical", clearable=False), 2),
-                field(P, "repeat_s", "Repeat (s)", dbc.Input(id=f"{P}-repeat_s",
-                                                             type="number", value=3600), 2),
-            ], className="g-2"),
-            dbc.Button("Add rule", id=f"{P}-save", color="primary", size="sm",
-                       className="mt-2"),
-            form_error(P),
-        ]), className="mb-3 shadow-sm"),
-        html.Div(id=f"{P}-table"),
-    ])
+def rule_editor() -> html.Div | None:
+    """The rules list for those who may read rules, with the form for those who may write."""
+    who = policy.current_principal()
+    if not policy.allowed(who, "alert_rules.read"):
+        return None
+    parts: list = [dcc.Store(id=f"{P}-changed", data=0), dcc.Store(id=f"{P}-pending"),
+                   dcc.ConfirmDialog(id=f"{P}-confirm", message="Delete this alert rule?")]
+    if policy.allowed(who, "alert_rules.write"):
+        parts.append(_form())
+    return html.Div([html.H4("Alert rules", className="mt-4"), *parts,
+                     html.Div(id=f"{P}-table")])
+
+
+def _form() -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        dbc.Row([
+            field(P, "check_id", "Check", dcc.Dropdown(id=f"{P}-check_id",
+                                                       options=_checks()), 4),
+            field(P, "kind", "Kind", dcc.Dropdown(id=f"{P}-kind", options=list(
+                alert_rules.KINDS), value="consecutive_failures", clearable=False), 3),
+            field(P, "threshold", "Threshold", dbc.Input(id=f"{P}-threshold",
+                                                         type="number"), 2),
+            field(P, "recover_threshold", "Recover at",
+                  dbc.Input(id=f"{P}-recover_threshold", type="number"), 2),
+            field(P, "window_s", "Window (s)", dbc.Input(id=f"{P}-window_s",
+                                                         type="number"), 2),
+            field(P, "for_s", "For (s)", dbc.Input(id=f"{P}-for_s", type="number",
+                                                   value=0), 2),
+            field(P, "severity", "Severity", dcc.Dropdown(
+                id=f"{P}-severity", options=list(alert_rules.SEVERITIES),
+                value="critical", clearable=False), 2),
+            field(P, "repeat_s", "Repeat (s)", dbc.Input(id=f"{P}-repeat_s",
+                                                         type="number", value=3600), 2),
+        ], className="g-2"),
+        dbc.Button("Add rule", id=f"{P}-save", color="primary", size="sm",
+                   className="mt-2"),
+        form_error(P),
+    ]), className="mb-3 shadow-sm")
 
 
 @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
@@ -64,19 +72,16 @@ def rule_editor() -> html.Div:
 def save(_n, check_id, kind, threshold, recover, window_s, for_s, severity, repeat_s,
          changed):
     try:
-        require_role("editor")
         data = {"check_id": whole(check_id, "check_id"), "kind": kind,
                 "threshold": number(threshold, "threshold"),
                 "recover_threshold": number(recover, "recover_threshold"),
                 "window_s": whole(window_s, "window_s"), "for_s": whole(for_s, "for_s"),
                 "severity": severity, "repeat_s": whole(repeat_s, "repeat_s")}
         if data["check_id"] is None:
-            from jadugar.errors import Invalid
-
             raise Invalid("choose the check this rule watches", field="check_id")
         with db.transaction() as conn:
             alert_rules.create_rule(conn, {k: v for k, v in data.items() if v is not None},
-                                    current_actor())
+                                    policy.current_actor())
     except JadugarError as err:
         return dash.no_update, *errors(FIELDS, err)
     return (changed or 0) + 1, *errors(FIELDS, None)
@@ -86,15 +91,20 @@ def save(_n, check_id, kind, threshold, recover, window_s, for_s, severity, repe
 def show(_changed):
     with db.connection() as conn:
         rows = alert_rules.list_rules(conn)
+    writer = policy.allowed(policy.current_principal(), "alert_rules.write")
     body = [html.Tr([html.Td(r.application), html.Td(r.check_id or ""), html.Td(r.kind),
                      html.Td("" if r.threshold is None else f"{r.threshold:g}"),
                      html.Td(r.severity), html.Td("yes" if r.enabled else "no"),
-                     html.Td(dbc.Button("Delete", id={"type": f"{P}-delete", "id": r.id},
-                                        size="sm", color="danger", outline=True))],
+                     html.Td(_delete_button(r.id) if writer else "")],
                     **{"data-rule": r.id}) for r in rows]
     return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
         "Application", "Check", "Kind", "Threshold", "Severity", "Enabled", "")])),
         html.Tbody(body)], size="sm", hover=True, responsive=True, id=f"{P}-list")
+
+
+def _delete_button(rule_id: int) -> dbc.Button:
+    return dbc.Button("Delete", id={"type": f"{P}-delete", "id": rule_id}, size="sm",
+                      color="danger", outline=True)
 
 
 @dash.callback(Output(f"{P}-pending", "data"), Output(f"{P}-confirm", "displayed"),
@@ -112,9 +122,8 @@ def ask(_clicks):
                State(f"{P}-changed", "data"), prevent_initial_call=True)
 def delete(_n, rule_id, changed):
     try:
-        require_role("editor")
         with db.transaction() as conn:
-            alert_rules.delete_rule(conn, int(rule_id), current_actor())
+            alert_rules.delete_rule(conn, int(rule_id), policy.current_actor())
     except (JadugarError, TypeError, ValueError) as err:
         return dash.no_update, getattr(err, "message", "could not delete the rule")
     return (changed or 0) + 1, None

@@ -2,7 +2,7 @@
 the project's own settings, plus the data behind each chart's "Download CSV".
 
 Writes go through the same service functions as the API, with source 'ui', inside one
-transaction, after `require_role("editor")` (see build_forms.submit)."""
+transaction, once the guard has checked the form's action in the policy table."""
 
 from __future__ import annotations
 
@@ -14,13 +14,13 @@ from dash import Input, Output, State, callback, dcc, html
 from sqlalchemy import Connection
 
 from jadugar import db
+from jadugar.policy import current_actor
 from jadugar.services import build_reads, build_series, milestones, status_updates
 from jadugar.services import projects as project_svc
 from jadugar.services.build_reads import BuildFilter
 from jadugar.services.projects import get_project
 from jadugar.ui import build_forms as forms
 from jadugar.ui.build_figures import burnup_figure
-from jadugar.web.guard import current_actor
 
 P = "builds-project"
 M = f"{P}-ms"      # milestone form
@@ -32,7 +32,7 @@ N_FIELDS = ("message", "target")
 E_FIELDS = ("name", "description", "repository", "default_branch")
 
 
-def milestones_panel(prefix: str) -> dbc.Card:
+def milestones_panel(prefix: str, writable: bool = True) -> dbc.Card:
     form = html.Div([
         forms.field(M, "id", "Milestone", dcc.Dropdown(id=f"{M}-id", clearable=False,
                                                        value="new")),
@@ -72,7 +72,8 @@ def milestones_panel(prefix: str) -> dbc.Card:
                                       className="pt-2"),
                               dbc.Tab(note, label="Post update", tab_id="note",
                                       className="pt-2")],
-                             active_tab="milestone", id=f"{P}-tabs"), lg=3),
+                             active_tab="milestone", id=f"{P}-tabs"), lg=3,
+                    className="" if writable else "d-none"),  # kept: charts fill its lists
         ])),
     ], className="mb-3 shadow-sm")
 

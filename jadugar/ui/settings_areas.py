@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc
 from sqlalchemy import text
 
-from jadugar import db
+from jadugar import db, policy
 from jadugar.services import applications, maintenance, notifications, status_pages
 from jadugar.ui.components import status_badge
 from jadugar.ui.settings_audit import AUDIT
@@ -56,14 +56,20 @@ APPLICATIONS = Section(
      ("owner", "Owner", lambda i: _text(i, "team-core"), 2),
      ("tags", "Tags (comma separated)", lambda i: _text(i, "api, customer"), 3)],
     _create_app, _app_rows,
-    lambda conn, key, _a: applications.delete_application(conn, key), view_role="viewer")
+    lambda conn, key, _a: applications.delete_application(conn, key))
 
 
 def _create_window(conn, v: dict, actor: str) -> None:
-    maintenance.create_window(conn, {
-        "title": v["title"], "starts_at": v["starts_at"], "ends_at": v["ends_at"],
-        "recurrence": v["recurrence"] or "none", "application": v["application"] or None},
-        actor)
+    window = {"title": v["title"], "starts_at": v["starts_at"], "ends_at": v["ends_at"],
+              "recurrence": v["recurrence"] or "none", "application": v["application"] or None}
+    row = maintenance.create_window(conn, window, actor)
+    # Judged on the stored row, after validation; a refusal rolls the insert back.
+    policy.require(policy.maintenance_action(row._mapping))
+
+
+def _delete_window(conn, key: str, actor: str) -> None:
+    policy.require(policy.maintenance_action(maintenance.get_window(conn, int(key))._mapping))
+    maintenance.delete_window(conn, int(key), actor)
 
 
 def _window_rows(conn) -> tuple[list[str], list]:
@@ -83,9 +89,9 @@ MAINTENANCE = Section(
      ("ends_at", "Ends (UTC)", lambda i: dbc.Input(id=i, type="datetime-local", size="sm"), 2),
      ("recurrence", "Repeats", lambda i: dcc.Dropdown(id=i, options=["none", "daily", "weekly"],
                                                       value="none", clearable=False), 2)],
-    _create_window, _window_rows,
-    lambda conn, key, actor: maintenance.delete_window(conn, int(key), actor), role="editor",
-    view_role="viewer")
+    _create_window, _window_rows, _delete_window,
+    help="Editors may open a one-off window of up to 7 days for one application; a window "
+         "for every application, a repeating one or a longer one needs an admin.")
 
 
 def _target_rows(conn) -> tuple[list[str], list]:
@@ -128,7 +134,7 @@ STATUS_PAGES = Section(
     lambda conn, v, _a: status_pages.create_page(conn, v["slug"], v["title"],
                                                  v["description"] or None,
                                                  v["applications"] or []),
-    _page_rows, lambda conn, key, _a: status_pages.delete_page(conn, key), view_role="viewer",
+    _page_rows, lambda conn, key, _a: status_pages.delete_page(conn, key),
     help="Status pages are public: anyone can open /status/<slug> without logging in. They "
          "show application names, status, 90-day bars and ongoing incidents, nothing else.")
 
@@ -143,8 +149,7 @@ def _collector_rows(conn) -> tuple[list[str], list]:
 
 
 COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,
-                     help="Collectors report here every few seconds (read-only).",
-                     view_role="viewer")
+                     help="Collectors report here every few seconds (read-only).")
 
 AREAS = [APPLICATIONS, CHECKS, TARGETS, MAINTENANCE, STATUS_PAGES, PROJECTS, USERS, TOKENS,
          COLLECTORS]

@@ -1,6 +1,8 @@
 """One settings area = a create form (errors under each field), a list with per-row actions,
 and a confirmation before anything is deleted. Callbacks are registered once per section at
-import; every write checks the role on the server (callbacks accept whatever is sent)."""
+import. Who may see the list and who may write come from the policy table
+(jadugar/policy_map.py names each callback); the guard checks them before a callback runs,
+since callbacks accept whatever is sent, and the layout shows only what the viewer may use."""
 
 from __future__ import annotations
 
@@ -13,10 +15,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 
-from jadugar import auth, db
+from jadugar import db, policy
 from jadugar.errors import JadugarError
 from jadugar.ui.forms import error_outputs, errors, field, form_error
-from jadugar.web.guard import current_actor, current_role, require_role
 
 
 @dataclass
@@ -27,8 +28,6 @@ class Section:
     create: Callable[[Any, dict[str, Any], str], Any] | None
     rows: Callable[[Any], tuple[list[str], list[tuple[Any, list[Any]]]]]
     delete: Callable[[Any, Any, str], None] | None = None
-    role: str = "admin"  # needed to write
-    view_role: str = ""  # needed to see the list; empty means the same as `role`
     extra: dict[str, Callable[[Any], str | None]] = dc_field(default_factory=dict)
     help: str = ""
     # What to show once after a successful save, made from create's return value (a new
@@ -45,11 +44,19 @@ class Section:
     callbacks: Callable[[], None] | None = None
 
     @property
-    def viewer(self) -> str:
-        return self.view_role or self.role
+    def read_action(self) -> str:
+        return policy.callback_action(f"{self.prefix}-table.children <- {self.prefix}-changed")
 
-    def visible_to(self, role: str | None) -> bool:
-        return role is not None and auth.allows(role, self.viewer)
+    @property
+    def write_action(self) -> str:
+        return policy.callback_action(f"{self.prefix}-changed.data <- {self.prefix}-save")
+
+    def visible_to(self, who: policy.Principal | str | None) -> bool:
+        return policy.allowed(who, self.read_action)
+
+    def writable_by(self, who: policy.Principal | str | None) -> bool:
+        has_writes = self.create or self.delete or self.extra or self.more
+        return bool(has_writes) and policy.allowed(who, self.write_action)
 
     @property
     def names(self) -> list[str]:
@@ -71,6 +78,9 @@ def layout(s: Section) -> html.Div:
                         html.Div(id=f"{p}-message")]
     if s.help:
         parts.append(html.P(s.help, className="small text-body-secondary"))
+    if not s.writable_by(policy.current_principal()):
+        parts.append(dcc.Loading(html.Div(id=f"{p}-table")))
+        return html.Div(parts, className="pt-3")
     if s.create:
         parts.append(dbc.Card(dbc.CardBody([
             dbc.Row([field(p, name, label, control(f"{p}-{name}"), width)
@@ -88,11 +98,11 @@ def register(s: Section) -> None:
 
     @dash.callback(Output(f"{p}-table", "children"), Input(f"{p}-changed", "data"))
     def show(_changed):
-        if not s.visible_to(current_role()):  # the route can be called without the page
-            return alert(f"{s.title} need the {s.viewer} role.", "warning")
         with db.connection() as conn:
             headers, rows = s.rows(conn)
-        body = [html.Tr([*[html.Td(c) for c in cells], html.Td(_buttons(s, key))],
+        writer = s.writable_by(policy.current_principal())
+        body = [html.Tr([*[html.Td(c) for c in cells],
+                         html.Td(_buttons(s, key) if writer else "")],
                         **{"data-key": str(key)}) for key, cells in rows]
         return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in [*headers, ""]])),
                           html.Tbody(body)], size="sm", hover=True, responsive=True,
@@ -108,17 +118,17 @@ def register(s: Section) -> None:
         def save(_n, *values):
             *inputs, changed = values
             try:
-                require_role(s.role)
                 with db.transaction() as conn:
                     made = s.create(conn, dict(zip(s.names, inputs, strict=True)),
-                                    current_actor())
+                                    policy.current_actor())
             except JadugarError as err:
                 return (dash.no_update, dash.no_update, *[dash.no_update] * len(s.reset),
                         *errors(s.names, err))
             return ((changed or 0) + 1, s.note(made) if s.note else None,
                     *[""] * len(s.reset), *errors(s.names, None))
 
-    _register_actions(s)
+    if s.delete or s.extra:
+        _register_actions(s)
     if s.callbacks:
         s.callbacks()
 
@@ -148,7 +158,6 @@ def _register_actions(s: Section) -> None:
         if trig["act"] == "delete":
             return trig["key"], True, None  # destructive: ask first
         try:
-            require_role(s.role)
             outcome = s.extra[trig["act"].removeprefix("extra:")](trig["key"])
         except (JadugarError, KeyError) as err:
             return dash.no_update, False, alert(getattr(err, "message", str(err)), "danger")
@@ -160,9 +169,8 @@ def _register_actions(s: Section) -> None:
                    State(f"{p}-changed", "data"), prevent_initial_call=True)
     def delete(_n, key, changed):
         try:
-            require_role(s.role)
             with db.transaction() as conn:
-                s.delete(conn, key, current_actor())
+                s.delete(conn, key, policy.current_actor())
         except (JadugarError, TypeError, ValueError) as err:
             return dash.no_update, alert(getattr(err, "message", str(err)), "danger")
         return (changed or 0) + 1, alert(s.done, "success")

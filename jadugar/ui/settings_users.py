@@ -1,6 +1,7 @@
 """Settings → Users and roles: add a user (a generated password when none is typed, shown
-once), change a role, deactivate or reactivate, reset a password. Admin only, checked in
-every callback; anything that takes access away asks first."""
+once), change a role, deactivate or reactivate, reset a password. Admin only (users.read and
+users.write in the policy table, checked by the guard before every callback); anything that
+takes access away asks first."""
 
 from __future__ import annotations
 
@@ -12,11 +13,10 @@ from dash import ALL, Input, Output, State, ctx, dcc
 from dash.exceptions import PreventUpdate
 from sqlalchemy import Connection
 
-from jadugar import auth, db
+from jadugar import auth, db, policy
 from jadugar.errors import Invalid, JadugarError
 from jadugar.services import users
 from jadugar.ui.settings_section import Section, alert, shown_once
-from jadugar.web.guard import current_actor, require_role
 
 P = "set-users"
 ACTS = ("role", "deactivate", "reactivate", "reset")
@@ -70,7 +70,6 @@ def _question(conn: Connection, intent: dict) -> str | None:
 
 def _apply(intent: Any) -> Any:
     """Carry out an intent from the browser, re-checking everything it says."""
-    require_role("admin")
     if not isinstance(intent, dict) or intent.get("act") not in ACTS:
         raise Invalid("unknown user action", field="act")
     try:
@@ -86,7 +85,7 @@ def _apply(intent: Any) -> Any:
             return shown_once(f"New password for {name}:", users.reset_password(conn, user_id),
                               f"{P}-secret")
         users.set_active(conn, user_id, intent["act"] == "reactivate")
-    return alert(f"{name} {intent['act']}d by {current_actor()}.", "success")
+    return alert(f"{name} {intent['act']}d by {policy.current_actor()}.", "success")
 
 
 def _more() -> list:
@@ -108,7 +107,6 @@ def _callbacks() -> None:
         intent = {"act": trig.get("act", "role"), "key": trig["key"],
                   "value": ctx.triggered[0]["value"] if trig["type"] == f"{P}-role" else None}
         try:
-            require_role("admin")
             with db.connection() as conn:
                 question = _question(conn, intent)
             if question:
@@ -146,7 +144,7 @@ USERS = Section(
                                              clearable=False), 2),
      ("password", "Password (empty: generate one)",
       lambda i: dbc.Input(id=i, type="password", size="sm", autocomplete="new-password"), 3)],
-    _create, _rows, role="admin", note=_created, reset=("username", "password"),
+    _create, _rows, note=_created, reset=("username", "password"),
     save_label="Add user", more=_more, callbacks=_callbacks,
     help="Roles: viewer reads, editor also writes, admin also manages settings, users and "
          "tokens. There is always one active admin left: the last one cannot be demoted or "

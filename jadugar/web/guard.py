@@ -1,48 +1,29 @@
-"""Authorization in one place: one before_request hook decides every request.
+"""Authorization in one place: one before_request hook decides every request, from the
+policy table (jadugar/policy.py).
 
 Dash serves data through its own routes (/_dash-layout, /_dash-update-component), so a guard
-that covered only page URLs would leak every chart. This hook covers the whole server and
-leaves open only what must be: login, health, static files, the public status pages, and
-API routes that authenticate themselves (webhooks, heartbeats).
+that covered only page URLs would leak every chart. This hook covers the whole server: it
+leaves open only what must be (login, health, static files, the public status pages, and API
+routes that authenticate themselves), and it checks each Dash callback's own action before
+the callback runs, since the browser can post any callback it likes.
 """
 
 from __future__ import annotations
 
-from flask import current_app, g, redirect, request, url_for
-from flask_login import current_user
+import json
+from typing import Any
 
-from jadugar import auth, config, db
-from jadugar.errors import JadugarError, NotFound, Unauthorized
+from flask import g, redirect, request, url_for
+
+from jadugar import auth, db, policy
+from jadugar.errors import NotFound, Unauthorized
 
 PUBLIC_PREFIXES = (
     "/login", "/healthz", "/readyz", "/assets/", "/vendor/", "/status/",
     "/_dash-component-suites/", "/favicon.ico", "/_favicon.ico",
 )
-# Read-only Dash plumbing an anonymous viewer may use when JADUGAR_ANONYMOUS_VIEW=1.
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-
-
-def current_role() -> str | None:
-    """The role of whoever sent this request: a user's role, a token's scope, 'viewer' for an
-    anonymous visitor when anonymous view is on, or None."""
-    if getattr(g, "api_scope", None):
-        return g.api_scope
-    if current_user and current_user.is_authenticated:
-        return current_user.role
-    if config.get().anonymous_view:
-        return "viewer"
-    return None
-
-
-def current_actor() -> str:
-    if current_user and current_user.is_authenticated:
-        return current_user.username
-    return "token" if getattr(g, "api_scope", None) else "anonymous"
-
-
-def require_role(needed: str) -> None:
-    """For writes from the UI: raise unless the signed-in person may do `needed`."""
-    auth.require(current_role(), needed)
+CALLBACK_PATH = "/_dash-update-component"
 
 
 def _bearer() -> str | None:
@@ -52,20 +33,13 @@ def _bearer() -> str | None:
     return None
 
 
-def _api_scope_needed() -> str | None | bool:
-    """The scope the matched API endpoint needs; False when it authenticates itself."""
-    view = current_app.view_functions.get(request.endpoint or "")
-    if view is None:
-        return "read"  # unknown route: still authenticate before saying 404
-    if hasattr(view, "required_scope"):
-        return view.required_scope if view.required_scope is not None else False
-    return "read" if request.method in _SAFE_METHODS else "admin"
+def _api_action() -> str:
+    if request.blueprint != "api":
+        return "meta.read"  # an unknown API path: authenticate before saying 404
+    return policy.endpoint_action(request.endpoint)
 
 
-def _guard_api():
-    needed = _api_scope_needed()
-    if needed is False:
-        return None
+def _api_principal() -> policy.Principal:
     token = _bearer()
     if token:
         with db.transaction() as conn:
@@ -73,17 +47,60 @@ def _guard_api():
         if granted is None:
             raise Unauthorized("the API token is missing, revoked or wrong")
         g.api_scope = granted
-    elif current_user.is_authenticated and request.method in _SAFE_METHODS:
+        return policy.Principal("scope", granted)
+    who = policy.current_principal()
+    if who is not None and who != policy.ANONYMOUS and request.method in _SAFE_METHODS:
         # Signed-in people may read through the API (CSV links in the UI); writes need a
         # token so a cross-site form cannot ride on the session cookie.
-        granted = current_user.role
-    else:
-        raise Unauthorized("send Authorization: Bearer <token>")
-    auth.require(granted, needed)
+        return who
+    raise Unauthorized("send Authorization: Bearer <token>")
+
+
+def _guard_api() -> None:
+    action = _api_action()
+    if policy.rule(action).mode != "table":
+        return None  # public, or the route checks its own credential
+    policy.require(action, _api_principal())
     if request.routing_exception is None and request.blueprint != "api":
         # Dash's catch-all page route would otherwise answer unknown API paths with HTML.
         raise NotFound(f"no API endpoint {request.method} {request.path}")
     return None
+
+
+def callback_key(output: str, spec: dict[str, Any]) -> str:
+    """How jadugar/policy_map.py names a callback: first output <- first input."""
+    first = output.strip(".").split("...")[0].split("@")[0]
+    component, _, prop = first.rpartition(".")
+    inputs = spec.get("inputs") or [{"id": "", "property": ""}]
+    return f"{_id_name(component)}.{prop} <- {_id_name(inputs[0]['id'])}"
+
+
+def _id_name(component: str) -> str:
+    if component.startswith("{"):
+        try:
+            return "{" + str(json.loads(component).get("type")) + "}"
+        except (ValueError, AttributeError):
+            return component
+    return component
+
+
+def _callback_spec(output: Any) -> dict[str, Any] | None:
+    if not isinstance(output, str):
+        return None
+    # dash.callback registrations wait in Dash's global map until the app's first request.
+    from dash import _callback, get_app
+
+    found = get_app().callback_map.get(output)
+    return found or _callback.GLOBAL_CALLBACK_MAP.get(output)
+
+
+def _guard_callback() -> None:
+    body = request.get_json(silent=True)
+    output = body.get("output") if isinstance(body, dict) else None
+    spec = _callback_spec(output)
+    if spec is None:
+        raise NotFound("no such callback")
+    policy.require(policy.callback_action(callback_key(output, spec)))
 
 
 def check_request():
@@ -92,11 +109,14 @@ def check_request():
         return None  # Socket.IO authenticates in its connect handler
     if path.startswith("/api/"):
         return _guard_api()
-    if current_user.is_authenticated:
-        return None
-    if config.get().anonymous_view and (request.method in _SAFE_METHODS
-                                        or path.startswith("/_dash-")):
-        return None  # callbacks that write check the role themselves
-    if path.startswith("/_dash-") or request.method not in _SAFE_METHODS:
-        raise JadugarError("log in first", code="unauthorized", status=401)
-    return redirect(url_for("login.login_form", next=request.full_path.rstrip("?")))
+    who = policy.current_principal()
+    # Anonymous view reads pages and runs callbacks; anything else needs a session.
+    if who is None or (who == policy.ANONYMOUS and request.method not in _SAFE_METHODS
+                       and path != CALLBACK_PATH):
+        if path.startswith("/_dash-") or request.method not in _SAFE_METHODS:
+            raise Unauthorized("log in first")
+        return redirect(url_for("login.login_form", next=request.full_path.rstrip("?")))
+    policy.require("ui.use", who)
+    if path == CALLBACK_PATH:
+        _guard_callback()
+    return None
