@@ -73,6 +73,7 @@ ACTIONS: dict[str, Rule] = {
     "webhook_secrets.read": Rule(ADMINS, ADMIN_SCOPE, "which projects have webhook secrets"),
     "tokens.read": Rule(ADMINS, ADMIN_SCOPE, "API tokens"),
     "users.read": Rule(ADMINS, NO_SCOPE, "users and roles"),
+    "audit.read": Rule(ADMINS, ADMIN_SCOPE, "the audit log: who changed what, from where"),
     "builds.write": Rule(EDITORS, INGEST, "post and update builds; re-mark a build"),
     "milestones.write": Rule(EDITORS, INGEST, "create, edit and delete milestones"),
     "status_updates.write": Rule(EDITORS, INGEST, "post status updates"),

@@ -91,6 +91,8 @@ ENDPOINTS: dict[str, str] = {
     "api.list_tokens": "tokens.read",
     "api.create_token": "tokens.write",
     "api.revoke_token": "tokens.write",
+    "api.list_audit": "audit.read",
+    "api.audit_csv": "audit.read",
 }
 
 
@@ -175,4 +177,5 @@ CALLBACKS: dict[str, str] = {
     "set-users-changed.data <- set-users-ask": "users.write",
     **_settings("set-tokens", "tokens.read", "tokens.write"),
     **_settings("set-collectors", "collectors.read"),
+    **_settings("set-audit", "audit.read"),
 }

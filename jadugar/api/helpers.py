@@ -17,15 +17,6 @@ F = TypeVar("F", bound=Callable[..., Any])
 MAX_LIMIT = 1000
 
 
-def scope(needed: str | None) -> Callable[[F], F]:
-    """Declare the token scope an endpoint needs; None means it authenticates itself
-    (webhooks, heartbeats). The check itself happens in jadugar.web.guard, for every route."""
-    def mark(fn: F) -> F:
-        fn.required_scope = needed  # type: ignore[attr-defined]
-        return fn
-    return mark
-
-
 def json_body(kind: type = dict) -> Any:
     raw = request.get_data(cache=True)
     if not raw.strip():

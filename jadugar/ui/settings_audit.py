@@ -38,7 +38,7 @@ def _download() -> list:
 
 
 AUDIT = Section(
-    "set-audit", "Audit log", [], None, _rows, role="admin", view_role="admin",
+    "set-audit", "Audit log", [], None, _rows,
     help="Every change to applications, checks, alert rules, maintenance windows, "
          "notification targets, status pages, projects, users and API tokens. Secrets are "
          "recorded as (changed), never their value.", more=_download)

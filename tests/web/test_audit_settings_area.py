@@ -7,7 +7,7 @@ from sqlalchemy import text
 from jadugar import auth
 
 
-def _listing(client) -> str:
+def _listing(client, status: int = 200) -> str:
     deps = client.get("/_dash-dependencies").json
     listing = next(d for d in deps if d["output"] == "set-audit-table.children")
     r = client.post("/_dash-update-component", json={
@@ -15,13 +15,15 @@ def _listing(client) -> str:
                                                  "property": "children"},
         "inputs": [{"id": "set-audit-changed", "property": "data", "value": 0}],
         "changedPropIds": []})
-    assert r.status_code == 200, r.get_data(as_text=True)[:300]
+    assert r.status_code == status, r.get_data(as_text=True)[:300]
     return r.get_data(as_text=True)
 
 
 def test_it_shows_admins_the_latest_changes(logged_in, engine):
     with engine.begin() as c:
-        auth.set_password(c, "alice", "another horse")
+        # Another user's password: changing alice's own would end her session.
+        auth.create_user(c, "bob", "viewer", "bob-password")
+        auth.set_password(c, "bob", "another horse")
         c.execute(text("insert into applications (slug, name, tags) values ('shop', 'Shop', "
                        "'{}')"))
     body = _listing(logged_in)
@@ -33,5 +35,5 @@ def test_it_refuses_editors(client, engine):
     with engine.begin() as c:
         auth.create_user(c, "ed", "editor", "editor-pass")
     client.post("/login", data={"username": "ed", "password": "editor-pass"})
-    body = _listing(client)
-    assert "need the admin role" in body and "password_hash" not in body
+    body = _listing(client, 403)
+    assert "needs the admin role" in body and "password_hash" not in body
