@@ -44,8 +44,8 @@ async def connect_all(base: str, token: str, n: int, inbox: list) -> list:
         @c.on("build")
         async def _on(data):  # noqa: ANN001
             inbox.append((time.time(), data["sent"], data["id"]))
-        await c.connect(base, auth={"token": token}, transports=["websocket"],
-                        wait_timeout=30)
+        await c.connect(base, headers={"Authorization": f"Bearer {token}"},
+                        transports=["websocket"], wait_timeout=30)
         clients.append(c)
 
     for start in range(0, n, 50):  # connect in waves so the accept queue keeps up
@@ -69,10 +69,11 @@ async def run(args: argparse.Namespace) -> None:
         token = auth.create_token(c, "bench", "read")[1]
     port = free_port()
     env = dict(os.environ, JADUGAR_DATABASE_URL=url.replace("+psycopg", ""),
-               JADUGAR_DATA_DIR=str(tmp / "app"), JADUGAR_LOG_LEVEL="WARNING")
+               JADUGAR_DATA_DIR=str(tmp / "app"), JADUGAR_LOG_LEVEL="WARNING",
+               JADUGAR_SOCKETS_PER_CLIENT=str(args.clients + 10))  # one token for them all
     log = tmp / "serve.log"
-    proc = start_process(["serve", "--no-migrate", "--port", str(port), "--threads",
-                          str(args.clients + 100)], env, log)
+    proc = start_process(["serve", "--no-migrate", "--port", str(port), "--worker", args.worker,
+                          "--threads", str(args.clients + 100)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/healthz", proc, log)
@@ -118,6 +119,7 @@ async def run(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--clients", type=int, default=500)
+    parser.add_argument("--worker", choices=("gevent", "gthread"), default="gevent")
     parser.add_argument("--rate", type=float, default=5, help="events per second")
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--burst", type=int, default=100)

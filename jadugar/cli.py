@@ -78,18 +78,30 @@ def up(host: str | None, port: int | None, demo: bool) -> None:
 @main.command()
 @click.option("--host", help="Address to listen on (JADUGAR_HOST, default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (JADUGAR_PORT, default 8050).")
+@click.option("--worker", type=click.Choice(["gevent", "gthread"]), default="gevent",
+              show_default=True,
+              help="gevent: an open WebSocket costs a greenlet; gthread: it holds a thread.")
+@click.option("--connections", type=int, default=2000, show_default=True,
+              help="gevent: most simultaneous connections (sockets and HTTP requests).")
 @click.option("--threads", type=int, default=64, show_default=True,
-              help="Worker threads; each open WebSocket holds one.")
+              help="gthread: worker threads; each open WebSocket holds one.")
 @click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first.")
-def serve(host: str | None, port: int | None, threads: int, no_migrate: bool) -> None:
+def serve(host: str | None, port: int | None, worker: str, connections: int, threads: int,
+          no_migrate: bool) -> None:
     """Run the web server alone (production)."""
+    if worker == "gevent":
+        # First, before psycopg, SQLAlchemy, Flask or ssl are imported (jadugar/webserver.py
+        # says why). Only this process: the collector is never patched.
+        from gevent import monkey
+
+        monkey.patch_all()
     from jadugar import db, migrations
     from jadugar.webserver import serve as run_server
 
     cfg = _bind(host, port)
     if not no_migrate:
         migrations.upgrade(db.engine())
-    run_server(cfg, threads=threads)
+    run_server(cfg, worker=worker, threads=threads, connections=connections)
 
 
 @main.command()

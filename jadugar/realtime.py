@@ -6,7 +6,10 @@
    (`LISTEN jadugar_events`) and re-emits every event to Socket.IO rooms.
 3. Rooms: every client is in `dashboard` (summary events); `project:<slug>` and
    `application:<slug>` carry detailed events and are joined with a `subscribe` message or,
-   for pages, by the shell when the URL changes.
+   for pages, by the shell when the URL changes (jadugar.web.socket_rooms).
+
+Who may open a socket is decided before the WebSocket upgrade (jadugar.web.socket_auth), and
+sockets whose token or user loses access are closed (jadugar.web.socket_sweep).
 
 No Redis: PostgreSQL is the bus, so one web process or many behave the same (each process
 listens and serves its own sockets; a load balancer keeps a client on one process).
@@ -17,16 +20,16 @@ from __future__ import annotations
 import json
 import logging
 import re
+import sys
 import threading
 import time
 from typing import Any
 
-from flask import Flask, request
-from flask_login import current_user
-from flask_socketio import SocketIO, join_room, leave_room, rooms
+from flask import Flask
+from flask_socketio import SocketIO
 from sqlalchemy import Connection, text
 
-from jadugar import auth, config, db
+from jadugar import config, db
 from jadugar.timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -38,6 +41,8 @@ ROOM = re.compile(r"^(project|application):([A-Za-z0-9][A-Za-z0-9._-]{0,99})$")
 
 socketio: SocketIO | None = None
 _listener: Listener | None = None
+_caps: Any = None  # socket_auth.SocketCaps of the attached server
+_sweeping = False
 
 
 def publish(conn: Connection, event: str, payload: dict[str, Any]) -> None:
@@ -136,72 +141,74 @@ def _origins(cfg: config.Config) -> Any:
     return "*" if raw.strip() == "*" else [o.strip() for o in raw.split(",") if o.strip()]
 
 
-def _reader(auth_payload: Any) -> bool:
-    """May this connection read? A signed-in session, a token with read scope, or an
-    anonymous visitor when anonymous view is on."""
-    if current_user and current_user.is_authenticated:
-        return True
-    token = auth_payload.get("token") if isinstance(auth_payload, dict) else None
-    if isinstance(token, str) and token:
-        with db.transaction() as conn:
-            scope = auth.token_scope(conn, token)
-        return scope is not None and auth.allows(scope, "read")
-    return bool(config.get().anonymous_view)
-
-
-def _allowed_rooms(wanted: Any) -> list[str]:
-    """Only well-formed detail rooms; every reader may read every project and application,
-    so this is where per-entity permissions will plug in."""
-    if not isinstance(wanted, list):
-        return []
-    return [r for r in wanted[:50] if isinstance(r, str) and ROOM.match(r)]
+def async_mode() -> str:
+    """gevent where the process was monkey-patched (`jadugar serve`), threading otherwise
+    (`python app.py`, tests). Flask-SocketIO would pick gevent merely because it is
+    installed, which breaks an unpatched process."""
+    monkey = sys.modules.get("gevent.monkey")
+    return "gevent" if monkey is not None and monkey.is_module_patched("socket") else "threading"
 
 
 def join_rooms(sid: str, wanted: list[str]) -> list[str]:
     """Move a connected client (by sid) into exactly these detail rooms (the shell calls this
     when the page changes)."""
+    from jadugar.web import socket_rooms
+
+    return [] if socketio is None else socket_rooms.move_to(socketio, sid, wanted)
+
+
+def _close_session(eio_sid: str) -> None:
+    """End one socket: a Socket.IO DISCONNECT first (so clients do not reconnect), then the
+    Engine.IO session itself, which also frees its slot in the per-client cap."""
     if socketio is None:
-        return []
-    allowed = _allowed_rooms(wanted)
+        return
     server = socketio.server
-    for room in list(server.rooms(sid, namespace="/")):
-        if ROOM.match(room) and room not in allowed:
-            server.leave_room(sid, room, namespace="/")
-    for room in allowed:
-        server.enter_room(sid, room, namespace="/")
-    return allowed
+    sid = server.manager.sid_from_eio_sid(eio_sid, "/")
+    if sid is not None:
+        server.disconnect(sid, namespace="/")
+    server.eio.disconnect(eio_sid)
+
+
+def _open_sessions() -> list[tuple[str, Any]]:
+    """(Engine.IO sid, principal) of every open socket: from the handshake and from the
+    namespace connect, which may have named a different token."""
+    from jadugar.web import socket_rooms
+
+    if socketio is None or _caps is None:
+        return []
+    out = list(_caps.open_sessions())
+    manager = socketio.server.manager
+    for sid, principal in socket_rooms.open_sockets():
+        eio_sid = manager.eio_sid_from_sid(sid, "/")
+        if eio_sid is not None:
+            out.append((eio_sid, principal))
+    return out
+
+
+def _start_sweep(sio: SocketIO) -> None:
+    global _sweeping
+    from jadugar.web import socket_sweep
+
+    if _sweeping:
+        return  # one per process; it follows the module's current `socketio`
+    _sweeping = True
+    sio.start_background_task(
+        socket_sweep.run_forever, _open_sessions,
+        # Closing waits for the socket's queue to drain; never let one slow client stall
+        # the sweep.
+        lambda eio_sid: sio.start_background_task(_close_session, eio_sid), sio.sleep)
 
 
 def attach(server: Flask) -> SocketIO:
-    global socketio
-    socketio = SocketIO(server, async_mode="threading",
-                        cors_allowed_origins=_origins(config.get()))
+    """Socket.IO on the Flask server, behind the handshake gate, with its handlers, the
+    event listener and the access sweep."""
+    global socketio, _caps
+    from jadugar.web import socket_auth, socket_rooms
 
-    @socketio.on("connect")
-    def _connect(auth_payload: Any = None):
-        if not _reader(auth_payload):
-            return False  # refused: no session, no valid token
-        join_room("dashboard")
-        path = auth_payload.get("pathname") if isinstance(auth_payload, dict) else None
-        for room in rooms_for_path(path):
-            join_room(room)
-        return True
-
-    @socketio.on("subscribe")
-    def _subscribe(message: Any):
-        wanted = message.get("rooms") if isinstance(message, dict) else None
-        allowed = _allowed_rooms(wanted)
-        for room in allowed:
-            join_room(room)
-        return {"rooms": allowed}
-
-    @socketio.on("unsubscribe")
-    def _unsubscribe(message: Any):
-        wanted = message.get("rooms") if isinstance(message, dict) else None
-        for room in _allowed_rooms(wanted):
-            if room in rooms():
-                leave_room(room)
-        return {"rooms": [r for r in rooms() if r != request.sid]}
-
+    cfg = config.get()
+    socketio = SocketIO(server, async_mode=async_mode(), cors_allowed_origins=_origins(cfg))
+    _caps = socket_auth.install(server, socketio.server, cfg.sockets_per_client)
+    socket_rooms.register(socketio)
     start_listener()
+    _start_sweep(socketio)
     return socketio

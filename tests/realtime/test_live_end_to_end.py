@@ -43,8 +43,9 @@ def test_it_pushes_api_and_collector_writes_to_a_socket_client(
     sio = socketio.Client(reconnection=False)
     for name in ("build", "check_result"):
         sio.on(name, lambda data, name=name: got.put((name, data)))
-    sio.connect(live_server, auth={"token": make_token("read")}, transports=["websocket"],
-                wait_timeout=10)
+    reader = make_token("read")
+    sio.connect(live_server, auth={"token": reader}, transports=["websocket"],
+                headers={"Authorization": f"Bearer {reader}"}, wait_timeout=10)
     collector = None
     try:
         sio.call("subscribe", {"rooms": ["project:live", "application:live-app"]}, timeout=5)

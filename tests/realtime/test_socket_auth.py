@@ -8,6 +8,12 @@ import socketio
 from jadugar import realtime
 
 
+def _bearer(token: str) -> dict[str, str]:
+    # The token must reach the handshake (header or query): the `auth` payload arrives only
+    # after the upgrade, too late for the gate that refuses strangers.
+    return {"Authorization": f"Bearer {token}"}
+
+
 def _client(events=("build", "status_update", "check_result")):
     sio = socketio.Client(reconnection=False)
     got: queue.Queue = queue.Queue()
@@ -31,8 +37,9 @@ def test_it_refuses_a_socket_with_a_bad_token(live_server):
 
 def test_it_delivers_committed_events_to_the_dashboard_room(live_server, make_token, engine):
     sio, got = _client()
-    sio.connect(live_server, auth={"token": make_token("read")}, transports=["websocket"],
-                wait_timeout=5)
+    token = make_token("read")
+    sio.connect(live_server, auth={"token": token}, headers=_bearer(token),
+                transports=["websocket"], wait_timeout=5)
     try:
         with engine.begin() as c:
             realtime.publish(c, "build", {"id": 7, "project": "web", "status": "running",
@@ -45,8 +52,9 @@ def test_it_delivers_committed_events_to_the_dashboard_room(live_server, make_to
 
 def test_it_never_delivers_a_rolled_back_event(live_server, make_token, engine):
     sio, got = _client()
-    sio.connect(live_server, auth={"token": make_token("read")}, transports=["websocket"],
-                wait_timeout=5)
+    token = make_token("read")
+    sio.connect(live_server, auth={"token": token}, headers=_bearer(token),
+                transports=["websocket"], wait_timeout=5)
     try:
         with engine.connect() as c:
             trans = c.begin()
@@ -63,9 +71,10 @@ def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, eng
     token = make_token("read")
     subscribed, got = _client()
     other, other_got = _client()
-    subscribed.connect(live_server, auth={"token": token}, transports=["websocket"],
-                       wait_timeout=5)
-    other.connect(live_server, auth={"token": token}, transports=["websocket"], wait_timeout=5)
+    subscribed.connect(live_server, auth={"token": token}, headers=_bearer(token),
+                       transports=["websocket"], wait_timeout=5)
+    other.connect(live_server, auth={"token": token}, headers=_bearer(token),
+                  transports=["websocket"], wait_timeout=5)
     try:
         ack = subscribed.call("subscribe", {"rooms": ["project:web", "admin-secrets",
                                                       "application:x y"]}, timeout=5)
@@ -92,6 +101,7 @@ def test_it_maps_pages_to_rooms(path, rooms):
 
 def test_it_refuses_a_cross_origin_socket_by_default(live_server, make_token):
     sio, _ = _client()
+    token = make_token("read")
     with pytest.raises(socketio.exceptions.ConnectionError):
-        sio.connect(live_server, auth={"token": make_token("read")}, transports=["websocket"],
-                    headers={"Origin": "http://evil.example"}, wait_timeout=5)
+        sio.connect(live_server, auth={"token": token}, transports=["websocket"],
+                    headers={"Origin": "http://evil.example", **_bearer(token)}, wait_timeout=5)

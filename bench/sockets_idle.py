@@ -1,0 +1,150 @@
+"""What idle live-update sockets cost: /healthz latency and worker memory with N clients open.
+
+Starts its own PostgreSQL (embedded, in a temp dir) and a real `jadugar serve` with the
+chosen gunicorn worker, measures /healthz with no socket open, then connects N
+python-socketio clients (websocket transport, read token in the handshake header) that stay
+idle, and measures /healthz again while they are open. Each /healthz is a new connection,
+as a load balancer's probe would be.
+
+    python bench/sockets_idle.py --worker gevent --clients 300
+    python bench/sockets_idle.py --worker gthread --threads 64 --clients 300   # the old model
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.client
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import socketio
+from sqlalchemy import create_engine
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
+
+from jadugar import auth, db, migrations  # noqa: E402
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(q * len(values)))]
+
+
+def healthz_once(port: int, timeout_s: float) -> float | None:
+    """Milliseconds for one GET /healthz on a new connection, or None on timeout/error."""
+    start = time.perf_counter()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout_s)
+    try:
+        conn.request("GET", "/healthz")
+        ok = conn.getresponse().status == 200
+    except OSError:
+        return None
+    finally:
+        conn.close()
+    return (time.perf_counter() - start) * 1000 if ok else None
+
+
+async def sample_healthz(port: int, seconds: float, rate: float, timeout_s: float) -> str:
+    took: list[float] = []
+    failed = 0
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        ms = await asyncio.to_thread(healthz_once, port, timeout_s)
+        if ms is None:
+            failed += 1
+        else:
+            took.append(ms)
+        await asyncio.sleep(1 / rate)
+    if not took:
+        return f"0 answered, {failed} timed out (>{timeout_s:.0f} s)"
+    return (f"{len(took)} answered, {failed} timed out; p50 {pct(took, 0.5):.1f} ms, "
+            f"p99 {pct(took, 0.99):.1f} ms, max {max(took):.1f} ms")
+
+
+async def connect_all(base: str, token: str, n: int, timeout_s: float) -> tuple[list, int]:
+    clients: list = []
+    failed = 0
+
+    async def one() -> None:
+        nonlocal failed
+        c = socketio.AsyncClient(reconnection=False)
+        try:
+            await asyncio.wait_for(c.connect(
+                base, headers={"Authorization": f"Bearer {token}"}, transports=["websocket"],
+                wait_timeout=timeout_s), timeout_s + 1)
+            clients.append(c)
+        except (TimeoutError, socketio.exceptions.ConnectionError):
+            failed += 1
+
+    for start in range(0, n, 50):  # in waves, so the accept queue keeps up
+        await asyncio.gather(*(one() for _ in range(start, min(n, start + 50))))
+    return clients, failed
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of the gunicorn worker (the child of `pid`)."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    for line in Path(f"/proc/{children[0]}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+async def run(args: argparse.Namespace) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="jadugar-bench-"))
+    os.chmod(tmp, 0o755)
+    url = os.environ.get("JADUGAR_DATABASE_URL") or db.embedded_url(tmp / "data")
+    engine = create_engine(db.sqlalchemy_url(url))
+    migrations.upgrade(engine)
+    with engine.begin() as c:
+        token = auth.create_token(c, "bench", "read")[1]
+    port = free_port()
+    env = dict(os.environ, JADUGAR_DATABASE_URL=url.replace("+psycopg", ""),
+               JADUGAR_DATA_DIR=str(tmp / "app"), JADUGAR_LOG_LEVEL="WARNING",
+               JADUGAR_SOCKETS_PER_CLIENT=str(args.clients + 10))  # one token for them all
+    log = tmp / "serve.log"
+    proc = start_process(["serve", "--no-migrate", "--port", str(port), "--worker", args.worker,
+                          "--threads", str(args.threads),
+                          "--connections", str(args.clients + 500)], env, log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/healthz", proc, log)
+        print(f"worker {args.worker}" + (f", {args.threads} threads" if args.worker == "gthread"
+                                         else "") + f"; {args.clients} clients")
+        print(f"  no socket open: /healthz "
+              f"{await sample_healthz(port, args.seconds, args.rate, args.timeout)}; "
+              f"worker RSS {rss_mb(proc.pid):.0f} MB")
+        t0 = time.monotonic()
+        clients, failed = await connect_all(base, token, args.clients, args.timeout)
+        print(f"  connected {len(clients)}/{args.clients} in {time.monotonic() - t0:.1f} s "
+              f"({failed} did not connect); worker RSS {rss_mb(proc.pid):.0f} MB")
+        print(f"  {len(clients)} idle sockets open: /healthz "
+              f"{await sample_healthz(port, args.seconds, args.rate, args.timeout)}")
+        await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
+    finally:
+        stop_process(proc)
+        engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clients", type=int, default=300)
+    parser.add_argument("--worker", choices=("gevent", "gthread"), default="gevent")
+    parser.add_argument("--threads", type=int, default=64, help="gthread only")
+    parser.add_argument("--seconds", type=float, default=10, help="per /healthz sample")
+    parser.add_argument("--rate", type=float, default=20, help="/healthz requests per second")
+    parser.add_argument("--timeout", type=float, default=5, help="per request or connect")
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,123 @@
+"""Helpers for the socket security tests: raw Engine.IO WebSockets (to behave as an attacker
+would, below python-socketio), plain HTTP calls, a signed-in session cookie, and a
+`jadugar serve` of the test's own when it needs different settings."""
+
+from __future__ import annotations
+
+import json
+import re
+import select
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import websocket
+from support_processes import free_port, process_env, start_process, stop_process, wait_http
+
+
+def ws_url(base: str, **query: str) -> str:
+    params = urllib.parse.urlencode({"EIO": "4", "transport": "websocket", **query})
+    return base.replace("http://", "ws://", 1) + "/socket.io/?" + params
+
+
+def open_raw(base: str, headers: list[str] | None = None, timeout_s: float = 5,
+             **query: str) -> websocket.WebSocket:
+    """An Engine.IO WebSocket that never sends the Socket.IO namespace connect."""
+    return websocket.create_connection(ws_url(base, **query), timeout=timeout_s,
+                                       header=headers or [])
+
+
+def handshake_status(base: str, headers: dict[str, str] | None = None, **query: str) -> int:
+    """The HTTP status of a new long-polling Engine.IO handshake."""
+    params = urllib.parse.urlencode({"EIO": "4", "transport": "polling", **query})
+    return http_status(f"{base}/socket.io/?{params}", headers=headers)
+
+
+def http_status(url: str, headers: dict[str, str] | None = None, timeout_s: float = 10) -> int:
+    req = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(req, timeout=timeout_s) as r:
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def api_call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
+    req = urllib.request.Request(
+        base + "/api/v1" + path, method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        raw = r.read()
+    return json.loads(raw) if raw else {}
+
+
+def session_cookie(base: str, username: str, password: str) -> str:
+    """Sign in through the login form like a browser (every hidden field of the form is
+    sent back, so a CSRF token is too) and return the Cookie header it earned."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base + "/login", timeout=10) as r:
+        page = r.read().decode()
+    fields = dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"',
+                             page))
+    fields.update(username=username, password=password)
+    opener.open(base + "/login", data=urllib.parse.urlencode(fields).encode(), timeout=10)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+class PingAnswerer:
+    """Keeps raw sockets alive the way a patient attacker would: answers every Engine.IO
+    ping ("2") with a pong ("3") and sends nothing else."""
+
+    def __init__(self) -> None:
+        self.sockets: list[websocket.WebSocket] = []
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            live = [ws for ws in list(self.sockets) if ws.connected]
+            if not live:
+                time.sleep(0.1)
+                continue
+            readable, _, _ = select.select([ws.sock for ws in live], [], [], 0.2)
+            for ws in live:
+                if ws.sock in readable:
+                    self._answer(ws)
+
+    @staticmethod
+    def _answer(ws: websocket.WebSocket) -> None:
+        try:
+            if ws.recv() == "2":
+                ws.send("3")
+        except Exception:  # closed under us: the test is ending
+            pass
+
+    def close(self) -> None:
+        self.stopping.set()
+        self.thread.join(5)
+        for ws in self.sockets:
+            ws.close(timeout=1)
+
+
+@contextmanager
+def own_server(database_url: str, tmp_root: Path, **env: str) -> Iterator[str]:
+    """A `jadugar serve` with extra settings, for tests that must not share the session's."""
+    port = free_port()
+    log = tmp_root / f"serve-{port}.log"
+    proc = start_process(["serve", "--no-migrate", "--port", str(port)],
+                         process_env(database_url, tmp_root, **env), log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/healthz", proc, log)
+        yield base
+    finally:
+        stop_process(proc)
