@@ -27,6 +27,7 @@ _HEADER_WORDS = ("auth", "token", "secret", "key", "cookie", "password", "sessio
                  "credential")
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*://)([^/?#]*)(.*)$", re.S)
 _DSN_PAIR = re.compile(r"""(?:^|(?<=\s))([A-Za-z_][\w.-]*)\s*=\s*('(?:[^'\\]|\\.)*'|[^\s']*)""")
+_QUERY_PAIR = re.compile(r"(?:^|(?<=[&;]))([^=&;#]+)=([^&;#]*)")
 
 Span = tuple[str, int, int]  # slot name, start, end of the secret in the text
 
@@ -49,11 +50,11 @@ def spans(text: str) -> list[Span]:
     """Where the secrets of a URL or DSN are, left to right."""
     m = _URL.match(text)
     if m is None:
-        return _pairs(text, 0, r"\s+", "dsn", quoted=True) if "=" in text else []
+        return _pairs(text, 0, _DSN_PAIR, "dsn") if "=" in text else []
     netloc_at = len(m.group(1))
     found = []
     userinfo, at, _host = m.group(2).rpartition("@")
-    if at and ":" in userinfo:
+    if at and userinfo.partition(":")[2]:
         start = netloc_at + userinfo.index(":") + 1
         found.append(("password", start, netloc_at + len(userinfo)))
     rest_at = netloc_at + len(m.group(2))
@@ -63,18 +64,17 @@ def spans(text: str) -> list[Span]:
     query_at = before_hash.find("?")
     if query_at >= 0:
         start = rest_at + query_at + 1
-        found += _pairs(text[start:rest_at + len(before_hash)], start, r"[&;]", "query")
+        found += _pairs(text[start:rest_at + len(before_hash)], start, _QUERY_PAIR, "query")
     if hash_at >= 0:
         start = rest_at + hash_at + 1
-        found += _pairs(text[start:], start, r"[&;]", "fragment")
+        found += _pairs(text[start:], start, _QUERY_PAIR, "fragment")
     return found
 
 
-def _pairs(text: str, offset: int, separator: str, kind: str, quoted: bool = False) -> list[Span]:
+def _pairs(text: str, offset: int, pattern: re.Pattern, kind: str) -> list[Span]:
     """name=value pairs whose name looks secret; the slot counts repeats of a name."""
     out: list[Span] = []
     seen: dict[str, int] = {}
-    pattern = _DSN_PAIR if quoted else re.compile(rf"(?:^|(?<={separator}))([^=&;#]+)=([^&;#]*)")
     for m in pattern.finditer(text):
         name = m.group(1).strip()
         if not secret_name(name) or not m.group(2):

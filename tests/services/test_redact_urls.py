@@ -32,6 +32,7 @@ def test_it_masks_the_secret_parts_of_a_target(given, shown):
     "https://shop.example/health?page=2&sort=name",
     "postgresql://monitor@db.internal/app",
     "db.internal:5432", "example.com", "https://shop.example/h?password=",
+    "postgresql://monitor:@db/app",
 ])
 def test_it_leaves_targets_without_secrets_as_they_are(plain):
     assert redact.url(plain) == plain
