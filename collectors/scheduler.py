@@ -4,16 +4,25 @@ One UPDATE moves each claimed check's next_run_at a whole interval on and return
 rows are picked with FOR UPDATE SKIP LOCKED, so two collectors never claim the same run and
 a check is claimed once per interval. Checks that need several locations to agree keep one
 schedule row per location in check_schedule instead.
+
+A claimed check's credentials (kept encrypted apart from its masked target and options) are
+put back here, just before the probe needs them.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, text
 
 from collectors.probes import CheckSpec
+from jadugar import secrets as vault
+from jadugar.services import check_credentials
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -32,7 +41,8 @@ _NEXT = """case when {t}.next_run_at + make_interval(secs => c.interval_s) > now
                  else now() + random() * make_interval(secs => c.interval_s) end"""
 _RETURNING = """c.id, c.type, c.target, c.timeout_s, c.expect, c.options, c.retries,
     c.interval_s, due.next_run_at as due_at,
-    (select slug from applications a where a.id = c.application_id) as application"""
+    (select slug from applications a where a.id = c.application_id) as application,
+    c.credentials"""
 
 CLAIM_SHARED = text(f"""
     update health_checks c set next_run_at = {_NEXT.format(t="c")}, claimed_by = :name
@@ -71,10 +81,28 @@ def claim_due_checks(conn: Connection, name: str, location: str, limit: int,
         rows += conn.execute(CLAIM_LOCATION, params).all()
     # Unpacked by position (the order of _RETURNING): a few hundred rows per claim, four
     # claims a second, and a tuple unpacks faster than named lookups on each row.
-    return [Claimed(CheckSpec(id_, type_, target, timeout_s, expect or {}, options or {}),
+    return [Claimed(_spec(id_, type_, target, timeout_s, expect, options, sealed),
                     application, interval_s, retries, due_at)
             for (id_, type_, target, timeout_s, expect, options, retries, interval_s, due_at,
-                 application) in rows]
+                 application, sealed) in rows]
+
+
+def _spec(id_: int, type_: str, target: str, timeout_s: float, expect: Any, options: Any,
+          sealed: str | None) -> CheckSpec:
+    if sealed:
+        target, options = _unsealed(id_, target, options, sealed)
+    return CheckSpec(id_, type_, target, timeout_s, expect or {}, options or {})
+
+
+def _unsealed(check_id: int, target: str, options: Any,
+              sealed: str | None) -> tuple[str, dict]:
+    """The target and options with their credentials; without them when the key cannot
+    open them (the probe then fails on the masked value, and the log says why)."""
+    try:
+        return check_credentials.unseal(target, options, sealed)
+    except vault.UnreadableSecret as exc:
+        log.warning("check %s: %s", check_id, exc.message)
+        return target, options or {}
 
 
 def add_location_schedules(conn: Connection, location: str) -> int:

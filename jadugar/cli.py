@@ -259,5 +259,23 @@ def config_apply(path: str, prune: bool) -> None:
                f"{counts['deleted']} deleted")
 
 
+@main.group("secrets")
+def secrets_group() -> None:
+    """Stored secrets (webhook secrets, notification URLs, check credentials)."""
+
+
+@secrets_group.command("rotate")
+def secrets_rotate() -> None:
+    """Re-encrypt every stored secret with JADUGAR_SECRET_KEY, reading the old ones with
+    JADUGAR_OLD_SECRET_KEY (see docs/security-secrets.md)."""
+    from jadugar.cli_support import transaction
+    from jadugar.services import secret_rotation
+
+    with transaction() as conn:
+        count = secret_rotation.rotate_all(conn)
+    click.echo(f"re-encrypted {count} secrets with the current key; "
+               "JADUGAR_OLD_SECRET_KEY can now be unset")
+
+
 if __name__ == "__main__":
     main()

@@ -54,7 +54,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JADUGAR_HOST", "127.0.0.1", "Address the web server listens on."),
     Setting("JADUGAR_PORT", "8050", "Port the web server listens on.", int),
     Setting("JADUGAR_SECRET_KEY", None,
-            "Key that signs session cookies. Unset: generated once and kept in the data dir."),
+            "Key that signs session cookies and encrypts stored secrets (webhook secrets, "
+            "notification URLs, check credentials). Unset: generated once and kept in the "
+            "data dir. Web and collector processes must share it."),
+    Setting("JADUGAR_OLD_SECRET_KEY", None,
+            "The previous secret key while rotating: stored secrets encrypted with it can "
+            "still be read, and `jadugar secrets rotate` re-encrypts them with the new one."),
     Setting("JADUGAR_ANONYMOUS_VIEW", "0",
             "1 lets visitors read pages without logging in (read-only).", bool),
     Setting("JADUGAR_MAX_BODY_BYTES", "5242880",

@@ -10,7 +10,7 @@ from sqlalchemy import (
     Text,
 )
 
-from jadugar.models.base import metadata, pk, ts
+from jadugar.models.base import SealedText, metadata, pk, ts
 
 projects = Table(
     "projects", metadata, pk(),
@@ -20,8 +20,8 @@ projects = Table(
     Column("repository_url", Text),
     Column("repository", Text, unique=True),
     Column("default_branch", Text, nullable=False),
-    Column("github_webhook_secret", Text),
-    Column("gitlab_webhook_token", Text),
+    Column("github_webhook_secret", SealedText),
+    Column("gitlab_webhook_token", SealedText),
     ts("created_at"), ts("updated_at"),
 )
 

@@ -11,7 +11,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, REAL
 
-from jadugar.models.base import metadata, pk, ts
+from jadugar.models.base import SealedText, metadata, pk, ts
 
 applications = Table(
     "applications", metadata, pk(),
@@ -56,6 +56,8 @@ health_checks = Table(
     ts("created_at"), ts("updated_at"),
     Column("fail_streak", Integer, nullable=False),
     Column("ok_streak", Integer, nullable=False),
+    # The secret parts of target and options, encrypted (services/check_credentials.py).
+    Column("credentials", Text),
 )
 
 history = Table(
@@ -134,7 +136,7 @@ maintenance_windows = Table(
 notification_targets = Table(
     "notification_targets", metadata, pk(),
     Column("name", Text, nullable=False, unique=True),
-    Column("url", Text, nullable=False),
+    Column("url", SealedText, nullable=False),
     Column("application_id", BigInteger, ForeignKey("applications.id")),
     Column("enabled", Boolean, nullable=False),
     Column("last_error", Text),

@@ -2,6 +2,8 @@
 
 `create_check` also gives every check its default alert rule (3 failures fire, 2 successes
 resolve; a missed ping for heartbeat checks) and, for heartbeat checks, a secret ping token.
+Credentials in a check (target passwords, sensitive headers, bodies) are stored encrypted
+apart from it and read back only masked (see check_credentials).
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from typing import Any
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
+from jadugar import secrets as vault
 from jadugar.errors import Conflict, Invalid, NotFound
 from jadugar.services import applications as apps
+from jadugar.services import check_credentials as credentials
 from jadugar.services.check_fields import clean_check
 from jadugar.services.serialize import row_dict
 
@@ -22,11 +26,12 @@ _COLUMNS = """c.id, a.slug as application, c.name, c.type, c.target, c.interval_
     c.timeout_s, c.retries, c.enabled, c.expect, c.options, c.grace_s, c.depends_on,
     c.locations_required, c.heartbeat_token, c.status, c.status_changed_at, c.last_run_at,
     c.last_response_ms, c.last_error, c.last_ping_at, c.next_run_at, c.created_at,
-    c.updated_at"""
+    c.updated_at, c.credentials"""
+PRIVATE = ("heartbeat_token", "credentials")
 
 
 def to_dict(row: Any) -> dict[str, Any]:
-    out = row_dict(row, exclude=("heartbeat_token",))
+    out = row_dict(row, exclude=PRIVATE)
     token = row._mapping.get("heartbeat_token")
     out["ping_url"] = PING_PATH.format(token=token) if token else None
     return out
@@ -58,6 +63,8 @@ def create_check(conn: Connection, app_slug: str, data: dict[str, Any],
     app_id = apps.application_id(conn, app_slug)
     values = clean_check(data, partial=False)
     _check_dependency(conn, values.get("depends_on"), None)
+    values = credentials.carry(values, None, None)  # refuses a *** with nothing behind it
+    values.update(credentials.seal(values["target"], values.get("options", {})))
     token = secrets.token_urlsafe(18) if values["type"] == "heartbeat" else None
     params = {**values, "app": app_id, "token": token}
     try:
@@ -89,6 +96,8 @@ def update_check(conn: Connection, check_id: int, data: dict[str, Any],
         raise Invalid("type cannot be changed; create a new check", field="type")
     values.pop("type", None)
     _check_dependency(conn, values.get("depends_on"), check_id)
+    if "target" in values or "options" in values:
+        values = _sealed_edit(current, values)
     if not values:
         return current
     sets = ", ".join(f"{k} = {_bind(k)}" for k in values)
@@ -103,6 +112,21 @@ def update_check(conn: Connection, check_id: int, data: dict[str, Any],
         raise Conflict("the application already has a check with that name",
                        field="name") from None
     return get_check(conn, check_id)
+
+
+def _sealed_edit(current: Any, values: dict[str, Any]) -> dict[str, Any]:
+    """An edit's target and options with stored secrets kept where it left ***, split
+    again into masked columns and encrypted credentials."""
+    try:
+        target, options = credentials.unseal(current.target, current.options,
+                                             current.credentials)
+    except vault.UnreadableSecret:
+        # Stored under a lost key: the edit can still replace every secret it had.
+        target, options = current.target, current.options or {}
+    values = credentials.carry(values, target, options)
+    values.update(credentials.seal(values.get("target", target),
+                                   values.get("options", options)))
+    return values
 
 
 def delete_check(conn: Connection, check_id: int, actor: str | None = None) -> None:

@@ -3,7 +3,12 @@ alert rules), maintenance windows and status pages as YAML; `jadugar config appl
 database match a file (create, update, and with prune also delete), in ONE transaction.
 
 Validation is the services' own (applications, checks, alert_rules, maintenance,
-status_pages), so the file and the UI accept exactly the same things. Every error names the
+status_pages), so the file and the UI accept exactly the same things.
+
+The export never writes a secret: check credentials appear as `***` (target passwords and
+tokens, sensitive header values, bodies) and heartbeat tokens are left out. Applying such a
+file to the database it came from keeps the stored secrets (`***` means "as stored"); on
+another database a `***` is refused at its line, asking for the real value. Every error names the
 file line: the loader keeps each mapping's line and each key's line (yaml node marks).
 """
 
@@ -15,7 +20,7 @@ import yaml
 from sqlalchemy import Connection, text
 
 from jadugar.errors import JadugarError
-from jadugar.services import status_pages
+from jadugar.services import redact, status_pages
 from jadugar.timeutil import iso
 
 APP_FIELDS = ("name", "description", "environment", "owner", "tags")
@@ -68,7 +73,7 @@ def load(source: str, path: str = "<config>") -> Located:
 
 
 def export(conn: Connection) -> str:
-    """The whole configuration as YAML (secrets such as heartbeat tokens are left out)."""
+    """The whole configuration as YAML, secrets masked (heartbeat tokens left out)."""
     apps = [dict(r._mapping) for r in conn.execute(text(
         "select id, slug, name, description, environment, owner, tags from applications "
         "order by slug"))]
@@ -80,7 +85,8 @@ def export(conn: Connection) -> str:
     for app in apps:
         entry = {"slug": app["slug"], **{k: app[k] for k in APP_FIELDS if app[k] not in
                                          (None, [])}}
-        entry["checks"] = [{"name": c.name, **{k: getattr(c, k) for k in CHECK_FIELDS},
+        entry["checks"] = [{"name": c.name, **redact.check({k: getattr(c, k)
+                                                            for k in CHECK_FIELDS}),
                             "rules": [_clean({k: getattr(r, k) for k in RULE_FIELDS})
                                       for r in rules if r.check_id == c.id]}
                            for c in rows if c.application_id == app["id"]]

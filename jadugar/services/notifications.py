@@ -4,6 +4,8 @@ Alert changes put one row per matching target into `notifications` (the outbox) 
 transaction. `send_pending` sends due rows; a failure is stored on the row and on the target
 (`last_error`, shown in Settings) and retried with exponential backoff. Nothing here raises
 for a failed send: a broken Slack hook must never stop the collector.
+
+Target URLs are secrets (tokens ride in them): stored encrypted, read back masked.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from jadugar import outbound
+from jadugar import secrets as vault
 from jadugar.errors import Conflict, Invalid, NotFound
+from jadugar.models.base import SealedText
+from jadugar.services import redact
 from jadugar.services.serialize import row_dict
 
 log = logging.getLogger(__name__)
@@ -27,17 +32,37 @@ Sender = Callable[[str, str, str], str | None]  # (url, title, body) -> error or
 
 
 def to_dict(row: Any) -> dict[str, Any]:
-    return row_dict(row)
+    out = row_dict(row)
+    if "url" in out:
+        out["url"] = redact.apprise_url(out["url"])
+    return out
 
 
 # -- targets -------------------------------------------------------------------------------
 
+class _ShownUrl(SealedText):
+    """A stored URL read for showing: masked, and a listing still works when the key
+    cannot open it."""
+
+    cache_ok = True
+
+    def process_result_value(self, value: Any, dialect: Any) -> str | None:
+        try:
+            return redact.apprise_url(super().process_result_value(value, dialect))
+        except vault.UnreadableSecret:
+            return f"{redact.HIDDEN} (unreadable with the current JADUGAR_SECRET_KEY)"
+
+
 def list_targets(conn: Connection) -> list[Any]:
-    return list(conn.execute(text(_TARGETS + " order by t.name")).all())
+    """Targets for showing: their URLs masked (get_target has the URL to send to)."""
+    return list(conn.execute(text(_TARGETS + " order by t.name").columns(url=_ShownUrl()))
+                .all())
 
 
-def get_target(conn: Connection, target_id: int) -> Any:
-    row = conn.execute(text(_TARGETS + " where t.id = :id"), {"id": target_id}).first()
+def get_target(conn: Connection, target_id: int, shown: bool = False) -> Any:
+    """The target with its URL decrypted, or masked when `shown`."""
+    row = conn.execute(text(_TARGETS + " where t.id = :id").columns(
+        url=_ShownUrl() if shown else SealedText()), {"id": target_id}).first()
     if row is None:
         raise NotFound(f"no notification target {target_id}", field="id")
     return row
@@ -51,7 +76,7 @@ _TARGETS = """select t.id, t.name, t.url, a.slug as application, t.enabled, t.la
 def create_target(conn: Connection, data: dict[str, Any]) -> Any:
     """{name, url (an Apprise URL such as slack://..., mailto://..., json://host/path),
     application? (slug; none means every application), enabled?}"""
-    values = _clean_target(conn, data, partial=False)
+    values = _sealed(_clean_target(conn, data, partial=False))
     try:
         with conn.begin_nested():
             target_id = conn.execute(text(f"""insert into notification_targets
@@ -63,19 +88,26 @@ def create_target(conn: Connection, data: dict[str, Any]) -> Any:
 
 
 def update_target(conn: Connection, target_id: int, data: dict[str, Any]) -> Any:
-    get_target(conn, target_id)
-    values = _clean_target(conn, data, partial=True)
+    if data.get("url") == get_target(conn, target_id, shown=True).url:
+        data = {k: v for k, v in data.items() if k != "url"}  # left masked: keep it
+    values = _sealed(_clean_target(conn, data, partial=True))
     if values:
         sets = ", ".join(f"{k} = :{k}" for k in values)
         conn.execute(text(f"update notification_targets set {sets} where id = :id"),
                      {**values, "id": target_id})
-    return get_target(conn, target_id)
+    return get_target(conn, target_id, shown=True)
 
 
 def delete_target(conn: Connection, target_id: int) -> None:
     if not conn.execute(text("delete from notification_targets where id = :id"),
                         {"id": target_id}).rowcount:
         raise NotFound(f"no notification target {target_id}", field="id")
+
+
+def _sealed(values: dict[str, Any]) -> dict[str, Any]:
+    if "url" in values:
+        values["url"] = vault.encrypt(values["url"])
+    return values
 
 
 def _clean_target(conn: Connection, data: dict[str, Any], partial: bool) -> dict[str, Any]:
@@ -171,10 +203,20 @@ def send_pending(conn_factory: Callable, limit: int = 50, send: Sender = apprise
                       (select url from notification_targets t where t.id = n.target_id) as url"""),
             {"n": limit}).all()
     for row in due:
-        error = send(row.url, row.title, row.body)
+        error = _send_sealed(send, row)
         with conn_factory() as conn:
             record_outcome(conn, row.id, row.target_id, row.attempts + 1, error)
     return len(due)
+
+
+def _send_sealed(send: Sender, row: Any) -> str | None:
+    """Send to the decrypted URL; a URL the key cannot open is this row's failure, stored
+    like any other, not an exception that would stall the whole batch."""
+    try:
+        url = vault.decrypt(row.url)
+    except vault.UnreadableSecret as exc:
+        return exc.message
+    return send(url, row.title, row.body)
 
 
 def record_outcome(conn: Connection, note_id: int, target_id: int, attempts: int,

@@ -10,9 +10,10 @@ from sqlalchemy import Connection, delete, insert, select, text, update
 from jadugar.errors import Conflict, NotFound
 from jadugar.models import projects
 from jadugar.services import build_fields as f
+from jadugar.services import redact
 from jadugar.services.serialize import row_dict
 
-# Webhook secrets never leave the server.
+# Webhook secrets never leave the server; they are stored encrypted (models: SealedText).
 PRIVATE = ("github_webhook_secret", "gitlab_webhook_token")
 EDITABLE = ("name", "description", "repository_url", "repository", "default_branch")
 
@@ -91,10 +92,10 @@ def update_project(conn: Connection, slug: str, body: dict[str, Any]) -> Any:
 
 def set_webhook_secrets(conn: Connection, slug: str, body: dict[str, Any]) -> Any:
     """Per-project overrides of JADUGAR_GITHUB_WEBHOOK_SECRET / JADUGAR_GITLAB_WEBHOOK_TOKEN;
-    an empty string or null clears one."""
+    an empty string or null clears one, *** (the masked value) leaves it as it is."""
     f.only(body, PRIVATE)
     get_project(conn, slug)
-    values = {k: f.text(body, k) for k in PRIVATE if k in body}
+    values = {k: f.text(body, k) for k in PRIVATE if k in body and body[k] != redact.HIDDEN}
     if values:
         conn.execute(update(projects).where(projects.c.slug == slug).values(**values))
     return get_project(conn, slug)

@@ -3,7 +3,11 @@
 
 Browser values are whatever was sent, so each one is read strictly here and a mistake names
 its own form field; jadugar/services/check_fields.py then validates the whole check again,
-exactly as for the API."""
+exactly as for the API.
+
+The form never shows a stored secret, to admins neither: passwords in the target, sensitive
+header values and the body read `***`, and saving with `***` left in place keeps the
+stored secret (jadugar/services/check_credentials.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import re
 from typing import Any
 
 from jadugar.errors import Invalid
+from jadugar.services import redact
 from jadugar.ui.forms import number, whole
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
@@ -48,7 +53,8 @@ OWNED = {
     "prometheus": ({"rule"}, {"series"}),
 }
 # Service error fields → the form field that shows them.
-ALIASES = {"expect.max_response_ms": "max_response_ms", "expect": "expect_status"}
+ALIASES = {"expect.max_response_ms": "max_response_ms", "expect": "expect_status",
+           "options.headers": "headers", "options.body": "body"}
 _METRIC = re.compile(r"[a-zA-Z_:][a-zA-Z0-9_:]*")
 
 
@@ -221,12 +227,12 @@ _READERS = {"http": _http, "dns": _dns, "tls": _tls, "prometheus": _prometheus}
 
 def to_form(row: Any) -> dict[str, Any]:
     """A stored check (checks.get_check row) as form values: the inverse of to_check."""
-    e, o = row.expect or {}, row.options or {}
+    e, o = row.expect or {}, redact.options(row.options or {})
     status = e.get("status")
     rule = e.get("rule") or {}
     return {
         "application": row.application, "name": row.name, "type": row.type,
-        "target": "" if row.type == "heartbeat" else row.target,
+        "target": "" if row.type == "heartbeat" else redact.url(row.target),
         "interval_s": row.interval_s, "timeout_s": row.timeout_s,
         "method": o.get("method", "GET"),
         "expect_status": ", ".join(map(str, status if isinstance(status, list) else [status]))

@@ -94,4 +94,4 @@ PROJECTS = Section(
     confirm="Clear this project's webhook secrets? Its deliveries are then checked against "
             "JADUGAR_GITHUB_WEBHOOK_SECRET / JADUGAR_GITLAB_WEBHOOK_TOKEN, or refused.",
     help="Per-project webhook secrets override the global ones for that repository. They "
-         "are never shown again, only whether one is set.")
+         "are stored encrypted and never shown again, only whether one is set.")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from pathlib import Path
 
 from flask import Flask, send_from_directory
 from flask_login import LoginManager
 
 from jadugar import auth, config, db
+from jadugar import secrets as vault
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
 from jadugar.web import audit_hook, guard, health, login, status_page
@@ -18,16 +18,8 @@ log = logging.getLogger(__name__)
 
 
 def secret_key(cfg: config.Config) -> str:
-    """JADUGAR_SECRET_KEY, or a key generated once and kept in the data directory so
-    sessions survive restarts and are shared by every process on this machine."""
-    if cfg.secret_key:
-        return cfg.secret_key
-    path = cfg.data_path / "secret_key"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    """JADUGAR_SECRET_KEY, or the data-dir key (see jadugar.secrets)."""
+    return vault.master_key(cfg)
 
 
 def _vendor_folder() -> Path:

@@ -2,8 +2,9 @@
 
 import pytest
 from monitoring_browser import choose
-from sqlalchemy import text
+from sqlalchemy import select
 
+from jadugar import models
 from jadugar.services import projects
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -12,9 +13,12 @@ ROW = "#set-projects-list tr[data-key=shop]"
 
 
 def _secrets(engine) -> tuple:
+    # Through the table, which decrypts: the raw columns hold only ciphertext.
+    table = models.projects
     with engine.connect() as c:
-        return tuple(c.execute(text("select github_webhook_secret, gitlab_webhook_token "
-                                    "from projects where slug = 'shop'")).one())
+        return tuple(c.execute(select(table.c.github_webhook_secret,
+                                      table.c.gitlab_webhook_token)
+                               .where(table.c.slug == "shop")).one())
 
 
 def _wait_unset_count(page, n: int) -> None:

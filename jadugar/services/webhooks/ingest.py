@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, select, text
 
 from jadugar import config
+from jadugar.models import projects as projects_table
 from jadugar.services import builds, projects
 from jadugar.services.webhooks.events import FINISHED, BuildEvent
 from jadugar.services.webhooks.fields import dig
@@ -60,8 +61,9 @@ def secret_for(conn: Connection, source: str, repository: str | None) -> str | N
     neither is set (the caller refuses the delivery)."""
     setting, column = SETTING[source]
     if column and repository:
-        own = conn.scalar(text(f"select {column} from projects where repository = :r"),
-                          {"r": repository})
+        # Through the table so the stored (encrypted) secret is decrypted.
+        own = conn.scalar(select(projects_table.c[column])
+                          .where(projects_table.c.repository == repository))
         if own:
             return own
     return getattr(config.get(), setting)
