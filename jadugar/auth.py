@@ -117,7 +117,7 @@ _DUMMY_HASH = hash_password("not-a-real-password")
 
 # --- API tokens ------------------------------------------------------------------------------
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
     # Tokens are 256-bit random strings, so a plain SHA-256 is enough to store them safely.
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -131,7 +131,7 @@ def create_token(conn: Connection, name: str, scope: str,
         raise Invalid(f"scope must be one of {', '.join(SCOPES)}", field="scope")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     row = conn.execute(insert(api_tokens).values(
-        name=name, scope=scope, prefix=token[:10], token_hash=_digest(token),
+        name=name, scope=scope, prefix=token[:10], token_hash=token_digest(token),
         created_by=created_by).returning(api_tokens.c.id)).one()
     return row.id, token
 
@@ -142,7 +142,7 @@ def token_scope(conn: Connection, token: str) -> str | None:
         return None
     row = conn.execute(
         select(api_tokens.c.id, api_tokens.c.scope, api_tokens.c.last_used_at)
-        .where(api_tokens.c.token_hash == _digest(token), api_tokens.c.revoked_at.is_(None))
+        .where(api_tokens.c.token_hash == token_digest(token), api_tokens.c.revoked_at.is_(None))
     ).first()
     if row and (row.last_used_at is None or utcnow() - row.last_used_at > timedelta(minutes=1)):
         # Throttled so a busy ingest token does not turn every request into a write.

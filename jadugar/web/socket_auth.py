@@ -27,7 +27,7 @@ from typing import Any
 from flask import Flask, request
 from flask_login import current_user
 
-from jadugar import auth, config, db
+from jadugar import auth, config, db, policy
 
 log = logging.getLogger(__name__)
 PRINCIPAL_KEY = "jadugar.socket_principal"
@@ -42,6 +42,12 @@ class Principal:
     ident: str
     role: str
     address: str
+
+    def policy_principal(self) -> policy.Principal:
+        """The same identity as the policy table knows it."""
+        if self.kind == "anonymous":
+            return policy.ANONYMOUS
+        return policy.Principal("scope" if self.kind == "token" else "role", self.role)
 
     def cap_key(self) -> str:
         # Anonymous readers have no identity but their address. Signed-in users and tokens
@@ -81,7 +87,7 @@ def identify(auth_payload: Any = None) -> Principal | None:
             scope = auth.token_scope(conn, token)
         if scope is None:
             return None
-        return Principal("token", auth._digest(token), scope, address)
+        return Principal("token", auth.token_digest(token), scope, address)
     if current_user and current_user.is_authenticated:
         return Principal("user", str(current_user.id), current_user.role, address)
     if cfg.anonymous_view:

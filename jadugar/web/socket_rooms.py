@@ -14,7 +14,7 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, join_room
 
-from jadugar import auth, realtime
+from jadugar import policy, realtime
 from jadugar.web.socket_auth import Principal, identify
 
 MAX_ROOMS = 100
@@ -22,13 +22,17 @@ _principals: dict[str, Principal] = {}
 _lock = threading.Lock()
 
 
+# A room carries the same data as the page it serves, so it needs that page's action.
+_ROOM_ACTIONS = {"project": "builds.read", "application": "monitoring.read"}
+
+
 def _may_subscribe(principal: Principal, room: str) -> bool:
     """May `principal` receive the events of `room` (project:<slug> or application:<slug>)?
-
-    Stand-in until jadugar/policy.py lands: the coordinator rewires this one function to the
-    policy table ("read" on that project or application). Today every reader may read every
-    project and application, so the role alone decides."""
-    return auth.allows(principal.role, "read")
+    Decided by the policy table, like every route and callback."""
+    who = principal.policy_principal()
+    kind = room.split(":", 1)[0]
+    return (policy.allowed(who, "live.subscribe")
+            and policy.allowed(who, _ROOM_ACTIONS.get(kind, "unlisted")))
 
 
 def principal_of(sid: str) -> Principal | None:
