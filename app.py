@@ -48,7 +48,7 @@ def create_app(cfg: config.Config | None = None) -> Dash:
 
 
 def _attach_realtime(app: Dash) -> None:
-    from jadugar import realtime
+    from jadugar.web import realtime
 
     realtime.attach(app.server)
 

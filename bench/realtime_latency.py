@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
 
-from jadugar import auth, db, migrations, realtime  # noqa: E402
+from jadugar import auth, db, events, migrations  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:
@@ -55,7 +55,7 @@ async def connect_all(base: str, token: str, n: int, inbox: list) -> list:
 
 def commit_event(engine, event_id: int) -> None:
     with engine.begin() as c:
-        realtime.publish(c, "build", {"id": event_id, "project": "bench", "status": "running",
+        events.publish(c, "build", {"id": event_id, "project": "bench", "status": "running",
                                       "progress": event_id % 100, "sent": time.time()})
 
 

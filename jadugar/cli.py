@@ -90,13 +90,13 @@ def serve(host: str | None, port: int | None, worker: str, connections: int, thr
           no_migrate: bool) -> None:
     """Run the web server alone (production)."""
     if worker == "gevent":
-        # First, before psycopg, SQLAlchemy, Flask or ssl are imported (jadugar/webserver.py
+        # First, before psycopg, SQLAlchemy, Flask or ssl are imported (jadugar/web/gunicorn.py
         # says why). Only this process: the collector is never patched.
         from gevent import monkey
 
         monkey.patch_all()
     from jadugar import db, migrations
-    from jadugar.webserver import serve as run_server
+    from jadugar.web.gunicorn import serve as run_server
 
     cfg = _bind(host, port)
     if not no_migrate:

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from jadugar import realtime
+from jadugar import events
 from jadugar.errors import Conflict, Invalid, NotFound
 from jadugar.services import notifications
 from jadugar.services.serialize import row_dict
@@ -86,7 +86,7 @@ def _changed(conn: Connection, alert_id: int, event: str, notify: bool = True) -
 
 
 def publish(conn: Connection, row: Any) -> None:
-    realtime.publish(conn, "alert", {
+    events.publish(conn, "alert", {
         "id": row.id, "application": row.application, "check_id": row.check_id,
         "state": row.state, "title": row.title, "severity": row.severity})
 

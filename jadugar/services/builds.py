@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from jadugar import realtime
+from jadugar import events
 from jadugar.errors import Invalid, NotFound
 from jadugar.services import build_fields as f
 from jadugar.services import status_updates
@@ -141,7 +141,7 @@ def _params(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def publish(conn: Connection, project: Any, row: Any) -> None:
-    realtime.publish(conn, "build", {
+    events.publish(conn, "build", {
         "id": row.id, "project": project.slug, "status": row.status, "progress": row.progress,
         "number": row.number, "branch": row.branch, "kind": row.kind})
 

@@ -18,8 +18,8 @@ from typing import Any
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, text
 
-from jadugar import db
-from jadugar.realtime import CHANNEL
+from jadugar import db, events
+from jadugar.events import CHANNEL
 
 COLUMNS = ["check_id", "ts", "location", "status", "response_ms", "status_code", "error",
            "details", "collector"]
@@ -84,9 +84,7 @@ def _copy_tuple(row: Row) -> tuple:
 
 
 def _publish(conn: Connection, event: str, payload: dict[str, Any]) -> None:
-    from jadugar import realtime
-
-    realtime.publish(conn, event, payload)
+    events.publish(conn, event, payload)
 
 
 # The newest new result per check decides, unless an older spooled batch arrives late.

@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from jadugar import db, prometheus_text, realtime
+from jadugar import db, events, prometheus_text
 from jadugar.errors import Invalid, NotFound
 from jadugar.services import metric_explorer
 from jadugar.services.applications import application_id
@@ -99,7 +99,7 @@ def ingest(conn: Connection, points: list[tuple]) -> dict[str, Any]:
         from _points on conflict do nothing""")).rowcount
     for slug in slugs:
         names = sorted({p[1] for p in points if p[0] == slug})
-        realtime.publish(conn, "metrics", {"application": slug, "names": names[:50],
+        events.publish(conn, "metrics", {"application": slug, "names": names[:50],
                                            "count": sum(1 for p in points if p[0] == slug)})
     return {"accepted": len(points), "written": written, "series": len(series)}
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from jadugar import realtime
+from jadugar import events
 from jadugar.errors import NotFound
 from jadugar.services import build_fields as f
 from jadugar.services import status_updates
@@ -39,7 +39,7 @@ def to_dict(row: Any) -> dict[str, Any]:
 
 
 def _publish(conn: Connection, project: Any, row: Any) -> None:
-    realtime.publish(conn, "milestone", {"id": row.id, "project": project.slug,
+    events.publish(conn, "milestone", {"id": row.id, "project": project.slug,
                                          "progress": row.progress, "status": row.status})
 
 

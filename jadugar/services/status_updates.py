@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
-from jadugar import realtime
+from jadugar import events
 from jadugar.errors import Invalid, NotFound
 from jadugar.services import build_fields as f
 from jadugar.services.projects import get_project
@@ -53,7 +53,7 @@ def record(conn: Connection, project: Any, *, source: str, build_id: int | None 
         "source": source, "old_status": old_status, "new_status": new_status,
         "old_progress": old_progress, "new_progress": new_progress, "message": message,
         "author": author}).one()
-    realtime.publish(conn, "status_update", {
+    events.publish(conn, "status_update", {
         "id": row.id, "project": project.slug, "build_id": build_id,
         "milestone_id": milestone_id, "new_status": new_status})
     return row

@@ -12,7 +12,8 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, 
 from dash_socketio import DashSocketIO
 from sqlalchemy import text
 
-from jadugar import db, realtime
+from jadugar import db, events
+from jadugar.web import realtime
 
 SIO = "shell-sio"
 RESYNC = "shell-resync"
@@ -21,7 +22,7 @@ PROGRESS = {"type": "builds-progress", "build": ALL}
 
 def components() -> html.Div:
     return html.Div([
-        DashSocketIO(id=SIO, eventNames=list(realtime.EVENTS)),
+        DashSocketIO(id=SIO, eventNames=list(events.EVENTS)),
         dcc.Store(id="shell-live-state", data={"ever": False}),
         dcc.Store(id="shell-last-event"),
         dcc.Store(id=RESYNC),
@@ -44,7 +45,7 @@ clientside_callback(
     "(...events) => { const at = events.filter(e => e && e.at).map(e => e.at).sort().pop();"
     " return at || window.dash_clientside.no_update; }",
     Output("shell-last-event", "data"),
-    *[Input(SIO, f"data-{name}") for name in realtime.EVENTS],
+    *[Input(SIO, f"data-{name}") for name in events.EVENTS],
 )
 
 clientside_callback(
@@ -76,7 +77,7 @@ clientside_callback(
 def join_page_rooms(pathname: str | None, sid: str | None):
     if not sid:
         return no_update
-    return realtime.join_rooms(sid, realtime.rooms_for_path(pathname))
+    return realtime.join_rooms(sid, events.rooms_for_path(pathname))
 
 
 @callback(Output("shell-toasts", "children"), Input(SIO, "data-alert"),

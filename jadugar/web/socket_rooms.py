@@ -14,7 +14,7 @@ from typing import Any
 from flask import request
 from flask_socketio import SocketIO, join_room
 
-from jadugar import policy, realtime
+from jadugar import events, policy
 from jadugar.web.socket_auth import Principal, identify
 
 MAX_ROOMS = 100
@@ -53,11 +53,11 @@ def well_formed(wanted: Any) -> list[str]:
     (the dashboard room and other sids' rooms cannot be asked for)."""
     if not isinstance(wanted, list):
         return []
-    return list(dict.fromkeys(r for r in wanted if isinstance(r, str) and realtime.ROOM.match(r)))
+    return list(dict.fromkeys(r for r in wanted if isinstance(r, str) and events.ROOM.match(r)))
 
 
 def detail_rooms(sio: SocketIO, sid: str) -> list[str]:
-    return [r for r in sio.server.rooms(sid, namespace="/") if realtime.ROOM.match(r)]
+    return [r for r in sio.server.rooms(sid, namespace="/") if events.ROOM.match(r)]
 
 
 def subscribe(sio: SocketIO, sid: str, wanted: Any) -> dict[str, Any]:
@@ -118,7 +118,7 @@ def register(sio: SocketIO) -> None:
             _principals[request.sid] = principal  # type: ignore[attr-defined]
         join_room("dashboard")
         path = auth_payload.get("pathname") if isinstance(auth_payload, dict) else None
-        for room in realtime.rooms_for_path(path):
+        for room in events.rooms_for_path(path):
             if _may_subscribe(principal, room):
                 join_room(room)
         return True

@@ -5,7 +5,7 @@ import queue
 import pytest
 import socketio
 
-from jadugar import realtime
+from jadugar import events
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -42,7 +42,7 @@ def test_it_delivers_committed_events_to_the_dashboard_room(live_server, make_to
                 transports=["websocket"], wait_timeout=5)
     try:
         with engine.begin() as c:
-            realtime.publish(c, "build", {"id": 7, "project": "web", "status": "running",
+            events.publish(c, "build", {"id": 7, "project": "web", "status": "running",
                                           "progress": 40})
         name, data = got.get(timeout=5)
         assert name == "build" and data["id"] == 7 and data["progress"] == 40 and data["at"]
@@ -58,10 +58,10 @@ def test_it_never_delivers_a_rolled_back_event(live_server, make_token, engine):
     try:
         with engine.connect() as c:
             trans = c.begin()
-            realtime.publish(c, "build", {"id": 1, "project": "web", "status": "failed"})
+            events.publish(c, "build", {"id": 1, "project": "web", "status": "failed"})
             trans.rollback()
         with engine.begin() as c:
-            realtime.publish(c, "build", {"id": 2, "project": "web", "status": "success"})
+            events.publish(c, "build", {"id": 2, "project": "web", "status": "success"})
         assert got.get(timeout=5)[1]["id"] == 2
     finally:
         sio.disconnect()
@@ -80,7 +80,7 @@ def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, eng
                                                       "application:x y"]}, timeout=5)
         assert ack == {"rooms": ["project:web"]}  # malformed rooms are not joined
         with engine.begin() as c:
-            realtime.publish(c, "status_update", {"id": 3, "project": "web",
+            events.publish(c, "status_update", {"id": 3, "project": "web",
                                                   "new_status": "failed"})
         assert got.get(timeout=5)[0] == "status_update"
         with pytest.raises(queue.Empty):
@@ -96,7 +96,7 @@ def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, eng
     ("/", []), (None, []),
 ])
 def test_it_maps_pages_to_rooms(path, rooms):
-    assert realtime.rooms_for_path(path) == rooms
+    assert events.rooms_for_path(path) == rooms
 
 
 def test_it_refuses_a_cross_origin_socket_by_default(live_server, make_token):

@@ -1,7 +1,6 @@
 """Live updates, from a commit to every open page.
 
-1. Writers (API, webhooks, collector) call `publish(conn, event, payload)` inside their
-   transaction: PostgreSQL NOTIFY delivers it only if the transaction commits.
+1. Writers publish inside their transaction (jadugar.events: names, payloads, rooms).
 2. Each web process runs one listener thread on its own autocommit connection
    (`LISTEN jadugar_events`) and re-emits every event to Socket.IO rooms.
 3. Rooms: every client is in `dashboard` (summary events); `project:<slug>` and
@@ -19,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import sys
 import threading
 import time
@@ -27,48 +25,17 @@ from typing import Any
 
 from flask import Flask
 from flask_socketio import SocketIO
-from sqlalchemy import Connection, text
 
 from jadugar import config, db
+from jadugar.events import CHANNEL, EVENTS, rooms_for
 from jadugar.timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
-CHANNEL = "jadugar_events"
-EVENTS = ("build", "status_update", "milestone", "check_result", "application_status",
-          "alert", "metrics")
-DASHBOARD_EVENTS = {"build", "application_status", "alert"}
-ROOM = re.compile(r"^(project|application):([A-Za-z0-9][A-Za-z0-9._-]{0,99})$")
 
 socketio: SocketIO | None = None
 _listener: Listener | None = None
 _caps: Any = None  # socket_auth.SocketCaps of the attached server
 _sweeping = False
-
-
-def publish(conn: Connection, event: str, payload: dict[str, Any]) -> None:
-    """Queue an event; PostgreSQL delivers it only if the transaction commits."""
-    body = json.dumps({"event": event, "data": payload}, default=str, separators=(",", ":"))
-    conn.execute(text("select pg_notify(:channel, :body)"), {"channel": CHANNEL, "body": body})
-
-
-def rooms_for(event: str, data: dict[str, Any]) -> list[str]:
-    """Where an event goes: summaries to the dashboard, details to the entity's room."""
-    out = ["dashboard"] if event in DASHBOARD_EVENTS else []
-    if data.get("project"):
-        out.append(f"project:{data['project']}")
-    if data.get("application"):
-        out.append(f"application:{data['application']}")
-    return out
-
-
-def rooms_for_path(path: str | None) -> list[str]:
-    """The detail rooms a page at `path` wants."""
-    parts = [p for p in (path or "").split("/") if p]
-    if len(parts) >= 2 and parts[0] == "builds":
-        return [f"project:{parts[1]}"]
-    if len(parts) >= 2 and parts[0] == "monitoring" and parts[1] != "metrics":
-        return [f"application:{parts[1]}"]
-    return []
 
 
 def dispatch(raw: str) -> None:

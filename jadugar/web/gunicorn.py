@@ -4,7 +4,7 @@ The default worker is gevent: each open WebSocket is a greenlet parked on its so
 thread, so idle live-update sockets cost a little memory each instead of one of a fixed
 number of threads (64 idle sockets used to stop /healthz and /login; see
 docs/benchmarks.md, "Idle sockets"). Flask-SocketIO follows the process: gevent when patched
-(jadugar.realtime.async_mode), threading otherwise, as under `python app.py`.
+(jadugar.web.realtime.async_mode), threading otherwise, as under `python app.py`.
 
 gevent must patch the standard library before psycopg, SQLAlchemy or Flask are imported:
 psycopg chooses at import between a C wait function that would block every greenlet and a
