@@ -12,6 +12,7 @@ from dash import Dash
 
 from jadugar import config
 from jadugar.ui import shell
+from jadugar.web import sessions
 from jadugar.web.server import create_server
 
 HERE = Path(__file__).resolve().parent
@@ -44,6 +45,7 @@ def create_app(cfg: config.Config | None = None) -> Dash:
     app.layout = shell.layout
     shell.register_callbacks(app)
     _attach_realtime(app)
+    sessions.trust_proxies(server)
     return app
 
 

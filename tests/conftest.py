@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from login_support import sign_in
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from support_processes import free_port, process_env, start_process, stop_process, wait_http
@@ -137,7 +138,7 @@ def logged_in(client, engine):
     """The Flask test client signed in as an admin."""
     with engine.begin() as c:
         auth.create_user(c, "alice", "admin", "correct horse")
-    client.post("/login", data={"username": "alice", "password": "correct horse"})
+    assert sign_in(client, "alice", "correct horse").status_code == 302
     return client
 
 

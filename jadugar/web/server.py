@@ -7,12 +7,11 @@ import secrets
 from pathlib import Path
 
 from flask import Flask, send_from_directory
-from flask_login import LoginManager
 
-from jadugar import auth, config, db
+from jadugar import config
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
-from jadugar.web import guard, health, login, status_page
+from jadugar.web import guard, health, login, sessions, status_page
 
 log = logging.getLogger(__name__)
 
@@ -42,21 +41,10 @@ def create_server(cfg: config.Config | None = None) -> Flask:
     server.config.update(
         SECRET_KEY=secret_key(cfg),
         MAX_CONTENT_LENGTH=cfg.max_body_bytes,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_HTTPONLY=True,
         JSON_SORT_KEYS=False,
     )
     server.json.sort_keys = False  # type: ignore[attr-defined]
-
-    manager = LoginManager(server)
-    manager.login_view = "login.login_form"
-
-    @manager.user_loader
-    def _load(user_id: str) -> auth.User | None:
-        with db.connection() as conn:
-            return auth.load_user(conn, user_id)
+    sessions.install(server, cfg)
 
     vendor = _vendor_folder()
 

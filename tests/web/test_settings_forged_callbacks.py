@@ -2,6 +2,7 @@
 this test forges what a browser could still send: the Dash callback requests themselves,
 taken from /_dash-dependencies, signed in as a viewer."""
 
+from login_support import sign_in
 from sqlalchemy import text
 
 from jadugar import auth
@@ -27,7 +28,7 @@ def _forge(client, output_part: str, trigger: str, state: dict) -> dict:
 def test_it_refuses_a_viewer_who_forges_admin_settings_writes(client, engine, dash_app):
     with engine.begin() as c:
         auth.create_user(c, "val", "viewer", "viewer-pass")
-    client.post("/login", data={"username": "val", "password": "viewer-pass"})
+    sign_in(client, "val", "viewer-pass")
 
     made = _forge(client, "set-users-changed.data", "set-users-save",
                   {"username": "mallory", "role": "admin", "password": "mallory-pass"})
@@ -44,7 +45,7 @@ def test_it_refuses_a_viewer_who_forges_admin_settings_writes(client, engine, da
 def test_it_shows_a_viewer_only_the_areas_a_viewer_may_see(client, engine, dash_app):
     with engine.begin() as c:
         auth.create_user(c, "val", "viewer", "viewer-pass")
-    client.post("/login", data={"username": "val", "password": "viewer-pass"})
+    sign_in(client, "val", "viewer-pass")
     deps = client.get("/_dash-dependencies").json
     listing = next(d for d in deps if d["output"] == "set-users-table.children")
     r = client.post("/_dash-update-component", json={
