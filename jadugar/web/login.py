@@ -10,7 +10,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, redirect, request
 
 from jadugar import auth, db
-from jadugar.web import csrf, sessions
+from jadugar.web import csrf, ratelimit, sessions
 
 bp = Blueprint("login", __name__)
 
@@ -65,6 +65,7 @@ def login_form():
 
 
 @bp.post("/login")
+@ratelimit.limit_logins
 def login_submit():
     username = request.form.get("username", "").strip()
     next_ = _safe_next(request.form.get("next"))
@@ -78,6 +79,14 @@ def login_submit():
     sessions.start(user)
     csrf.token()  # a fresh token for this session's logout form
     return redirect(next_)
+
+
+def too_many(wait_s: int) -> str:
+    """The login page that answers 429 (see ratelimit)."""
+    return _render(f"Too many failed sign-ins for this account or from this address. "
+                   f"Wait {wait_s} seconds, then try again.",
+                   request.form.get("username", "").strip(),
+                   _safe_next(request.form.get("next")), 429)[0]
 
 
 _LOGOUT_PAGE = """<!doctype html>

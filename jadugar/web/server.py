@@ -1,4 +1,5 @@
-"""The Flask server under the Dash app: sessions, the guard, API, login and health routes."""
+"""The Flask server under the Dash app: sessions, rate limits, the guard, API, login and
+health routes."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from flask import Flask, send_from_directory
 from jadugar import config
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
-from jadugar.web import guard, health, login, sessions, status_page
+from jadugar.web import guard, health, login, ratelimit, sessions, status_page
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +55,12 @@ def create_server(cfg: config.Config | None = None) -> Flask:
         return send_from_directory(vendor, filename, max_age=86400)
 
     api_errors.install(server)
+    ratelimit.install(server, cfg)  # before the guard: count requests before checking tokens
     server.before_request(guard.check_request)
     server.register_blueprint(login.bp)
     server.register_blueprint(health.bp)
     server.register_blueprint(status_page.bp)
-    server.register_blueprint(register_resources())
+    api = register_resources()
+    ratelimit.limit_api(api)
+    server.register_blueprint(api)
     return server
