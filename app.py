@@ -12,7 +12,7 @@ from dash import Dash
 
 from jadugar import config
 from jadugar.ui import shell
-from jadugar.web import sessions
+from jadugar.web import headers, sessions
 from jadugar.web.server import create_server
 
 HERE = Path(__file__).resolve().parent
@@ -45,6 +45,8 @@ def create_app(cfg: config.Config | None = None) -> Dash:
     app.layout = shell.layout
     shell.register_callbacks(app)
     _attach_realtime(app)
+    # Clientside callbacks are inline scripts: allow each by its hash.
+    headers.allow_scripts(server, app.csp_hashes)
     sessions.trust_proxies(server)
     return app
 

@@ -1,5 +1,5 @@
-"""The Flask server under the Dash app: sessions, rate limits, the guard, API, login and
-health routes."""
+"""The Flask server under the Dash app: sessions, security headers, rate limits, the guard,
+API, login and health routes."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from flask import Flask, send_from_directory
 from jadugar import config
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
-from jadugar.web import guard, health, login, ratelimit, sessions, status_page
+from jadugar.web import guard, headers, health, login, ratelimit, sessions, status_page
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
     )
     server.json.sort_keys = False  # type: ignore[attr-defined]
     sessions.install(server, cfg)
+    headers.install(server, [status_page.LOCAL_TIME])
 
     vendor = _vendor_folder()
 
