@@ -11,7 +11,9 @@ from pathlib import Path
 from dash import Dash
 
 from jadugar import config
+from jadugar.errors import NotFound
 from jadugar.ui import shell
+from jadugar.web import headers, sessions
 from jadugar.web.server import create_server
 
 HERE = Path(__file__).resolve().parent
@@ -44,7 +46,30 @@ def create_app(cfg: config.Config | None = None) -> Dash:
     app.layout = shell.layout
     shell.register_callbacks(app)
     _attach_realtime(app)
+    _refuse_unknown_component_files(app)
+    # Clientside callbacks are inline scripts: allow each by its hash.
+    headers.allow_scripts(server, app.csp_hashes)
+    sessions.trust_proxies(server)
     return app
+
+
+def _refuse_unknown_component_files(app: Dash) -> None:
+    """/_dash-component-suites/<package>/<path> for a package or file Dash never registered
+    (a traversal attempt, a stale link) is a 404, not a 500 with a traceback."""
+    from dash.exceptions import DependencyException
+
+    server = app.server
+    for rule in server.url_map.iter_rules():
+        if rule.rule.startswith("/_dash-component-suites/"):
+            serve = server.view_functions[rule.endpoint]
+
+            def guarded(package_name: str, fingerprinted_path: str, _serve=serve):
+                try:
+                    return _serve(package_name, fingerprinted_path)
+                except DependencyException:
+                    raise NotFound("no such file") from None
+
+            server.view_functions[rule.endpoint] = guarded
 
 
 def _attach_realtime(app: Dash) -> None:

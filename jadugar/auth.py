@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from jadugar.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
 from jadugar.models import api_tokens, users
+from jadugar.models.accounts import web_sessions
 from jadugar.timeutil import iso, utcnow
 
 ROLES = ("viewer", "editor", "admin")
@@ -82,12 +83,15 @@ def create_user(conn: Connection, username: str, role: str, password: str) -> Us
 
 
 def set_password(conn: Connection, username: str, password: str) -> None:
+    """Change a password and end every sign-in of that user: whoever changes a password
+    usually does so because someone else may know the old one."""
     if len(password) < 8:
         raise Invalid("password must be at least 8 characters", field="password")
-    done = conn.execute(update(users).where(users.c.username == username)
-                        .values(password_hash=hash_password(password)))
-    if done.rowcount != 1:
+    user_id = conn.scalar(update(users).where(users.c.username == username)
+                          .values(password_hash=hash_password(password)).returning(users.c.id))
+    if user_id is None:
         raise NotFound(f"no user {username!r}", field="username")
+    end_sessions(conn, user_id)
 
 
 def authenticate(conn: Connection, username: str, password: str) -> User | None:
@@ -106,6 +110,61 @@ def load_user(conn: Connection, user_id: str) -> User | None:
         return None
     row = conn.execute(select(users).where(users.c.id == int(user_id), users.c.active)).first()
     return User(row.id, row.username, row.role) if row else None
+
+
+# --- sign-in sessions ------------------------------------------------------------------------
+# The browser holds a random token; the table keeps its digest. A session lives until it
+# expires or is revoked (logout, password change, deactivation), whichever comes first.
+_SEEN_EVERY = timedelta(minutes=1)
+
+
+def create_session(conn: Connection, user_id: int, days: int, address: str | None = None,
+                   user_agent: str | None = None) -> str:
+    """Open a session for `user_id` lasting `days`; returns the token for the cookie."""
+    # Sessions that have run out are dropped here, so the table holds at most one row per
+    # sign-in within the last JADUGAR_SESSION_DAYS.
+    conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id,
+                                            web_sessions.c.expires_at < func.now()))
+    token = secrets.token_urlsafe(32)
+    conn.execute(insert(web_sessions).values(
+        id=token_digest(token), user_id=user_id, expires_at=func.now() + timedelta(days=days),
+        address=(address or "")[:64] or None, user_agent=(user_agent or "")[:256] or None))
+    return token
+
+
+def session_user(conn: Connection, token: str, user_id: str | int) -> User | None:
+    """The active user whose live session `token` is, or None. One indexed lookup; marks
+    the session seen at most once a minute so reads do not all turn into writes."""
+    if not str(user_id).isdigit() or not token:
+        return None
+    key = token_digest(token)
+    row = conn.execute(
+        select(users.c.id, users.c.username, users.c.role, web_sessions.c.last_seen_at)
+        .select_from(web_sessions.join(users, users.c.id == web_sessions.c.user_id))
+        .where(web_sessions.c.id == key, web_sessions.c.user_id == int(user_id),
+               web_sessions.c.revoked_at.is_(None), web_sessions.c.expires_at > func.now(),
+               users.c.active)).first()
+    if row is None:
+        return None
+    if utcnow() - row.last_seen_at > _SEEN_EVERY:
+        conn.execute(update(web_sessions).where(web_sessions.c.id == key)
+                     .values(last_seen_at=func.now()))
+    return User(row.id, row.username, row.role)
+
+
+def end_session(conn: Connection, token: str) -> None:
+    conn.execute(update(web_sessions)
+                 .where(web_sessions.c.id == token_digest(token),
+                        web_sessions.c.revoked_at.is_(None))
+                 .values(revoked_at=func.now()))
+
+
+def end_sessions(conn: Connection, user_id: int) -> int:
+    """End every open session of a user; returns how many were open."""
+    return conn.execute(update(web_sessions)
+                        .where(web_sessions.c.user_id == user_id,
+                               web_sessions.c.revoked_at.is_(None))
+                        .values(revoked_at=func.now())).rowcount
 
 
 def count_users(conn: Connection) -> int:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from login_support import sign_in
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from support_processes import free_port, process_env, start_process, stop_process, wait_http
@@ -53,7 +54,10 @@ def tmp_root() -> Iterator[Path]:
 def database_url(tmp_root: Path) -> Iterator[str]:
     url = _fresh_database(_server_url(tmp_root))
     cfg = config.load({"JADUGAR_DATABASE_URL": url, "JADUGAR_DATA_DIR": str(tmp_root / "app"),
-                       "JADUGAR_SECRET_KEY": "test-secret"})
+                       "JADUGAR_SECRET_KEY": "test-secret",
+                       # The whole run shares one address and few tokens; the limits have
+                       # their own tests with their own settings.
+                       "JADUGAR_API_RATE_LIMIT": "100000 per minute"})
     config.override(cfg)
     engine = db.make_engine(db.sqlalchemy_url(url))
     db.set_engine(engine)
@@ -149,7 +153,7 @@ def logged_in(client, engine):
     """The Flask test client signed in as an admin."""
     with engine.begin() as c:
         auth.create_user(c, "alice", "admin", "correct horse")
-    client.post("/login", data={"username": "alice", "password": "correct horse"})
+    assert sign_in(client, "alice", "correct horse").status_code == 302
     return client
 
 

@@ -4,14 +4,14 @@ the way a browser (or someone forging one) would, found by its name in the polic
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
+
+import login_support
 
 from jadugar import auth
 
 CALLBACK_PATH = "/_dash-update-component"
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]*)"|value="([^"]*)"[^>]*name="csrf_token"')
 
 
 def add_user(engine, username: str, role: str, password: str = "policy-pass-1") -> None:
@@ -20,13 +20,7 @@ def add_user(engine, username: str, role: str, password: str = "policy-pass-1") 
 
 
 def sign_in(client, username: str, password: str = "policy-pass-1") -> None:
-    """Sign in through the login form, sending its CSRF token when the form has one."""
-    page = client.get("/login").get_data(as_text=True)
-    data = {"username": username, "password": password}
-    found = _CSRF.search(page)
-    if found:
-        data["csrf_token"] = found.group(1) or found.group(2)
-    r = client.post("/login", data=data)
+    r = login_support.sign_in(client, username, password)
     assert r.status_code in (302, 303), r.get_data(as_text=True)[:300]
 
 

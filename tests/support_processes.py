@@ -22,7 +22,8 @@ def free_port() -> int:
 def process_env(database_url: str, tmp_root: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ, JADUGAR_DATABASE_URL=database_url,
                JADUGAR_DATA_DIR=str(tmp_root / "app"), JADUGAR_SECRET_KEY="test-secret",
-               JADUGAR_LOG_LEVEL="INFO")
+               JADUGAR_LOG_LEVEL="INFO",
+               JADUGAR_API_RATE_LIMIT="100000 per minute")
     env.update(extra)
     return env
 

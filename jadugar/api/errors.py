@@ -10,6 +10,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from jadugar.errors import JadugarError, Unavailable
+from jadugar.web import error_page
 
 log = logging.getLogger(__name__)
 
@@ -27,7 +28,7 @@ def install(app: Flask) -> None:
     def _jadugar(err: JadugarError):
         if wants_json():
             return render(err)
-        return err.message, err.status
+        return error_page.render(err.message, err.status)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(err):
@@ -38,7 +39,7 @@ def install(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(err: HTTPException):
         if not wants_json():
-            return err
+            return error_page.from_http(err)
         code = (err.name or "error").lower().replace(" ", "_")
         return render(JadugarError(err.description or err.name, code=code,
                                    status=err.code or 500))
@@ -51,7 +52,7 @@ def install(app: Flask) -> None:
         out = Unavailable("the database is unavailable; try again shortly")
         if wants_json():
             return render(out)
-        return out.message, 503
+        return error_page.render(out.message, 503)
 
     @app.errorhandler(DataError)
     def _bad_value(err: DataError):
@@ -74,4 +75,4 @@ def install(app: Flask) -> None:
         log.exception("unhandled error on %s %s", request.method, request.path)
         if wants_json():
             return render(JadugarError("internal error", code="internal", status=500))
-        return "Internal error", 500
+        return error_page.render("Internal error", 500)

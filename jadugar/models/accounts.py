@@ -20,3 +20,13 @@ api_tokens = Table(
     Column("created_by", BigInteger, ForeignKey("users.id")),
     ts("created_at"), ts("last_used_at"), ts("revoked_at"),
 )
+
+# A sign-in. `id` is the SHA-256 of the random token the browser holds (never the token).
+web_sessions = Table(
+    "web_sessions", metadata,
+    Column("id", Text, primary_key=True),
+    Column("user_id", BigInteger, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    ts("created_at", nullable=False), ts("last_seen_at", nullable=False),
+    ts("expires_at", nullable=False), ts("revoked_at"),
+    Column("address", Text), Column("user_agent", Text),
+)

@@ -39,19 +39,22 @@ def set_role(conn: Connection, user_id: int, role: str) -> Any:
 
 
 def set_active(conn: Connection, user_id: int, active: bool) -> Any:
-    """Deactivated users cannot sign in, and their open sessions stop at the next request
-    (auth.load_user reads `active`). Rows are kept: tokens and history point at them."""
+    """Deactivated users cannot sign in, and every session they have open ends now (a later
+    reactivation does not bring those back). Rows are kept: tokens and history point at them."""
     if not isinstance(active, bool):
         raise Invalid("active must be true or false", field="active")
     user = get_user(conn, user_id)
     if not active and user.role == "admin" and user.active:
         _keep_an_admin(conn, user_id, f"{user.username} is the last active admin", "active")
     conn.execute(update(users).where(users.c.id == user_id).values(active=active))
+    if not active:
+        auth.end_sessions(conn, user_id)
     return get_user(conn, user_id)
 
 
 def reset_password(conn: Connection, user_id: int) -> str:
-    """Give the user a new generated password and return it (to be shown once)."""
+    """Give the user a new generated password and return it (to be shown once). Their open
+    sessions end (auth.set_password does it)."""
     password = auth.generate_password()
     auth.set_password(conn, get_user(conn, user_id).username, password)
     return password

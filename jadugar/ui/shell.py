@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import Dash, Input, Output, clientside_callback, dcc, html
 
 from jadugar.ui import clock, live
+from jadugar.web import csrf
 
 NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
        ("Alerts", "/alerts"), ("Settings", "/settings")]
@@ -28,14 +29,24 @@ def navbar() -> dbc.Navbar:
                               title="Live updates"),
                     dbc.Switch(id="shell-dark", label=html.I(className="bi bi-moon-stars"),
                                value=False, persistence=True, className="me-3 mb-0"),
-                    dbc.NavLink([html.I(className="bi bi-box-arrow-right me-1"), "Log out"],
-                                href="/logout", external_link=True, id="shell-logout",
-                                className="text-white"),
+                    logout_form(),
                 ], className="d-flex align-items-center"),
             ], id="shell-collapse", navbar=True),
         ], fluid=True),
         color="primary", dark=True, className="mb-3",
     )
+
+
+def logout_form() -> html.Form:
+    """Logout is a POST carrying the session's CSRF token, so no link or image on another
+    site can sign anyone out. The layout is built per request, so the token is this
+    browser's own."""
+    return html.Form([
+        dcc.Input(type="hidden", name=csrf.FIELD, value=csrf.token(), id="shell-logout-csrf"),
+        html.Button([html.I(className="bi bi-box-arrow-right me-1"), "Log out"],
+                    type="submit", id="shell-logout",
+                    className="btn btn-link nav-link text-white p-0 border-0"),
+    ], method="POST", action="/logout", id="shell-logout-form", className="mb-0")
 
 
 def layout() -> html.Div:

@@ -1,4 +1,6 @@
-"""GET /login is a plain HTML form (fields username, password); POST /login signs in."""
+"""GET /login is a plain HTML form (fields username, password, csrf_token); POST /login
+signs in. Logout is POST /logout with the token; GET /logout only shows a button for it, so
+a link or image on another site cannot sign anyone out."""
 
 from __future__ import annotations
 
@@ -6,9 +8,9 @@ from html import escape
 from urllib.parse import urlparse
 
 from flask import Blueprint, redirect, request
-from flask_login import login_user, logout_user
 
 from jadugar import auth, db
+from jadugar.web import csrf, ratelimit, sessions
 
 bp = Blueprint("login", __name__)
 
@@ -25,6 +27,7 @@ _PAGE = """<!doctype html>
   {error}
   <form method="post" action="/login" class="card card-body shadow-sm">
     <input type="hidden" name="next" value="{next}">
+    <input type="hidden" name="csrf_token" value="{csrf}">
     <label class="form-label" for="username">User name</label>
     <input class="form-control mb-3" id="username" name="username" autocomplete="username"
            autofocus required value="{username}">
@@ -48,8 +51,12 @@ def _safe_next(target: str | None) -> str:
 
 def _render(error: str = "", username: str = "", next_: str = "/", status: int = 200):
     alert = f'<div class="alert alert-danger" role="alert">{escape(error)}</div>' if error else ""
-    html = _PAGE.format(error=alert, next=escape(next_), username=escape(username))
+    html = _PAGE.format(error=alert, next=escape(next_), username=escape(username),
+                        csrf=escape(csrf.token()))
     return html, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+_EXPIRED = "This form expired or came from another site. Please try again."
 
 
 @bp.get("/login")
@@ -58,19 +65,61 @@ def login_form():
 
 
 @bp.post("/login")
+@ratelimit.limit_logins
 def login_submit():
     username = request.form.get("username", "").strip()
-    password = request.form.get("password", "")
     next_ = _safe_next(request.form.get("next"))
+    if not csrf.valid():
+        # A cross-site form would otherwise sign the victim in as the attacker.
+        return _render(_EXPIRED, username, next_, 400)
     with db.transaction() as conn:
-        user = auth.authenticate(conn, username, password)
+        user = auth.authenticate(conn, username, request.form.get("password", ""))
     if user is None:
         return _render("Wrong user name or password.", username, next_, 401)
-    login_user(user, remember=True)
+    sessions.start(user)
+    csrf.token()  # a fresh token for this session's logout form
     return redirect(next_)
 
 
-@bp.route("/logout", methods=["GET", "POST"])
+def too_many(wait_s: int) -> str:
+    """The login page that answers 429 (see ratelimit)."""
+    return _render(f"Too many failed sign-ins for this account or from this address. "
+                   f"Wait {wait_s} seconds, then try again.",
+                   request.form.get("username", "").strip(),
+                   _safe_next(request.form.get("next")), 429)[0]
+
+
+_LOGOUT_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign out · Jadugar</title>
+<link rel="stylesheet" href="/vendor/css/bootstrap.min.css">
+</head><body class="bg-body-tertiary">
+<main class="container" style="max-width: 24rem; margin-top: 12vh">
+  <h1 class="h3 mb-3">Sign out of Jadugar?</h1>
+  {error}
+  <form method="post" action="/logout">
+    <input type="hidden" name="csrf_token" value="{csrf}">
+    <button class="btn btn-primary" type="submit">Sign out</button>
+    <a class="btn btn-link" href="/">Stay signed in</a>
+  </form>
+</main></body></html>"""
+
+
+def _logout_page(error: str = "", status: int = 200):
+    alert = f'<div class="alert alert-danger" role="alert">{escape(error)}</div>' if error else ""
+    html = _LOGOUT_PAGE.format(error=alert, csrf=escape(csrf.token()))
+    return html, status, {"Content-Type": "text/html; charset=utf-8"}
+
+
+@bp.get("/logout")
+def logout_form():
+    return _logout_page()
+
+
+@bp.post("/logout")
 def logout():
-    logout_user()
+    if not csrf.valid():
+        return _logout_page(_EXPIRED, 400)
+    sessions.end()
     return redirect("/login")

@@ -1,4 +1,5 @@
-"""The Flask server under the Dash app: sessions, the guard, API, login and health routes."""
+"""The Flask server under the Dash app: sessions, security headers, rate limits, the guard,
+API, login and health routes."""
 
 from __future__ import annotations
 
@@ -6,13 +7,21 @@ import logging
 from pathlib import Path
 
 from flask import Flask, send_from_directory
-from flask_login import LoginManager
 
-from jadugar import auth, config, db
+from jadugar import config
 from jadugar import secrets as vault
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
-from jadugar.web import audit_hook, guard, health, login, status_page
+from jadugar.web import (
+    audit_hook,
+    guard,
+    headers,
+    health,
+    login,
+    ratelimit,
+    sessions,
+    status_page,
+)
 
 log = logging.getLogger(__name__)
 
@@ -34,21 +43,11 @@ def create_server(cfg: config.Config | None = None) -> Flask:
     server.config.update(
         SECRET_KEY=secret_key(cfg),
         MAX_CONTENT_LENGTH=cfg.max_body_bytes,
-        SESSION_COOKIE_HTTPONLY=True,
-        SESSION_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_HTTPONLY=True,
         JSON_SORT_KEYS=False,
     )
     server.json.sort_keys = False  # type: ignore[attr-defined]
-
-    manager = LoginManager(server)
-    manager.login_view = "login.login_form"
-
-    @manager.user_loader
-    def _load(user_id: str) -> auth.User | None:
-        with db.connection() as conn:
-            return auth.load_user(conn, user_id)
+    sessions.install(server, cfg)
+    headers.install(server, [status_page.LOCAL_TIME])
 
     vendor = _vendor_folder()
 
@@ -58,10 +57,13 @@ def create_server(cfg: config.Config | None = None) -> Flask:
         return send_from_directory(vendor, filename, max_age=86400)
 
     api_errors.install(server)
+    ratelimit.install(server, cfg)  # before the guard: count requests before checking tokens
     server.before_request(guard.check_request)
     audit_hook.install(server)
     server.register_blueprint(login.bp)
     server.register_blueprint(health.bp)
     server.register_blueprint(status_page.bp)
-    server.register_blueprint(register_resources())
+    api = register_resources()
+    ratelimit.limit_api(api)
+    server.register_blueprint(api)
     return server

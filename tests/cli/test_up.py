@@ -42,7 +42,10 @@ def _printed(log, pattern, timeout_s=30):
 def _login(base, password):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    data = urllib.parse.urlencode({"username": "admin", "password": password}).encode()
+    form = opener.open(base + "/login").read().decode()  # sets the cookie with the CSRF token
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"username": "admin", "password": password,
+                                   "csrf_token": token}).encode()
     opener.open(base + "/login", data=data)
     return opener
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from login_support import sign_in
 from sqlalchemy import text
 
 from jadugar import auth
@@ -34,6 +35,6 @@ def test_it_shows_admins_the_latest_changes(logged_in, engine):
 def test_it_refuses_editors(client, engine):
     with engine.begin() as c:
         auth.create_user(c, "ed", "editor", "editor-pass")
-    client.post("/login", data={"username": "ed", "password": "editor-pass"})
+    sign_in(client, "ed", "editor-pass")
     body = _listing(client, 403)
     assert "needs the admin role" in body and "password_hash" not in body

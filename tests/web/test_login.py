@@ -1,3 +1,5 @@
+from login_support import sign_in, sign_out
+
 from jadugar import auth, config
 
 
@@ -14,8 +16,7 @@ def test_it_serves_a_login_form_with_username_and_password(client):
 def test_it_signs_in_and_redirects(client, engine):
     with engine.begin() as c:
         auth.create_user(c, "bob", "viewer", "s3cret-pass")
-    r = client.post("/login", data={"username": "bob", "password": "s3cret-pass",
-                                    "next": "/builds"})
+    r = sign_in(client, "bob", "s3cret-pass", next="/builds")
     assert r.status_code == 302 and r.headers["Location"] == "/builds"
     assert client.get("/builds").status_code == 200
 
@@ -23,15 +24,14 @@ def test_it_signs_in_and_redirects(client, engine):
 def test_it_refuses_a_wrong_password(client, engine):
     with engine.begin() as c:
         auth.create_user(c, "bob", "viewer", "s3cret-pass")
-    r = client.post("/login", data={"username": "bob", "password": "nope"})
+    r = sign_in(client, "bob", "nope")
     assert r.status_code == 401 and "Wrong user name or password" in r.get_data(as_text=True)
 
 
 def test_it_never_redirects_off_site_after_login(client, engine):
     with engine.begin() as c:
         auth.create_user(c, "bob", "viewer", "s3cret-pass")
-    r = client.post("/login", data={"username": "bob", "password": "s3cret-pass",
-                                    "next": "//evil.example/"})
+    r = sign_in(client, "bob", "s3cret-pass", next="//evil.example/")
     assert r.headers["Location"] == "/"
 
 
@@ -42,7 +42,7 @@ def test_it_guards_the_dash_data_routes_too(client):
 
 def test_it_logs_out(logged_in):
     assert logged_in.get("/").status_code == 200
-    logged_in.get("/logout")
+    sign_out(logged_in)
     assert logged_in.get("/").status_code == 302
 
 

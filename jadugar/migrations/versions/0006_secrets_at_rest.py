@@ -23,7 +23,7 @@ from jadugar import secrets as vault
 from jadugar.services import check_credentials
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
