@@ -11,11 +11,10 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from flask import request
-from sqlalchemy import text
 
 from jadugar import db, policy
 from jadugar.errors import Invalid, JadugarError
-from jadugar.services import checks
+from jadugar.services import applications, check_list, checks
 from jadugar.services.check_fields import check_types
 from jadugar.ui import settings_check_form as form
 from jadugar.ui.components import status_badge
@@ -46,7 +45,7 @@ def _switch(name: str, label: str) -> dbc.Switch:
 
 def _apps() -> list[str]:
     with db.connection() as conn:
-        return [r[0] for r in conn.execute(text("select slug from applications order by 1"))]
+        return applications.slugs(conn)
 
 
 def _groups() -> list[dbc.Row]:
@@ -120,12 +119,10 @@ def _edit_button(check_id: int, writer: bool) -> Any:
 
 
 def _check_rows(conn) -> tuple[list[str], list]:
-    rows = conn.execute(text("""select c.id, a.slug, c.name, c.type, c.interval_s, c.status
-        from health_checks c join applications a on a.id = c.application_id
-        order by a.slug, c.name""")).all()
+    rows = check_list.all_checks(conn)
     writer = policy.allowed(policy.current_principal(), "checks.write")
     return (["Application", "Check", "Type", "Every", "Status", ""],
-            [(r.id, [r.slug, r.name, r.type, f"{r.interval_s} s", status_badge(r.status),
+            [(r.id, [r.application, r.name, r.type, f"{r.interval_s} s", status_badge(r.status),
                      _edit_button(r.id, writer)]) for r in rows])
 
 
