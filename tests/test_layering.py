@@ -1,4 +1,5 @@
 """SQL lives in services (and the collector's own store): pages, ui, api and web call them.
+And Dash callbacks are module-level functions, so a test can import and call them.
 
 This walks every module of app.py, pages/, jadugar/ and collectors/ with `ast` and fails on
 SQL built or run anywhere else: importing or calling sqlalchemy's `text`, `select`,
@@ -16,12 +17,15 @@ Allowed, and why (each entry is a whole folder or one module; keep the list shor
                       services would make db import services.
 - jadugar/events.py   both ends of the event channel: NOTIFY on publish, LISTEN for the
                       web process's listener.
-- collectors/store.py, scheduler.py, jobs.py, alerting/evaluate.py, alerting/facts.py:
-                      the collector's own store (results, claims, its job locks, rule
+- collectors/scheduler.py, jobs.py, alerting/evaluate.py, alerting/facts.py:
+                      the collector's own store (claims of due checks, its job locks, rule
                       state and the facts rules are judged on). Web and collector meet
                       only in the database, so the collector does not go through the web
                       side's services.
-- collectors/probes/postgres.py: runs `select 1` on the monitored database, not on ours.
+- the postgres probe (collectors/probes/postgres.py, moving to jadugar/checks/postgres.py):
+                      runs `select 1` on the monitored database, not on ours.
+jadugar/db.py's copy_rows (the binary COPY services use for bulk writes) runs through a raw
+cursor's `.copy(`, which this scan does not look for.
 """
 
 from __future__ import annotations
@@ -31,13 +35,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "app.py", ROOT / "pages", ROOT / "jadugar", ROOT / "collectors"]
-ALLOWED = (
-    "jadugar/services/", "jadugar/models/", "jadugar/migrations/",
-    "jadugar/auth.py", "jadugar/audit_context.py", "jadugar/events.py",
-    "collectors/store.py", "collectors/scheduler.py", "collectors/jobs.py",
-    "collectors/alerting/evaluate.py", "collectors/alerting/facts.py",
-    "collectors/probes/postgres.py",
+# One entry per allowed place; an entry with several paths is one module that is moving.
+PLACES = (
+    ("jadugar/services/",), ("jadugar/models/",), ("jadugar/migrations/",),
+    ("jadugar/auth.py",), ("jadugar/audit_context.py",), ("jadugar/events.py",),
+    ("collectors/scheduler.py",), ("collectors/jobs.py",),
+    ("collectors/alerting/evaluate.py",), ("collectors/alerting/facts.py",),
+    ("collectors/probes/postgres.py", "jadugar/checks/postgres.py"),
 )
+ALLOWED = tuple(path for place in PLACES for path in place)
+# Callback factories in modules other work is changing now; to be moved, then removed here.
+FACTORIES_LEFT = {"jadugar/ui/shell.py"}
 # Statement builders: with any of these a module is writing SQL.
 BUILDERS = {"text", "select", "insert", "update", "delete", "union", "union_all", "exists",
             "literal_column", "table", "column", "values", "lateral", "cte"}
@@ -103,7 +111,38 @@ def test_it_sees_every_way_of_writing_sql():
         assert not sql_uses(ast.parse(source)), source
 
 
-def test_its_allowed_places_all_exist():
-    """A renamed or removed module must leave this list too, or the list grows stale."""
-    missing = [a for a in ALLOWED if not (ROOT / a).exists()]
+def test_its_allowed_places_all_exist_and_still_hold_sql():
+    """A module renamed, removed or emptied of SQL must leave the list too: it stays short."""
+    missing = [place for place in PLACES if not any((ROOT / p).exists() for p in place)]
     assert not missing
+    idle = [path for path in ALLOWED if (ROOT / path).is_file()
+            and not sql_uses(ast.parse((ROOT / path).read_text(encoding="utf-8")))]
+    assert not idle
+
+
+def _nested_callbacks(tree: ast.AST) -> list[tuple[int, str]]:
+    """(line, name) of functions decorated with a Dash callback inside another function."""
+    found = []
+    for outer in ast.walk(tree):
+        if not isinstance(outer, ast.FunctionDef | ast.AsyncFunctionDef):
+            continue
+        for inner in ast.walk(outer):
+            if inner is outer or not isinstance(inner, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            for deco in inner.decorator_list:
+                target = deco.func if isinstance(deco, ast.Call) else deco
+                name = target.attr if isinstance(target, ast.Attribute) else \
+                    getattr(target, "id", "")
+                if name == "callback":
+                    found.append((inner.lineno, inner.name))
+    return found
+
+
+def test_it_defines_every_callback_at_module_level():
+    """A callback made inside a function (a factory) cannot be imported and called by a
+    test. Callbacks registered from data in a loop (settings areas, CSV buttons) register a
+    module-level function with the data bound by functools.partial."""
+    offences = [f"{_relative(path)}:{line}: {name}"
+                for path in _modules() if _relative(path) not in FACTORIES_LEFT
+                for line, name in _nested_callbacks(ast.parse(path.read_text(encoding="utf-8")))]
+    assert not offences, "callbacks defined inside functions:\n" + "\n".join(offences)
