@@ -30,6 +30,12 @@ def publish(conn: Connection, event: str, payload: dict[str, Any]) -> None:
     conn.execute(text("select pg_notify(:channel, :body)"), {"channel": CHANNEL, "body": body})
 
 
+def listen(conn: Any) -> None:
+    """Start receiving events on a raw autocommit psycopg connection (`conn.notifies()`):
+    the other end of `publish`, used by each web process's listener."""
+    conn.execute(f"LISTEN {CHANNEL}")
+
+
 def rooms_for(event: str, data: dict[str, Any]) -> list[str]:
     """Where an event goes: summaries to the dashboard, details to the entity's room."""
     out = ["dashboard"] if event in DASHBOARD_EVENTS else []

@@ -13,20 +13,16 @@ import urllib.request
 
 import click
 
-from jadugar import auth, config, db, migrations
+from jadugar import config, db, migrations
 from jadugar.cli_support import load_demo
+from jadugar.services import users
 
 RESTART_BACKOFF_S = 3.0
 
 
 def _first_admin() -> tuple[str, str] | None:
     with db.transaction() as conn:
-        conn.exec_driver_sql("select pg_advisory_xact_lock(72873)")
-        if auth.count_users(conn):
-            return None
-        password = auth.generate_password()
-        auth.create_user(conn, "admin", "admin", password)
-        return "admin", password
+        return users.create_first_admin(conn)
 
 
 def _wait_ready(url: str, proc: subprocess.Popen, sup: Supervisor,

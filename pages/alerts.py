@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from jadugar import db, policy
 from jadugar.errors import JadugarError
-from jadugar.services import alerts, csv_export
+from jadugar.services import alerts, applications, csv_export
 from jadugar.ui.alert_rule_form import rule_editor
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import status_badge
@@ -19,13 +19,11 @@ from jadugar.ui.live import follow, follow_components
 dash.register_page(__name__, path="/alerts", name="Alerts", title="Alerts · Jadugar")
 
 P = "alerts"
-CSV_HEADER = ["id", "state", "severity", "application", "check_name", "title", "message",
-              "fired_at", "acknowledged_at", "acknowledged_by", "resolved_at", "resolved_by"]
 
 
 def layout(**_query):
     with db.connection() as conn:
-        apps = [r[0] for r in conn.exec_driver_sql("select slug from applications order by 1")]
+        apps = applications.slugs(conn)
     return html.Div([
         dcc.Store(id=f"{P}-changed", data=0), follow_components(P, 5000),
         html.H3("Alerts"),
@@ -127,7 +125,9 @@ def act(_acks, _resolves, changed):
                State(f"{P}-state", "value"), State(f"{P}-app", "value"),
                prevent_initial_call=True)
 def download(_n, state, app):
-    rows = _fetch(state, app, limit=1000)
-    content = csv_export.to_string(CSV_HEADER, [[getattr(a, h) for h in CSV_HEADER]
-                                                for a in rows])
+    """The same CSV as /api/v1/exports/alerts.csv, for the page's filters (newest 1000)."""
+    with db.connection() as conn:
+        rows = alerts.export(conn, state=None if state in (None, "all") else state,
+                             application=app or None, limit=1000)
+        content = csv_export.to_string(list(rows.keys()), rows)
     return {"content": content, "filename": "alerts.csv"}

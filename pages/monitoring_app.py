@@ -4,6 +4,7 @@ The time range (1 h .. 1 y or custom) and the chosen check live in the URL."""
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import urlencode
 
 import dash
@@ -121,32 +122,39 @@ def show(range_, since, until, check, tz, _refresh, slug):
             tables.deploys(deploys, tz), tables.recent(recent, tz), None)
 
 
-def _csv(name: str, header: list[str], fetch):
-    @dash.callback(Output(f"{P}-{name}-csv", "data"), Input(f"{P}-{name}-csv-btn", "n_clicks"),
-                   State(f"{P}-range", "value"), State(f"{P}-since", "value"),
-                   State(f"{P}-until", "value"), State(f"{P}-check", "value"),
-                   State(TZ, "data"), State(f"{P}-slug", "data"),
-                   prevent_initial_call=True)
-    def download(_n, range_, since, until, check, tz, slug):
-        start, end = window(range_, since, until, tz)
-        with db.connection() as conn:
-            app = applications.get_application(conn, slug)
-            rows = fetch(conn, app.id, int(check or 0), start, end)
-        return {"content": csv_export.to_string(header, [[r[h] for h in header] for r in rows]),
-                "filename": f"{slug}-{name}.csv"}
-    return download
-
-
-_csv("rt", ["t", "p50", "p95", "min", "max", "count"],
-     lambda c, _a, k, s, e: uptime.response_times(c, k, s, e))
-_csv("bands", ["status", "start", "end", "results"],
-     lambda c, _a, k, s, e: uptime.status_bands(c, k, s, e))
-_csv("days", ["day", "results", "down", "degraded", "uptime"],
-     lambda c, _a, k, s, e: uptime.uptime_per_day(c, k, s, e))
-_csv("incidents", ["started_at", "ended_at", "duration_s", "results", "alert_id",
+# The tables and charts a CSV button downloads: name -> (columns, rows for the page's
+# application id, check id and window).
+CSV_TABLES = {
+    "rt": (["t", "p50", "p95", "min", "max", "count"],
+           lambda c, _a, k, s, e: uptime.response_times(c, k, s, e)),
+    "bands": (["status", "start", "end", "results"],
+              lambda c, _a, k, s, e: uptime.status_bands(c, k, s, e)),
+    "days": (["day", "results", "down", "degraded", "uptime"],
+             lambda c, _a, k, s, e: uptime.uptime_per_day(c, k, s, e)),
+    "incidents": (["started_at", "ended_at", "duration_s", "results", "alert_id",
                    "alert_title", "alert_state"],
-     lambda c, _a, k, s, e: uptime.incidents(c, k, s, e, utcnow(), limit=10000))
-_csv("deploys", ["ts", "project", "number", "branch", "kind", "status", "environment"],
-     lambda c, a, _k, s, e: uptime.deploys(c, a, s, e, limit=10000))
-_csv("recent", ["ts", "location", "status", "response_ms", "status_code", "error"],
-     lambda c, _a, k, s, e: uptime.recent_results(c, k, s, e, limit=10000))
+                  lambda c, _a, k, s, e: uptime.incidents(c, k, s, e, utcnow(), limit=10000)),
+    "deploys": (["ts", "project", "number", "branch", "kind", "status", "environment"],
+                lambda c, a, _k, s, e: uptime.deploys(c, a, s, e, limit=10000)),
+    "recent": (["ts", "location", "status", "response_ms", "status_code", "error"],
+               lambda c, _a, k, s, e: uptime.recent_results(c, k, s, e, limit=10000)),
+}
+
+
+def download(name: str, _n, range_, since, until, check, tz, slug):
+    """The CSV behind one table or chart (`name` in CSV_TABLES) for the page's window."""
+    header, fetch = CSV_TABLES[name]
+    start, end = window(range_, since, until, tz)
+    with db.connection() as conn:
+        app = applications.get_application(conn, slug)
+        rows = fetch(conn, app.id, int(check or 0), start, end)
+    return {"content": csv_export.to_string(header, [[r[h] for h in header] for r in rows]),
+            "filename": f"{slug}-{name}.csv"}
+
+
+for _name in CSV_TABLES:  # one callback per button, registered at import
+    dash.callback(Output(f"{P}-{_name}-csv", "data"), Input(f"{P}-{_name}-csv-btn", "n_clicks"),
+                  State(f"{P}-range", "value"), State(f"{P}-since", "value"),
+                  State(f"{P}-until", "value"), State(f"{P}-check", "value"),
+                  State(TZ, "data"), State(f"{P}-slug", "data"),
+                  prevent_initial_call=True)(partial(download, _name))

@@ -12,7 +12,7 @@ from dash import Input, Output, State, dcc, html
 
 from jadugar import db
 from jadugar.errors import JadugarError
-from jadugar.services import csv_export, reports
+from jadugar.services import applications, csv_export, reports
 from jadugar.timeutil import iso, parse_date, utcnow
 from jadugar.ui.components import empty_state, percent
 
@@ -28,7 +28,7 @@ def layout(**_query):
     today = utcnow().date()
     first = (today.replace(day=1) - timedelta(days=62)).replace(day=1)
     with db.connection() as conn:
-        apps = [r[0] for r in conn.exec_driver_sql("select slug from applications order by 1")]
+        apps = applications.slugs(conn)
     return html.Div([
         html.H3("SLA reports"),
         dbc.Row([

@@ -12,7 +12,7 @@ from jadugar.api.projects import wants_csv
 from jadugar.audit_context import VIAS
 from jadugar.errors import Invalid
 from jadugar.services import audit
-from jadugar.services.csv_export import stream_query
+from jadugar.services.csv_export import stream
 
 
 def _filter() -> audit.AuditFilter:
@@ -23,8 +23,8 @@ def _filter() -> audit.AuditFilter:
 
 
 def _csv():
-    query, params = audit.csv_query(_filter())
-    return stream_query(db.connection, query, params, "audit.csv")
+    flt = _filter()
+    return stream(db.connection, lambda conn: audit.export(conn, flt), "audit.csv")
 
 
 def _format() -> str:

@@ -4,37 +4,19 @@ and filters as the pages. Streamed from a server-side cursor and formula-safe.""
 from __future__ import annotations
 
 from flask import Response, request, stream_with_context
-from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
 from jadugar.api.helpers import int_arg
 from jadugar.api.openapi import op, path_param, query_param
-from jadugar.services import csv_export, monitoring, uptime
-from jadugar.services.ranges import MAX_POINTS, ORIGIN, resolve, step_for
+from jadugar.services import alerts, csv_export, monitoring, uptime
+from jadugar.services.ranges import MAX_POINTS, resolve
 from jadugar.timeutil import utcnow
 
 RANGE = [query_param("range", description="1h, 6h, 24h, 7d, 30d, 90d, 1y or custom"),
          query_param("since", description="custom range start (ISO 8601 or Unix seconds)"),
          query_param("until", description="custom range end")]
 CSV = {"type": "string", "description": "text/csv"}
-
-HISTORY = text("""
-select ts, location, status, response_ms, status_code, error from history
- where check_id = :check_id and ts >= :since and ts < :until order by ts
-""")
-ALERTS = text("""
-select al.id, al.state, al.severity, a.slug as application, c.name as check_name, al.title,
-       al.message, al.fired_at, al.acknowledged_at, al.acknowledged_by, al.resolved_at,
-       al.resolved_by
-  from alerts al left join applications a on a.id = al.application_id
-  left join health_checks c on c.id = al.check_id
- where al.fired_at >= :since and al.fired_at < :until
-   and (cast(:state as text) is null or al.state = :state)
-   and (cast(:app as text) is null or a.slug = :app)
- order by al.fired_at desc
-""")
-
 
 def _range():
     return resolve(request.args.get("range") or ("custom" if request.args.get("since")
@@ -63,36 +45,32 @@ def export_overview():
 
 @api.get("/exports/checks/<check_id>/history.csv")
 def export_history(check_id: str):
-    since, until = _range()
-    return csv_export.stream_query(db.connection, HISTORY, {
-        "check_id": _check_id(check_id), "since": since, "until": until},
-        f"check-{check_id}-history.csv")
+    since, until, cid = *_range(), _check_id(check_id)
+    return csv_export.stream(db.connection, lambda conn: uptime.export_history(
+        conn, cid, since, until), f"check-{check_id}-history.csv")
 
 
 @api.get("/exports/checks/<check_id>/response-times.csv")
 def export_response_times(check_id: str):
-    since, until = _range()
+    since, until, cid = *_range(), _check_id(check_id)
     max_points = int_arg("max_points", MAX_POINTS, 1, 10000)
-    return csv_export.stream_query(db.connection, uptime.RESPONSE_TIMES, {
-        "check_id": _check_id(check_id), "since": since, "until": until,
-        "step": step_for(since, until, max_points), "origin": ORIGIN},
-        f"check-{check_id}-response-times.csv")
+    return csv_export.stream(db.connection, lambda conn: uptime.export_response_times(
+        conn, cid, since, until, max_points), f"check-{check_id}-response-times.csv")
 
 
 @api.get("/exports/checks/<check_id>/incidents.csv")
 def export_incidents(check_id: str):
-    since, until = _range()
-    return csv_export.stream_query(db.connection, uptime.INCIDENTS, {
-        "check_id": _check_id(check_id), "since": since, "until": until, "now": utcnow(),
-        "limit": 100000}, f"check-{check_id}-incidents.csv")
+    since, until, cid = *_range(), _check_id(check_id)
+    return csv_export.stream(db.connection, lambda conn: uptime.export_incidents(
+        conn, cid, since, until, utcnow()), f"check-{check_id}-incidents.csv")
 
 
 @api.get("/exports/alerts.csv")
 def export_alerts():
     since, until = _range()
-    return csv_export.stream_query(db.connection, ALERTS, {
-        "since": since, "until": until, "state": request.args.get("state") or None,
-        "app": request.args.get("application") or None}, "alerts.csv")
+    state, app = request.args.get("state") or None, request.args.get("application") or None
+    return csv_export.stream(db.connection, lambda conn: alerts.export(
+        conn, since=since, until=until, state=state, application=app), "alerts.csv")
 
 
 def _csv_op(summary: str, params: list) -> dict:

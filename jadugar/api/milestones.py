@@ -1,7 +1,6 @@
 """/api/v1/projects/{slug}/milestones and /api/v1/milestones/{id}"""
 
 from flask import jsonify
-from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
@@ -10,11 +9,7 @@ from jadugar.api.openapi import op, path_param
 from jadugar.api.projects import wants_csv
 from jadugar.policy import current_actor
 from jadugar.services import milestones as svc
-from jadugar.services.csv_export import stream_query
-from jadugar.services.projects import get_project
-
-CSV = text("select id, title, description, due_on, status, progress, created_at, updated_at "
-           "from milestones where project_id = :p order by due_on nulls last, id")
+from jadugar.services.csv_export import stream
 
 
 @api.post("/projects/<slug>/milestones")
@@ -27,11 +22,10 @@ def create_milestone(slug: str):
 
 @api.get("/projects/<slug>/milestones")
 def list_milestones(slug: str):
+    if wants_csv():
+        return stream(db.connection, lambda conn: svc.export(conn, slug),
+                      f"{slug}-milestones.csv")
     with db.transaction() as conn:
-        if wants_csv():
-            project = get_project(conn, slug)
-            return stream_query(db.connection, CSV, {"p": project.id},
-                                f"{slug}-milestones.csv")
         rows = svc.list_for_project(conn, slug)
     return jsonify({"items": [svc.to_dict(r) for r in rows], "next_cursor": None})
 

@@ -1,17 +1,13 @@
 """/api/v1/projects"""
 
 from flask import jsonify, request
-from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
 from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page
 from jadugar.api.openapi import PAGING, op, path_param
 from jadugar.services import projects as svc
-from jadugar.services.csv_export import stream_query
-
-CSV = text("select id, slug, name, description, repository, repository_url, default_branch, "
-           "created_at, updated_at from projects order by slug")
+from jadugar.services.csv_export import stream
 
 
 def wants_csv() -> bool:
@@ -22,7 +18,7 @@ def wants_csv() -> bool:
 @api.get("/projects")
 def list_projects():
     if wants_csv():
-        return stream_query(db.connection, CSV, {}, "projects.csv")
+        return stream(db.connection, svc.export, "projects.csv")
     limit, cursor = limit_arg(), cursor_arg()
     with db.transaction() as conn:
         rows = svc.list_projects(conn, limit, cursor[0] if cursor else None)

@@ -1,7 +1,6 @@
 """/api/v1/projects/{slug}/status-updates: the timeline, and notes posted to it."""
 
 from flask import jsonify, request
-from sqlalchemy import text
 
 from jadugar import db
 from jadugar.api import api
@@ -18,13 +17,8 @@ from jadugar.api.projects import wants_csv
 from jadugar.errors import Invalid
 from jadugar.policy import current_actor
 from jadugar.services import status_updates as svc
-from jadugar.services.csv_export import stream_query
-from jadugar.services.projects import get_project
+from jadugar.services.csv_export import stream
 from jadugar.timeutil import parse_time
-
-CSV = text("""select s.id, s.ts, s.source, s.build_id, s.milestone_id, s.old_status,
-                     s.new_status, s.old_progress, s.new_progress, s.message, s.author
-                from status_updates s where s.project_id = :p order by s.ts desc, s.id desc""")
 
 
 def _id_arg(name: str) -> int | None:
@@ -39,10 +33,8 @@ def _id_arg(name: str) -> int | None:
 @api.get("/projects/<slug>/status-updates")
 def list_status_updates(slug: str):
     if wants_csv():
-        with db.transaction() as conn:
-            project = get_project(conn, slug)
-        return stream_query(db.connection, CSV, {"p": project.id},
-                            f"{slug}-status-updates.csv")
+        return stream(db.connection, lambda conn: svc.export(conn, slug),
+                      f"{slug}-status-updates.csv")
     limit, cursor = limit_arg(), cursor_arg()
     since, until = time_args()
     after = None

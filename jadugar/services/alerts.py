@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Result, text
 
 from jadugar import events
 from jadugar.errors import Conflict, Invalid, NotFound
@@ -42,6 +42,32 @@ def list_alerts(conn: Connection, state: str | None = None, application: str | N
                                   "order by al.id desc limit :n"),
                              {"state": state, "app": application, "before": before,
                               "n": limit + 1}).all())
+
+
+# The alerts CSV, for the /alerts page's download and /api/v1/exports/alerts.csv alike.
+EXPORT = text("""
+select al.id, al.state, al.severity, a.slug as application, c.name as check_name, al.title,
+       al.message, al.fired_at, al.acknowledged_at, al.acknowledged_by, al.resolved_at,
+       al.resolved_by
+  from alerts al left join applications a on a.id = al.application_id
+  left join health_checks c on c.id = al.check_id
+ where (cast(:since as timestamptz) is null or al.fired_at >= :since)
+   and (cast(:until as timestamptz) is null or al.fired_at < :until)
+   and (cast(:state as text) is null or al.state = :state
+        or (:state = 'open' and al.state <> 'resolved'))
+   and (cast(:app as text) is null or a.slug = :app)
+ order by al.fired_at desc, al.id desc
+ limit cast(:n as bigint)
+""")
+
+
+def export(conn: Connection, *, since: Any = None, until: Any = None, state: str | None = None,
+           application: str | None = None, limit: int | None = None) -> Result:
+    """Alerts fired in [since, until), newest first, in the columns of the alerts CSV."""
+    if state is not None and state not in (*STATES, "open"):
+        raise Invalid("state must be firing, acknowledged, resolved or open", field="state")
+    return conn.execute(EXPORT, {"since": since, "until": until, "state": state,
+                                 "app": application, "n": limit})
 
 
 def get_alert(conn: Connection, alert_id: int) -> Any:

@@ -28,6 +28,16 @@ def list_applications(conn: Connection, limit: int, after: str | None = None) ->
     return list(conn.execute(q).all())
 
 
+def all_applications(conn: Connection) -> list[Any]:
+    """Every application by slug, for the Settings list."""
+    return list(conn.execute(select(applications).order_by(applications.c.slug)).all())
+
+
+def slugs(conn: Connection) -> list[str]:
+    """Every application's slug in order: the choices of the application pickers."""
+    return list(conn.scalars(select(applications.c.slug).order_by(applications.c.slug)))
+
+
 def get_application(conn: Connection, slug: str) -> Any:
     row = conn.execute(select(applications).where(applications.c.slug == slug)).first()
     if row is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, text
+from sqlalchemy import Connection, Result, TextClause, text
 
 from jadugar.errors import Invalid
 from jadugar.services.serialize import row_dict
@@ -85,6 +85,10 @@ def csv_query(flt: AuditFilter) -> tuple[TextClause, dict[str, Any]]:
                         summary::text as summary
                    from audit_log {WHERE} order by at desc, id desc""")
     return q, flt.params()
+
+
+def export(conn: Connection, flt: AuditFilter) -> Result:
+    return conn.execute(*csv_query(flt))
 
 
 def describe(summary: dict[str, Any] | None, width: int = 160) -> str:

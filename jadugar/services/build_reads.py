@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, TextClause, text
+from sqlalchemy import Connection, Result, TextClause, text
 
 from jadugar.errors import Invalid, NotFound
 from jadugar.services.builds import KINDS, STATUSES
@@ -104,3 +104,15 @@ def csv_query(flt: BuildFilter, project_id: int) -> tuple[TextClause, dict[str, 
     """The statement and parameters for a streamed CSV of every matching build."""
     q = text(f"select {COLUMNS} from builds b {WHERE} order by b.created_at desc, b.id desc")
     return q, flt.params(project_id)
+
+
+def export(conn: Connection, flt: BuildFilter, project_id: int) -> Result:
+    """Every matching build, newest first, for a CSV (streamed when `conn` streams)."""
+    return conn.execute(*csv_query(flt, project_id))
+
+
+def progress_of(conn: Connection, build_ids: list[int]) -> dict[int, int | None]:
+    """The current progress of these builds (a page catching up after a reconnect)."""
+    rows = conn.execute(text("select id, progress from builds where id = any(:ids)"),
+                        {"ids": build_ids})
+    return {r.id: r.progress for r in rows}

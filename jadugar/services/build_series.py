@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, text
 
-from jadugar.services.build_reads import WHERE, BuildFilter
+from jadugar.services.build_reads import WHERE, BuildFilter, csv_query
 
 MAX_POINTS = 1500
 # A Monday at 00:00 UTC, so weekly buckets start on Mondays and daily ones at UTC midnight
@@ -220,6 +220,12 @@ def project_charts(conn: Connection, pid: int, flt: BuildFilter,
         "stages": stage_durations(conn, pid, every),
         "branches": branch_health(conn, pid, every),
     }
+
+
+def build_table(conn: Connection, pid: int, flt: BuildFilter) -> pd.DataFrame:
+    """Every build matching the filters (status included), as the builds CSV has them."""
+    query, params = csv_query(flt, pid)
+    return pd.read_sql(query, conn, params=params)
 
 
 def milestone_progress(conn: Connection, pid: int) -> pd.DataFrame:

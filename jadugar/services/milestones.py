@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Result, text
 
 from jadugar import events
 from jadugar.errors import NotFound
@@ -144,3 +144,12 @@ def delete(conn: Connection, milestone_id: int) -> None:
     if conn.execute(text("delete from milestones where id = :id"),
                     {"id": milestone_id}).rowcount == 0:
         raise NotFound(f"no milestone {milestone_id}", field="id")
+
+
+def export(conn: Connection, slug: str) -> Result:
+    """The project's milestones for the CSV export, by due date."""
+    project = get_project(conn, slug)
+    return conn.execute(text(
+        "select id, title, description, due_on, status, progress, created_at, updated_at "
+        "from milestones where project_id = :p order by due_on nulls last, id"),
+        {"p": project.id})

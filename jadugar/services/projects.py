@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, text, update
+from sqlalchemy import Connection, Result, delete, insert, select, text, update
 
 from jadugar.errors import Conflict, NotFound
 from jadugar.models import projects
@@ -137,3 +137,11 @@ def for_repository(conn: Connection, repository: str, name: str,
         if row is not None:
             return row
     raise Conflict(f"no free slug for repository {repository!r}", field="repository")
+
+
+def export(conn: Connection) -> Result:
+    """Every project for the CSV export; webhook secrets are never part of it."""
+    return conn.execute(select(
+        projects.c.id, projects.c.slug, projects.c.name, projects.c.description,
+        projects.c.repository, projects.c.repository_url, projects.c.default_branch,
+        projects.c.created_at, projects.c.updated_at).order_by(projects.c.slug))

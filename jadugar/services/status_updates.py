@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Result, text
 
 from jadugar import events
 from jadugar.errors import Invalid, NotFound
@@ -93,3 +93,13 @@ def post_note(conn: Connection, slug: str, body: dict[str, Any], *, source: str 
             raise NotFound(f"no {table[:-1]} {value} in project {slug!r}", field=name)
     return record(conn, project, source=source, build_id=build_id, milestone_id=milestone_id,
                   message=message, author=author)
+
+
+def export(conn: Connection, slug: str) -> Result:
+    """The project's whole timeline for the CSV export, newest first."""
+    project = get_project(conn, slug)
+    return conn.execute(text("""
+        select s.id, s.ts, s.source, s.build_id, s.milestone_id, s.old_status, s.new_status,
+               s.old_progress, s.new_progress, s.message, s.author
+          from status_updates s where s.project_id = :p order by s.ts desc, s.id desc"""),
+        {"p": project.id})

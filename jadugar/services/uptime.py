@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, Result, text
 
 from jadugar.services.ranges import MAX_POINTS, ORIGIN, step_for
 
@@ -139,6 +139,32 @@ def recent_results(conn: Connection, check_id: int, since: datetime, until: date
 
 def checks_of(conn: Connection, application_id: int) -> list[dict[str, Any]]:
     return _rows(conn, CHECKS, application_id=application_id)
+
+
+# The CSV exports (/api/v1/exports/checks/...): results streamed in the database's order.
+HISTORY_EXPORT = text("""
+select ts, location, status, response_ms, status_code, error from history
+ where check_id = :check_id and ts >= :since and ts < :until order by ts
+""")
+
+
+def export_history(conn: Connection, check_id: int, since: datetime,
+                   until: datetime) -> Result:
+    """Every raw result of the check in [since, until), oldest first."""
+    return conn.execute(HISTORY_EXPORT, {"check_id": check_id, "since": since, "until": until})
+
+
+def export_response_times(conn: Connection, check_id: int, since: datetime, until: datetime,
+                          max_points: int = MAX_POINTS) -> Result:
+    return conn.execute(RESPONSE_TIMES, {
+        "check_id": check_id, "since": since, "until": until,
+        "step": step_for(since, until, max_points), "origin": ORIGIN})
+
+
+def export_incidents(conn: Connection, check_id: int, since: datetime, until: datetime,
+                     now: datetime, limit: int = 100000) -> Result:
+    return conn.execute(INCIDENTS, {"check_id": check_id, "since": since, "until": until,
+                                    "now": now, "limit": limit})
 
 
 def _rows(conn: Connection, query: Any, **params: Any) -> list[dict[str, Any]]:

@@ -8,11 +8,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, func, select, text, update
 
 from jadugar import auth
 from jadugar.errors import Conflict, Invalid, NotFound
 from jadugar.models import users
+
+
+def create_first_admin(conn: Connection) -> tuple[str, str] | None:
+    """On a database with no users, create `admin` with a generated password and return
+    (name, password) to show once; otherwise None. A transaction-scoped advisory lock makes
+    two processes starting at once (`jadugar up` twice) create one admin, not two."""
+    conn.execute(text("select pg_advisory_xact_lock(72873)"))
+    if auth.count_users(conn):
+        return None
+    password = auth.generate_password()
+    auth.create_user(conn, "admin", "admin", password)
+    return "admin", password
 
 
 def list_users(conn: Connection) -> list[Any]:

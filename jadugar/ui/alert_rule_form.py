@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from jadugar import db, policy
 from jadugar.errors import Invalid, JadugarError
-from jadugar.services import alert_rules
+from jadugar.services import alert_rules, check_list
 from jadugar.ui.forms import error_outputs, errors, field, form_error, number, whole
 
 P = "rules"
@@ -20,9 +20,7 @@ FIELDS = ["check_id", "kind", "threshold", "recover_threshold", "window_s", "for
 
 def _checks() -> list[dict]:
     with db.connection() as conn:
-        rows = conn.exec_driver_sql("""select c.id, a.slug || ' / ' || c.name from health_checks c
-            join applications a on a.id = c.application_id order by 2""").all()
-    return [{"label": label, "value": cid} for cid, label in rows]
+        return check_list.choices(conn)
 
 
 def rule_editor() -> html.Div | None:

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from jadugar import db
 from jadugar.policy import current_actor
-from jadugar.services import build_reads, build_series, milestones, status_updates
+from jadugar.services import build_series, milestones, status_updates
 from jadugar.services import projects as project_svc
 from jadugar.services.build_reads import BuildFilter
 from jadugar.services.projects import get_project
@@ -187,8 +187,7 @@ def chart_frame(conn: Connection, slug: str, name: str, flt: BuildFilter,
     """The rows behind one chart or table, with the page's current filters."""
     project = get_project(conn, slug)
     if name == "table":
-        query, params = build_reads.csv_query(flt, project.id)
-        return pd.read_sql(query, conn, params=params)
+        return build_series.build_table(conn, project.id, flt)
     if name == "milestones":
         return build_series.milestone_progress(conn, project.id)
     charts = build_series.project_charts(conn, project.id, flt, unit)

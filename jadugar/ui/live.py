@@ -10,9 +10,9 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from dash_socketio import DashSocketIO
-from sqlalchemy import text
 
 from jadugar import db, events
+from jadugar.services import build_reads
 from jadugar.web import realtime
 
 SIO = "shell-sio"
@@ -99,8 +99,7 @@ def catch_up_progress(_resync: dict | None, ids: list[dict]):
     if not ids:
         return [], []
     with db.connection() as conn:
-        rows = dict(conn.execute(text("select id, progress from builds where id = any(:ids)"),
-                                 {"ids": [int(i["build"]) for i in ids]}).all())
+        rows = build_reads.progress_of(conn, [int(i["build"]) for i in ids])
     values = [rows.get(int(i["build"])) for i in ids]
     return ([v if v is not None else no_update for v in values],
             [f"{v}%" if v is not None else no_update for v in values])

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import dash_bootstrap_components as dbc
 from dash import dcc
-from sqlalchemy import text
 
 from jadugar import db, policy
-from jadugar.services import applications, maintenance, notifications, status_pages
+from jadugar.services import (
+    applications,
+    collector_status,
+    maintenance,
+    notifications,
+    status_pages,
+)
 from jadugar.ui.components import status_badge
 from jadugar.ui.settings_audit import AUDIT
 from jadugar.ui.settings_checks import CHECKS
@@ -26,7 +31,7 @@ def _text(id_: str, placeholder: str = "") -> dbc.Input:
 
 def _apps(id_: str, multi: bool = False) -> dcc.Dropdown:
     with db.connection() as conn:
-        slugs = [r[0] for r in conn.execute(text("select slug from applications order by 1"))]
+        slugs = applications.slugs(conn)
     return dcc.Dropdown(id=id_, options=slugs, multi=multi, placeholder="application")
 
 
@@ -41,8 +46,7 @@ def _create_app(conn, v: dict, _actor: str) -> None:
 
 
 def _app_rows(conn) -> tuple[list[str], list]:
-    rows = conn.execute(text("select slug, name, environment, tags, status from applications "
-                             "order by slug")).all()
+    rows = applications.all_applications(conn)
     return (["Slug", "Name", "Environment", "Tags", "Status"],
             [(r.slug, [r.slug, r.name, r.environment or "", ", ".join(r.tags),
                        status_badge(r.status)]) for r in rows])
@@ -73,11 +77,9 @@ def _delete_window(conn, key: str, actor: str) -> None:
 
 
 def _window_rows(conn) -> tuple[list[str], list]:
-    rows = conn.execute(text("""select w.id, w.title, a.slug, w.starts_at, w.ends_at,
-        w.recurrence from maintenance_windows w
-        left join applications a on a.id = w.application_id order by w.starts_at desc""")).all()
+    rows = maintenance.list_windows(conn)
     return (["Title", "Application", "Starts (UTC)", "Ends (UTC)", "Repeats"],
-            [(r.id, [r.title, r.slug or "all", f"{r.starts_at:%Y-%m-%d %H:%M}",
+            [(r.id, [r.title, r.application or "all", f"{r.starts_at:%Y-%m-%d %H:%M}",
                      f"{r.ends_at:%Y-%m-%d %H:%M}", r.recurrence]) for r in rows])
 
 
@@ -140,12 +142,12 @@ STATUS_PAGES = Section(
 
 
 def _collector_rows(conn) -> tuple[list[str], list]:
-    rows = conn.execute(text("""select name, location, hostname, version, last_seen_at,
-        checks_per_s, lag_p99_ms, spool_size from collectors order by name""")).all()
+    rows = collector_status.list_collectors(conn)
     return (["Name", "Location", "Host", "Last seen (UTC)", "Checks/s", "Lag p99", "Spool"],
-            [(r.name, [r.name, r.location, r.hostname or "", f"{r.last_seen_at:%Y-%m-%d %H:%M}",
-                       f"{r.checks_per_s:.1f}", "–" if r.lag_p99_ms is None
-                       else f"{r.lag_p99_ms:.0f} ms", r.spool_size]) for r in rows])
+            [(r["name"], [r["name"], r["location"], r["hostname"] or "",
+                          f"{r['last_seen_at']:%Y-%m-%d %H:%M}", f"{r['checks_per_s']:.1f}",
+                          "–" if r["lag_p99_ms"] is None else f"{r['lag_p99_ms']:.0f} ms",
+                          r["spool_size"]]) for r in rows])
 
 
 COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,

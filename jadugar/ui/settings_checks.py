@@ -11,11 +11,10 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, ctx, dcc, html
 from dash.exceptions import PreventUpdate
 from flask import request
-from sqlalchemy import text
 
 from jadugar import db, policy
 from jadugar.errors import Invalid, JadugarError
-from jadugar.services import checks
+from jadugar.services import applications, check_list, checks
 from jadugar.services.check_fields import check_types
 from jadugar.ui import settings_check_form as form
 from jadugar.ui.components import status_badge
@@ -46,7 +45,7 @@ def _switch(name: str, label: str) -> dbc.Switch:
 
 def _apps() -> list[str]:
     with db.connection() as conn:
-        return [r[0] for r in conn.execute(text("select slug from applications order by 1"))]
+        return applications.slugs(conn)
 
 
 def _groups() -> list[dbc.Row]:
@@ -120,12 +119,10 @@ def _edit_button(check_id: int, writer: bool) -> Any:
 
 
 def _check_rows(conn) -> tuple[list[str], list]:
-    rows = conn.execute(text("""select c.id, a.slug, c.name, c.type, c.interval_s, c.status
-        from health_checks c join applications a on a.id = c.application_id
-        order by a.slug, c.name""")).all()
+    rows = check_list.all_checks(conn)
     writer = policy.allowed(policy.current_principal(), "checks.write")
     return (["Application", "Check", "Type", "Every", "Status", ""],
-            [(r.id, [r.slug, r.name, r.type, f"{r.interval_s} s", status_badge(r.status),
+            [(r.id, [r.application, r.name, r.type, f"{r.interval_s} s", status_badge(r.status),
                      _edit_button(r.id, writer)]) for r in rows])
 
 
@@ -149,63 +146,61 @@ def _save(v: dict[str, Any], editing: Any) -> Any:
     return alert(f"Created {row.name}.", "success")
 
 
-def _callbacks() -> None:
-    names = form.NAMES
-    controls = [Output(f"{P}-{g}", "className") for g in
-                [f"group-{g}" for g in form.GROUPS]]
+NAMES = form.NAMES
+EDITING = [Output(f"{P}-editing", "data", allow_duplicate=True),
+           Output(f"{P}-save", "children", allow_duplicate=True),
+           Output(f"{P}-cancel", "className", allow_duplicate=True),
+           Output(f"{P}-type", "disabled", allow_duplicate=True),
+           Output(f"{P}-application", "disabled", allow_duplicate=True)]
+NOT_EDITING = (None, "Add", "mt-2 d-none", False, False)
 
-    @dash.callback(*controls, Output(f"{P}-target-col", "className"),
-                   Output(f"{P}-target-label", "children"), Output(f"{P}-target", "placeholder"),
-                   Input(f"{P}-type", "value"))
-    def follow_type(kind):
-        shown = form.TYPE_GROUPS.get(kind)
-        label, placeholder = form.TARGETS.get(kind, ("Target", ""))
-        return (*[SHOWN if g == shown else HIDDEN for g in form.GROUPS],
-                "d-none" if kind == "heartbeat" else "", label, placeholder)
 
-    editing_outputs = [Output(f"{P}-editing", "data", allow_duplicate=True),
-                       Output(f"{P}-save", "children", allow_duplicate=True),
-                       Output(f"{P}-cancel", "className", allow_duplicate=True),
-                       Output(f"{P}-type", "disabled", allow_duplicate=True),
-                       Output(f"{P}-application", "disabled", allow_duplicate=True)]
-    not_editing = (None, "Add", "mt-2 d-none", False, False)
+@dash.callback(*[Output(f"{P}-group-{g}", "className") for g in form.GROUPS],
+               Output(f"{P}-target-col", "className"), Output(f"{P}-target-label", "children"),
+               Output(f"{P}-target", "placeholder"), Input(f"{P}-type", "value"))
+def follow_type(kind):
+    shown = form.TYPE_GROUPS.get(kind)
+    label, placeholder = form.TARGETS.get(kind, ("Target", ""))
+    return (*[SHOWN if g == shown else HIDDEN for g in form.GROUPS],
+            "d-none" if kind == "heartbeat" else "", label, placeholder)
 
-    @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
-                   Output(f"{P}-message", "children", allow_duplicate=True),
-                   *editing_outputs, *error_outputs(P, names), Input(f"{P}-save", "n_clicks"),
-                   *[State(f"{P}-{n}", "value") for n in names], State(f"{P}-editing", "data"),
-                   State(f"{P}-changed", "data"), prevent_initial_call=True)
-    def save(_n, *values):
-        *inputs, editing, changed = values
-        try:
-            note = _save(dict(zip(names, inputs, strict=True)), editing)
-        except JadugarError as err:
-            return (dash.no_update,) * 7 + tuple(errors(names, err, form.ALIASES))
-        return ((changed or 0) + 1, note, *not_editing, *errors(names, None))
 
-    @dash.callback(*[Output(f"{P}-{n}", "value", allow_duplicate=True) for n in names],
-                   *editing_outputs, Output(f"{P}-message", "children", allow_duplicate=True),
-                   Input({"type": f"{P}-edit", "key": ALL}, "n_clicks"),
-                   prevent_initial_call=True)
-    def edit(_clicks):
-        if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
-            raise PreventUpdate
-        try:
-            # Targets and headers may hold passwords: only checks.write (checked by the
-            # guard before this runs) sees them.
-            with db.connection() as conn:
-                row = checks.get_check(conn, int(ctx.triggered_id["key"]))
-        except (JadugarError, ValueError) as err:
-            return (*[dash.no_update] * (len(names) + 5),
-                    alert(getattr(err, "message", str(err)), "danger"))
-        values = form.to_form(row)
-        return (*[values[n] for n in names], row.id, f"Save {row.name}", "mt-2",
-                True, True, None)
+@dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
+               Output(f"{P}-message", "children", allow_duplicate=True),
+               *EDITING, *error_outputs(P, NAMES), Input(f"{P}-save", "n_clicks"),
+               *[State(f"{P}-{n}", "value") for n in NAMES], State(f"{P}-editing", "data"),
+               State(f"{P}-changed", "data"), prevent_initial_call=True)
+def save(_n, *values):
+    *inputs, editing, changed = values
+    try:
+        note = _save(dict(zip(NAMES, inputs, strict=True)), editing)
+    except JadugarError as err:
+        return (dash.no_update,) * 7 + tuple(errors(NAMES, err, form.ALIASES))
+    return ((changed or 0) + 1, note, *NOT_EDITING, *errors(NAMES, None))
 
-    @dash.callback(*editing_outputs, Input(f"{P}-cancel", "n_clicks"),
-                   prevent_initial_call=True)
-    def cancel(_n):
-        return not_editing
+
+@dash.callback(*[Output(f"{P}-{n}", "value", allow_duplicate=True) for n in NAMES],
+               *EDITING, Output(f"{P}-message", "children", allow_duplicate=True),
+               Input({"type": f"{P}-edit", "key": ALL}, "n_clicks"),
+               prevent_initial_call=True)
+def edit(_clicks):
+    if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
+        raise PreventUpdate
+    try:
+        # Targets and headers may hold passwords: only checks.write (checked by the
+        # guard before this runs) sees them.
+        with db.connection() as conn:
+            row = checks.get_check(conn, int(ctx.triggered_id["key"]))
+    except (JadugarError, ValueError) as err:
+        return (*[dash.no_update] * (len(NAMES) + 5),
+                alert(getattr(err, "message", str(err)), "danger"))
+    values = form.to_form(row)
+    return (*[values[n] for n in NAMES], row.id, f"Save {row.name}", "mt-2", True, True, None)
+
+
+@dash.callback(*EDITING, Input(f"{P}-cancel", "n_clicks"), prevent_initial_call=True)
+def cancel(_n):
+    return NOT_EDITING
 
 
 CHECKS = Section(
@@ -215,4 +210,4 @@ CHECKS = Section(
          "expectations on status, time and body; DNS an expected address; TLS the days the "
          "certificate must have left; Prometheus the series to keep and a rule; heartbeat "
          "checks take a grace period and show their ping URL once created.",
-    more=_form, callbacks=_callbacks)
+    more=_form)

@@ -1,14 +1,17 @@
 """One settings area = a create form (errors under each field), a list with per-row actions,
 and a confirmation before anything is deleted. Callbacks are registered once per section at
-import. Who may see the list and who may write come from the policy table
-(jadugar/policy_map.py names each callback); the guard checks them before a callback runs,
-since callbacks accept whatever is sent, and the layout shows only what the viewer may use."""
+import (pages/settings.py loops over the areas); they are the module-level functions `show`,
+`save`, `act` and `delete` here, taking the section first. Who may see the list and who may
+write come from the policy table (jadugar/policy_map.py names each callback); the guard
+checks them before a callback runs, since callbacks accept whatever is sent, and the layout
+shows only what the viewer may use."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import partial
 from typing import Any
 
 import dash
@@ -39,9 +42,9 @@ class Section:
     confirm: str = ""  # the question before delete_label; a generic one when empty
     done: str = "Deleted."
     # Areas that need more than one create form and a list (the per-type check form, the
-    # user actions) add components before the list and register their own callbacks.
+    # user actions) add components before the list; their own callbacks are module-level
+    # functions in their modules (settings_checks, settings_users), registered at import.
     more: Callable[[], list] | None = None
-    callbacks: Callable[[], None] | None = None
 
     @property
     def read_action(self) -> str:
@@ -94,43 +97,57 @@ def layout(s: Section) -> html.Div:
 
 
 def register(s: Section) -> None:
+    """Register the area's callbacks; called once per area at import of pages/settings.py.
+    Each callback is a module-level function below taking the section first, so a test can
+    call it directly: `show(APPLICATIONS, 0)`."""
     p = s.prefix
-
-    @dash.callback(Output(f"{p}-table", "children"), Input(f"{p}-changed", "data"))
-    def show(_changed):
-        with db.connection() as conn:
-            headers, rows = s.rows(conn)
-        writer = s.writable_by(policy.current_principal())
-        body = [html.Tr([*[html.Td(c) for c in cells],
-                         html.Td(_buttons(s, key) if writer else "")],
-                        **{"data-key": str(key)}) for key, cells in rows]
-        return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in [*headers, ""]])),
-                          html.Tbody(body)], size="sm", hover=True, responsive=True,
-                         id=f"{p}-list", className="align-middle")
-
+    dash.callback(Output(f"{p}-table", "children"), Input(f"{p}-changed", "data"))(
+        partial(show, s))
     if s.create:
-        @dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
-                       Output(f"{p}-message", "children", allow_duplicate=True),
-                       *[Output(f"{p}-{n}", "value", allow_duplicate=True) for n in s.reset],
-                       *error_outputs(p, s.names), Input(f"{p}-save", "n_clicks"),
-                       *[State(f"{p}-{n}", "value") for n in s.names],
-                       State(f"{p}-changed", "data"), prevent_initial_call=True)
-        def save(_n, *values):
-            *inputs, changed = values
-            try:
-                with db.transaction() as conn:
-                    made = s.create(conn, dict(zip(s.names, inputs, strict=True)),
-                                    policy.current_actor())
-            except JadugarError as err:
-                return (dash.no_update, dash.no_update, *[dash.no_update] * len(s.reset),
-                        *errors(s.names, err))
-            return ((changed or 0) + 1, s.note(made) if s.note else None,
-                    *[""] * len(s.reset), *errors(s.names, None))
-
+        dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
+                      Output(f"{p}-message", "children", allow_duplicate=True),
+                      *[Output(f"{p}-{n}", "value", allow_duplicate=True) for n in s.reset],
+                      *error_outputs(p, s.names), Input(f"{p}-save", "n_clicks"),
+                      *[State(f"{p}-{n}", "value") for n in s.names],
+                      State(f"{p}-changed", "data"), prevent_initial_call=True)(
+            partial(save, s))
     if s.delete or s.extra:
-        _register_actions(s)
-    if s.callbacks:
-        s.callbacks()
+        dash.callback(Output(f"{p}-pending", "data"), Output(f"{p}-confirm", "displayed"),
+                      Output(f"{p}-message", "children", allow_duplicate=True),
+                      Input({"type": f"{p}-act", "act": ALL, "key": ALL}, "n_clicks"),
+                      prevent_initial_call=True)(partial(act, s))
+        dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
+                      Output(f"{p}-message", "children", allow_duplicate=True),
+                      Input(f"{p}-confirm", "submit_n_clicks"), State(f"{p}-pending", "data"),
+                      State(f"{p}-changed", "data"), prevent_initial_call=True)(
+            partial(delete, s))
+
+
+def show(s: Section, _changed: Any) -> dbc.Table:
+    """The area's list, with row buttons for those who may write."""
+    with db.connection() as conn:
+        headers, rows = s.rows(conn)
+    writer = s.writable_by(policy.current_principal())
+    body = [html.Tr([*[html.Td(c) for c in cells], html.Td(_buttons(s, key) if writer else "")],
+                    **{"data-key": str(key)}) for key, cells in rows]
+    return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in [*headers, ""]])),
+                      html.Tbody(body)], size="sm", hover=True, responsive=True,
+                     id=f"{s.prefix}-list", className="align-middle")
+
+
+def save(s: Section, _n: Any, *values: Any) -> tuple:
+    """The create form: errors under each field, or a note and an emptied form."""
+    assert s.create is not None
+    *inputs, changed = values
+    try:
+        with db.transaction() as conn:
+            made = s.create(conn, dict(zip(s.names, inputs, strict=True)),
+                            policy.current_actor())
+    except JadugarError as err:
+        return (dash.no_update, dash.no_update, *[dash.no_update] * len(s.reset),
+                *errors(s.names, err))
+    return ((changed or 0) + 1, s.note(made) if s.note else None,
+            *[""] * len(s.reset), *errors(s.names, None))
 
 
 def _buttons(s: Section, key: Any) -> list:
@@ -144,36 +161,29 @@ def _buttons(s: Section, key: Any) -> list:
     return out
 
 
-def _register_actions(s: Section) -> None:
-    p = s.prefix
+def act(s: Section, _clicks: Any) -> tuple:
+    """A row button: delete asks first; the extra actions run at once."""
+    trig = ctx.triggered_id
+    if not trig or not any(t["value"] for t in ctx.triggered):
+        return dash.no_update, False, dash.no_update
+    if trig["act"] == "delete":
+        return trig["key"], True, None  # destructive: ask first
+    try:
+        outcome = s.extra[trig["act"].removeprefix("extra:")](trig["key"])
+    except (JadugarError, KeyError) as err:
+        return dash.no_update, False, alert(getattr(err, "message", str(err)), "danger")
+    return dash.no_update, False, alert(outcome or "Done.", "info")
 
-    @dash.callback(Output(f"{p}-pending", "data"), Output(f"{p}-confirm", "displayed"),
-                   Output(f"{p}-message", "children", allow_duplicate=True),
-                   Input({"type": f"{p}-act", "act": ALL, "key": ALL}, "n_clicks"),
-                   prevent_initial_call=True)
-    def act(_clicks):
-        trig = ctx.triggered_id
-        if not trig or not any(t["value"] for t in ctx.triggered):
-            return dash.no_update, False, dash.no_update
-        if trig["act"] == "delete":
-            return trig["key"], True, None  # destructive: ask first
-        try:
-            outcome = s.extra[trig["act"].removeprefix("extra:")](trig["key"])
-        except (JadugarError, KeyError) as err:
-            return dash.no_update, False, alert(getattr(err, "message", str(err)), "danger")
-        return dash.no_update, False, alert(outcome or "Done.", "info")
 
-    @dash.callback(Output(f"{p}-changed", "data", allow_duplicate=True),
-                   Output(f"{p}-message", "children", allow_duplicate=True),
-                   Input(f"{p}-confirm", "submit_n_clicks"), State(f"{p}-pending", "data"),
-                   State(f"{p}-changed", "data"), prevent_initial_call=True)
-    def delete(_n, key, changed):
-        try:
-            with db.transaction() as conn:
-                s.delete(conn, key, policy.current_actor())
-        except (JadugarError, TypeError, ValueError) as err:
-            return dash.no_update, alert(getattr(err, "message", str(err)), "danger")
-        return (changed or 0) + 1, alert(s.done, "success")
+def delete(s: Section, _n: Any, key: Any, changed: Any) -> tuple:
+    """The confirmed delete of the row `key`."""
+    assert s.delete is not None
+    try:
+        with db.transaction() as conn:
+            s.delete(conn, key, policy.current_actor())
+    except (JadugarError, TypeError, ValueError) as err:
+        return dash.no_update, alert(getattr(err, "message", str(err)), "danger")
+    return (changed or 0) + 1, alert(s.done, "success")
 
 
 def alert(text: str, color: str) -> dbc.Alert:

@@ -92,49 +92,50 @@ def _more() -> list:
     return [dcc.Store(id=f"{P}-intent"), dcc.ConfirmDialog(id=f"{P}-ask")]
 
 
-def _callbacks() -> None:
-    @dash.callback(Output(f"{P}-intent", "data"), Output(f"{P}-ask", "message"),
-                   Output(f"{P}-ask", "displayed"),
-                   Output(f"{P}-message", "children", allow_duplicate=True),
-                   Output(f"{P}-changed", "data", allow_duplicate=True),
-                   Input({"type": f"{P}-role", "key": ALL}, "value"),
-                   Input({"type": f"{P}-do", "act": ALL, "key": ALL}, "n_clicks"),
-                   State(f"{P}-changed", "data"), prevent_initial_call=True)
-    def ask(_roles, _clicks, changed):
-        trig = ctx.triggered_id
-        if not trig or not any(t["value"] for t in ctx.triggered):
+@dash.callback(Output(f"{P}-intent", "data"), Output(f"{P}-ask", "message"),
+               Output(f"{P}-ask", "displayed"),
+               Output(f"{P}-message", "children", allow_duplicate=True),
+               Output(f"{P}-changed", "data", allow_duplicate=True),
+               Input({"type": f"{P}-role", "key": ALL}, "value"),
+               Input({"type": f"{P}-do", "act": ALL, "key": ALL}, "n_clicks"),
+               State(f"{P}-changed", "data"), prevent_initial_call=True)
+def ask(_roles, _clicks, changed):
+    trig = ctx.triggered_id
+    if not trig or not any(t["value"] for t in ctx.triggered):
+        raise PreventUpdate
+    intent = {"act": trig.get("act", "role"), "key": trig["key"],
+              "value": ctx.triggered[0]["value"] if trig["type"] == f"{P}-role" else None}
+    try:
+        with db.connection() as conn:
+            question = _question(conn, intent)
+        if question:
+            return intent, question, True, None, dash.no_update
+        if intent["act"] != "reactivate":
             raise PreventUpdate
-        intent = {"act": trig.get("act", "role"), "key": trig["key"],
-                  "value": ctx.triggered[0]["value"] if trig["type"] == f"{P}-role" else None}
-        try:
-            with db.connection() as conn:
-                question = _question(conn, intent)
-            if question:
-                return intent, question, True, None, dash.no_update
-            if intent["act"] != "reactivate":
-                raise PreventUpdate
-            return None, dash.no_update, False, _apply(intent), (changed or 0) + 1
-        except (JadugarError, ValueError) as err:
-            # Re-render so a refused role change does not stay selected in the list.
-            return (None, dash.no_update, False,
-                    alert(getattr(err, "message", str(err)), "danger"), (changed or 0) + 1)
+        return None, dash.no_update, False, _apply(intent), (changed or 0) + 1
+    except (JadugarError, ValueError) as err:
+        # Re-render so a refused role change does not stay selected in the list.
+        return (None, dash.no_update, False,
+                alert(getattr(err, "message", str(err)), "danger"), (changed or 0) + 1)
 
-    @dash.callback(Output(f"{P}-message", "children", allow_duplicate=True),
-                   Output(f"{P}-changed", "data", allow_duplicate=True),
-                   Input(f"{P}-ask", "submit_n_clicks"), State(f"{P}-intent", "data"),
-                   State(f"{P}-changed", "data"), prevent_initial_call=True)
-    def confirmed(_n, intent, changed):
-        try:
-            note = _apply(intent)
-        except JadugarError as err:
-            note = alert(err.message, "danger")
-        return note, (changed or 0) + 1
 
-    @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
-                   Input(f"{P}-ask", "cancel_n_clicks"), State(f"{P}-changed", "data"),
-                   prevent_initial_call=True)
-    def cancelled(_n, changed):
-        return (changed or 0) + 1  # put back the role a cancelled change had selected
+@dash.callback(Output(f"{P}-message", "children", allow_duplicate=True),
+               Output(f"{P}-changed", "data", allow_duplicate=True),
+               Input(f"{P}-ask", "submit_n_clicks"), State(f"{P}-intent", "data"),
+               State(f"{P}-changed", "data"), prevent_initial_call=True)
+def confirmed(_n, intent, changed):
+    try:
+        note = _apply(intent)
+    except JadugarError as err:
+        note = alert(err.message, "danger")
+    return note, (changed or 0) + 1
+
+
+@dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
+               Input(f"{P}-ask", "cancel_n_clicks"), State(f"{P}-changed", "data"),
+               prevent_initial_call=True)
+def cancelled(_n, changed):
+    return (changed or 0) + 1  # put back the role a cancelled change had selected
 
 
 USERS = Section(
@@ -145,7 +146,7 @@ USERS = Section(
      ("password", "Password (empty: generate one)",
       lambda i: dbc.Input(id=i, type="password", size="sm", autocomplete="new-password"), 3)],
     _create, _rows, note=_created, reset=("username", "password"),
-    save_label="Add user", more=_more, callbacks=_callbacks,
+    save_label="Add user", more=_more,
     help="Roles: viewer reads, editor also writes, admin also manages settings, users and "
          "tokens. There is always one active admin left: the last one cannot be demoted or "
          "deactivated. Users are deactivated, never deleted, so their history stays.")

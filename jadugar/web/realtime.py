@@ -27,7 +27,7 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from jadugar import config, db
-from jadugar.events import CHANNEL, EVENTS, rooms_for
+from jadugar.events import EVENTS, listen, rooms_for
 from jadugar.timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -69,7 +69,7 @@ class Listener(threading.Thread):
         while not self.stopping.is_set():
             try:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as conn:
-                    conn.execute(f"LISTEN {CHANNEL}")
+                    listen(conn)
                     self.connected.set()
                     backoff = 0.5
                     while not self.stopping.is_set():

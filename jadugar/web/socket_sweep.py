@@ -12,32 +12,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection
 
 from jadugar import db
+from jadugar.services import access
 from jadugar.web.socket_auth import Principal
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL_S = 3.0
 
-_ALIVE = text("""
-    select 'user' as kind, id::text as ident from users
-     where id::text = any(:users) and active
-    union all
-    select 'token', token_hash from api_tokens
-     where token_hash = any(:tokens) and revoked_at is null
-""")
-
 
 def still_allowed(conn: Connection, principals: Iterable[Principal]) -> set[tuple[str, str]]:
     """The (kind, ident) pairs among `principals` that may still read: active users and
     unrevoked tokens. Anonymous readers are not in the database and are not checked here."""
-    users = sorted({p.ident for p in principals if p.kind == "user"})
-    tokens = sorted({p.ident for p in principals if p.kind == "token"})
-    if not users and not tokens:
-        return set()
-    rows = conn.execute(_ALIVE, {"users": users, "tokens": tokens}).all()
-    return {(r.kind, r.ident) for r in rows}
+    known = list(principals)
+    return access.still_allowed(conn, [p.ident for p in known if p.kind == "user"],
+                                [p.ident for p in known if p.kind == "token"])
 
 
 def sweep_once(entries: list[tuple[str, Principal]], close: Callable[[str], None]) -> int:
