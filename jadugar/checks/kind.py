@@ -110,6 +110,8 @@ class CheckType:
             out.append(f"name {self.name!r} must be lower case letters, digits and _")
         if self.target is None and self.probe is not None:
             out.append("a type without a target has nothing to probe")
+        if getattr(self.probe, "type", self.name) != self.name:
+            out.append(f"its probe says it is for {self.probe.type!r}")
         if "target" in self.secrets():
             out.append("an option may not be called 'target'")
         for f in self.form.fields:

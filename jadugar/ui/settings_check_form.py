@@ -134,7 +134,7 @@ def _validate(kind: CheckType, expect: dict, options: dict) -> None:
     try:
         kind.validate_settings(expect, options)
     except Invalid as err:
-        name = ALIASES.get(err.field or "")
+        name = {f.path: f.name for f in kind.form.fields}.get(err.field or "")
         if name is None:
             raise
         # "expect.status: cannot read 'x'" reads "cannot read 'x'" beside its field.
