@@ -83,6 +83,9 @@ def _problems(name: str, kind: object, found: dict[str, CheckType]) -> list[str]
         out.append(f"the entry point is named {name!r} but the type {kind.name!r}")
     if kind.name in found:
         out.append(f"the type {kind.name!r} exists already")
+    groups = {other.form_group: other.form.fields for other in found.values()}
+    if kind.form.fields and groups.get(kind.form_group, kind.form.fields) != kind.form.fields:
+        out.append(f"the form group {kind.form_group!r} has other fields already")
     taken = {f.name: other.form_group for other in found.values() for f in other.form.fields}
     out += [f"form field {f.name!r} belongs to the {taken[f.name]} form already"
             for f in kind.form.fields if taken.get(f.name, kind.form_group) != kind.form_group]

@@ -108,6 +108,8 @@ class Setting:
         """This setting as an OpenAPI 3.0 schema object."""
         out: dict[str, Any] = {"type": self.json} if self.json else {}
         out["description"] = self.help
+        if self.enum and self.ignore_case:  # an enum would refuse what is accepted
+            out["description"] += f" One of {', '.join(map(str, self.enum))}, in any case."
         for key, value in (("default", self.default), ("example", self.example),
                            ("minimum", self.minimum), ("maximum", self.maximum),
                            ("pattern", self.pattern)):

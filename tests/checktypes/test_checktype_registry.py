@@ -76,6 +76,11 @@ def test_it_leaves_out_a_plugin_that_fails_to_import(module, caplog):
         KIND = CheckType("ping", "x", Target("Host", "", lambda t: t), form=Form(fields=(
             FormField("address", "Address", "expect.address"),)))""",
      "form field 'address' belongs to the dns form already"),
+    ("ping", """
+        from jadugar.checks import CheckType, Form, FormField, Target
+        KIND = CheckType("ping", "x", Target("Host", "", lambda t: t), form=Form(
+            group="http", fields=(FormField("ping_count", "Count", "options.count"),)))""",
+     "the form group 'http' has other fields already"),
 ])
 def test_it_leaves_out_a_plugin_that_would_clash(module, caplog, point, source, problem):
     entry = module(f"clash_{point}", source, point)
