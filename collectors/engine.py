@@ -20,6 +20,7 @@ from collections import deque
 from datetime import UTC, datetime, timedelta
 
 from jadugar import db
+from jadugar.checks import registry
 from jadugar.services.history import Row
 
 from .probes import ProbeContext, Result, run_probe
@@ -157,10 +158,12 @@ class Engine:
 
 def to_row(claimed: Claimed, result: Result, started: datetime, location: str,
            collector: str) -> tuple[Row, list[tuple] | None]:
-    """The history row, and scraped samples to store as metrics (prometheus checks)."""
+    """The history row, and scraped samples to store as metrics (types that keep samples,
+    like prometheus)."""
     details = dict(result.details) if result.details else None
     samples = None
-    if details and claimed.spec.type == "prometheus" and details.get("samples"):
+    kind = registry.get(claimed.spec.type)
+    if details and kind and kind.keeps_samples and details.get("samples"):
         samples = [(claimed.application, name, labels, value, started)
                    for name, labels, value in details.pop("samples")
                    if isinstance(value, int | float) and value == value

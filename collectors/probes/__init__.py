@@ -1,4 +1,5 @@
-"""Health-check probes: one module per check type behind `Probe`, looked up in PROBES.
+"""Running probes: `run_probe` looks up the probe of a check's type (the check types live in
+jadugar/checks/, one module each) and turns every way it can fail into a down Result.
 
 `run_probe` is the only entry point the collector needs: it never raises (except on
 cancellation) and never outlives `spec.timeout_s`.
@@ -12,8 +13,16 @@ from collections.abc import Mapping
 
 import aiohttp
 
-from .base import CheckSpec, Probe, ProbeContext, Result, describe_error, make_context
-from .registry import PROBES
+from jadugar.checks import registry
+from jadugar.checks.probe import (
+    CheckSpec,
+    Probe,
+    ProbeContext,
+    Result,
+    describe_error,
+    make_context,
+    open_session,
+)
 
 __all__ = [
     "PROBES",
@@ -22,9 +31,12 @@ __all__ = [
     "ProbeContext",
     "Result",
     "make_context",
+    "open_session",
     "run_probe",
 ]
 
+# Every probed type, plug-ins included; heartbeats are pushed to us, never probed.
+PROBES: dict[str, Probe] = registry.probes()
 log = logging.getLogger(__name__)
 
 

@@ -12,6 +12,7 @@ from flask import jsonify
 
 from jadugar import __version__
 from jadugar.api import api
+from jadugar.checks import registry
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -72,6 +73,7 @@ def document() -> dict[str, Any]:
             paths.update(module.OPENAPI.get("paths", {}))
             schemas.update(module.OPENAPI.get("schemas", {}))
     paths.setdefault("/openapi.json", {"get": op("This document", None)})
+    describe_check_types(schemas)
     return {
         "openapi": "3.0.3",
         "info": {"title": "Jadugar API", "version": __version__},
@@ -86,6 +88,37 @@ def document() -> dict[str, Any]:
         "security": [{"bearer": []}],
         "paths": paths,
     }
+
+
+def describe_check_types(schemas: dict[str, Any]) -> None:
+    """The parts of Check and CheckInput that depend on the check types, from the registry
+    (plug-ins included): the `type` enum, and per type a schema of `expect` and `options`
+    with each key's type, default and help (components CheckExpect.<type>, ...)."""
+    kinds = registry.types()
+    refs: dict[str, list[dict[str, str]]] = {"expect": [], "options": []}
+    for name, kind in kinds.items():
+        for part, declared in (("expect", kind.expect), ("options", kind.options)):
+            if declared.settings:
+                component = f"Check{part.title()}.{name}"
+                schemas[component] = {**declared.json_schema(),
+                                      "description": f"`{part}` of a {name} check"}
+                refs[part].append(ref(component))
+    described: dict[str, Any] = {
+        "type": {"type": "string", "enum": list(kinds), "description": "; ".join(
+            f"{name}: {kind.help}" for name, kind in kinds.items())},
+        "target": {"type": "string", "description": "; ".join(
+            f"{name}: {kind.target.help or kind.target.label}"
+            for name, kind in kinds.items() if kind.target)},
+    }
+    for part, what in (("expect", "What a result must show"), ("options", "How to probe")):
+        described[part] = {"type": "object", "description": f"{what}; the keys depend on "
+                           f"`type` (schemas Check{part.title()}.<type>)."}
+        if refs[part]:
+            described[part]["anyOf"] = refs[part]
+    for name in ("Check", "CheckInput"):
+        if name in schemas:  # copies: the resource module's dicts stay as they are
+            schemas[name] = {**schemas[name], "properties": {
+                **schemas[name].get("properties", {}), **described}}
 
 
 @api.get("/openapi.json")

@@ -2,7 +2,9 @@
 
 A check's `target` and `options` columns hold a masked form, the one every reader (admins
 included) sees. The secret parts — the whole target when it carries a password or token,
-sensitive header values, the request body — are kept encrypted in `credentials`.
+and what the check types declare secret in options (sensitive header values, the request
+body; see jadugar/checks/) — are kept encrypted in `credentials`, as one JSON object:
+{"target": ..., <option>: <value, or the hidden entries of a header object>}.
 
 - `seal` splits what a person typed into the masked form and the encrypted parts.
 - `unseal` puts the parts back; the collector does this just before it probes.
@@ -17,27 +19,29 @@ import json
 from typing import Any
 
 from jadugar import secrets as vault
+from jadugar.checks import registry
 from jadugar.errors import Invalid
 from jadugar.services import redact
 
 HIDDEN = redact.HIDDEN
 
 
-def seal(target: str, options: dict[str, Any]) -> dict[str, Any]:
+def seal(target: str, options: dict[str, Any], kind: str | None = None) -> dict[str, Any]:
     """{target, options, credentials}: the masked columns and the encrypted secret parts
-    (None when there are none)."""
+    (None when there are none) of a check of type `kind`."""
     parts: dict[str, Any] = {}
-    masked_target = redact.url(target)
+    masked_target = redact.target(target, kind)
     if masked_target != target:
         parts["target"] = target
     masked = redact.options(options)
-    headers = options.get("headers")
-    if isinstance(headers, dict):
-        hidden = {k: v for k, v in headers.items() if masked["headers"][k] != v}
-        if hidden:
-            parts["headers"] = hidden
-    if masked.get("body") != options.get("body"):
-        parts["body"] = options["body"]
+    for key, value in options.items():
+        shown = masked.get(key)
+        if shown == value:
+            continue
+        if isinstance(value, dict) and isinstance(shown, dict):  # a header object
+            parts[key] = {k: v for k, v in value.items() if shown.get(k) != v}
+        else:
+            parts[key] = value
     token = vault.encrypt(json.dumps(parts)) if parts else None
     return {"target": masked_target, "options": masked, "credentials": token}
 
@@ -49,10 +53,14 @@ def unseal(target: str, options: dict[str, Any] | None,
     if not credentials:
         return target, options
     parts = json.loads(_decrypted(credentials))
-    if "headers" in parts:
-        options["headers"] = {**(options.get("headers") or {}), **parts["headers"]}
-    if "body" in parts:
-        options["body"] = parts["body"]
+    for key, part in parts.items():
+        if key == "target":
+            continue
+        stored = options.get(key)
+        if isinstance(part, dict) and isinstance(stored, dict):
+            options[key] = {**stored, **part}
+        else:
+            options[key] = part
     return parts.get("target", target), options
 
 
@@ -62,34 +70,48 @@ def _decrypted(token: str) -> str:
     return vault.decrypt(token)
 
 
-def carry(values: dict[str, Any], target: str | None,
-          options: dict[str, Any] | None) -> dict[str, Any]:
+def carry(values: dict[str, Any], target: str | None, options: dict[str, Any] | None,
+          kind: str | None = None) -> dict[str, Any]:
     """`values` (a validated edit) with each `***` left in a secret place replaced by the
     secret stored there (`target`, `options`: the check as unsealed; None for a new check)."""
     out = dict(values)
     if isinstance(out.get("target"), str):
-        out["target"] = redact.restore(out["target"], target)
+        out["target"] = _carry_target(out["target"], target, kind)
     if isinstance(out.get("options"), dict):
         out["options"] = _carry_options(out["options"], options or {})
     return out
 
 
+def _carry_target(new: str, old: str | None, kind: str | None) -> str:
+    if new != HIDDEN or not redact.whole_target(kind):
+        return redact.restore(new, old)
+    if old in (None, "", HIDDEN):
+        raise Invalid("target: *** stands for a stored secret, but there is none; type "
+                      "the value", field="target")
+    return old
+
+
 def _carry_options(new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
     out = dict(new)
-    if isinstance(out.get("headers"), dict):
-        stored = {str(k).lower(): v for k, v in (old.get("headers") or {}).items()}
-        headers = {}
-        for name, value in out["headers"].items():
-            if value == HIDDEN:
-                value = stored.get(name.lower(), HIDDEN)
-                if value == HIDDEN:
-                    raise Invalid(f"header {name}: *** stands for a stored secret, but there "
-                                  "is none; type the value", field="options.headers")
-            headers[name] = value
-        out["headers"] = headers
-    if out.get("body") == HIDDEN:
-        if old.get("body") in (None, "", HIDDEN):
-            raise Invalid("body: *** stands for a stored body, but there is none; type it",
-                          field="options.body")
-        out["body"] = old["body"]
+    for key, how in registry.secret_options().items():
+        if how == "headers" and isinstance(out.get(key), dict):
+            out[key] = _carry_headers(key, out[key], old.get(key) or {})
+        elif how == "value" and out.get(key) == HIDDEN:
+            if old.get(key) in (None, "", HIDDEN):
+                raise Invalid(f"{key}: *** stands for a stored secret, but there is none; "
+                              "type it", field=f"options.{key}")
+            out[key] = old[key]
     return out
+
+
+def _carry_headers(key: str, new: dict[str, Any], old: dict[str, Any]) -> dict[str, Any]:
+    stored = {str(k).lower(): v for k, v in old.items()}
+    headers = {}
+    for name, value in new.items():
+        if value == HIDDEN:
+            value = stored.get(name.lower(), HIDDEN)
+            if value == HIDDEN:
+                raise Invalid(f"header {name}: *** stands for a stored secret, but there "
+                              "is none; type the value", field=f"options.{key}")
+        headers[name] = value
+    return headers

@@ -1,29 +1,26 @@
 """Validation of a health check's fields: each error names the field at fault.
 
-Targets are checked per type with the same parsers the probes use, so a check that saves
-is a check the collector can run."""
+What depends on the type (its target, `expect` and `options`) is checked by the type's own
+declaration (jadugar/checks/), with the parsers its probe uses: a check that saves is a
+check the collector can run."""
 
 from __future__ import annotations
 
 import ipaddress
-import re
 from typing import Any
-from urllib.parse import urlsplit
 
+from jadugar import outbound
+from jadugar.checks import CheckType, registry
 from jadugar.errors import Invalid
-from jadugar.services.check_options import check_options
 
 MIN_INTERVAL_S = 5
 MAX_INTERVAL_S = 7 * 86400
-HEARTBEAT = "heartbeat"
 FIELDS = ("name", "type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
           "options", "grace_s", "depends_on", "locations_required")
 
 
 def check_types() -> list[str]:
-    from collectors.probes import PROBES
-
-    return sorted([*PROBES, HEARTBEAT])
+    return registry.names()
 
 
 def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
@@ -37,15 +34,15 @@ def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
             out[field] = _CLEANERS[field](data[field])
         elif not partial and field in ("name", "type", "interval_s"):
             raise Invalid(f"{field} is required", field=field)
-    kind = out.get("type") or data.get("type")
-    if kind == HEARTBEAT:
-        out["target"] = HEARTBEAT  # pushed to us: there is nothing to reach
+    kind = registry.get(out.get("type") or data.get("type"))
+    if kind is not None and kind.pushed:
+        out["target"] = kind.name  # pushed to us: there is nothing to reach
     elif "target" in data or not partial:
         if "target" not in out:
             raise Invalid("target is required", field="target")
         _check_target(kind, out["target"])
-    if "expect" in out or "options" in out:
-        check_options(kind, out.get("expect", {}), out.get("options", {}))
+    if kind is not None and ("expect" in out or "options" in out):
+        kind.validate_settings(out.get("expect", {}), out.get("options", {}))
     if not partial:
         out.setdefault("timeout_s", float(min(10, out["interval_s"])))
     if "timeout_s" in out and "interval_s" in out and out["timeout_s"] > out["interval_s"]:
@@ -114,48 +111,19 @@ _CLEANERS = {
 }
 
 
-def _check_target(kind: str | None, target: str) -> None:
+def _check_target(kind: CheckType | None, target: str) -> None:
+    if kind is None or kind.target is None:
+        return
     try:
-        host = _target_host(kind, target)
+        host = kind.target.parse(target)
     except ValueError as exc:
         raise Invalid(str(exc), field="target") from None
     _check_address(host)
 
 
-def _target_host(kind: str | None, target: str) -> str | None:
-    """Validate `target` for `kind` and return the host it names (None: no single host)."""
-    from collectors.probes.net import split_host_port
-    from collectors.probes.redis import parse_target
-
-    if kind in ("http", "https", "prometheus"):
-        url = target if "://" in target or kind == "prometheus" else f"{kind}://{target}"
-        parts = urlsplit(url)
-        if (parts.scheme not in ("http", "https") or not parts.hostname
-                or any(ch.isspace() for ch in target)):
-            raise ValueError("target must be a URL like https://example.com/health")
-        return parts.hostname
-    if kind == "tcp":
-        return split_host_port(target)[0]
-    if kind == "tls":
-        return split_host_port(target, default_port=443)[0]
-    if kind == "dns":
-        if not re.fullmatch(r"[A-Za-z0-9_.:-]+", target):
-            raise ValueError("target must be a host name like example.com")
-        return target
-    if kind == "postgres":
-        if not target.startswith(("postgresql://", "postgres://")):
-            raise ValueError("target must be a URL like postgresql://user@host/db")
-        return urlsplit(target).hostname
-    if kind == "redis":
-        return parse_target(target)[0]
-    return None
-
-
 def _check_address(host: str | None) -> None:
     """Refuse at once a target that is an address the outbound guard refuses (a name is
     judged where it counts: by the collector, on the address it connects to)."""
-    from jadugar import outbound
-
     try:
         address = str(ipaddress.ip_address((host or "").strip("[]")))
     except ValueError:

@@ -15,6 +15,7 @@ from sqlalchemy import Connection, text
 from sqlalchemy.exc import IntegrityError
 
 from jadugar import secrets as vault
+from jadugar.checks import registry
 from jadugar.errors import Conflict, Invalid, NotFound
 from jadugar.services import applications as apps
 from jadugar.services import check_credentials as credentials
@@ -63,9 +64,11 @@ def create_check(conn: Connection, app_slug: str, data: dict[str, Any],
     app_id = apps.application_id(conn, app_slug)
     values = clean_check(data, partial=False)
     _check_dependency(conn, values.get("depends_on"), None)
-    values = credentials.carry(values, None, None)  # refuses a *** with nothing behind it
-    values.update(credentials.seal(values["target"], values.get("options", {})))
-    token = secrets.token_urlsafe(18) if values["type"] == "heartbeat" else None
+    check_type = values["type"]
+    values = credentials.carry(values, None, None, check_type)  # refuses *** with no secret
+    values.update(credentials.seal(values["target"], values.get("options", {}), check_type))
+    # A pushed check's (heartbeat's) ping URL carries this token: its only credential.
+    token = secrets.token_urlsafe(18) if registry.get(check_type).pushed else None
     params = {**values, "app": app_id, "token": token}
     try:
         with conn.begin_nested():
@@ -123,9 +126,9 @@ def _sealed_edit(current: Any, values: dict[str, Any]) -> dict[str, Any]:
     except vault.UnreadableSecret:
         # Stored under a lost key: the edit can still replace every secret it had.
         target, options = current.target, current.options or {}
-    values = credentials.carry(values, target, options)
+    values = credentials.carry(values, target, options, current.type)
     values.update(credentials.seal(values.get("target", target),
-                                   values.get("options", options)))
+                                   values.get("options", options), current.type))
     return values
 
 

@@ -1,6 +1,7 @@
 """What nobody may read back of a check or a notification target: credentials in URLs and
 DSNs, sensitive header values, request bodies, and the heartbeat ping URL (itself a
-credential: anyone holding it can report the job as run).
+credential: anyone holding it can report the job as run). Which options are secret, and
+whether a target is secret as a whole, each check type declares (jadugar/checks/).
 
 Secrets are found by parsing, not by one regular expression over the whole text: a URL's
 user info (`redis://:pw@host` has an empty user name), query and fragment parameters whose
@@ -15,6 +16,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from jadugar import config
+from jadugar.checks import registry
 from jadugar.errors import Invalid
 
 HIDDEN = "***"
@@ -98,7 +100,18 @@ def url(text: str) -> str:
     return out
 
 
-target = url  # the name the pages and API have used for a check's target
+def target(text: str, kind: str | None = None) -> str:
+    """A check's target as anyone may read it: the secrets inside a URL or DSN masked, or
+    all of it for a type that declares its target a secret through and through."""
+    if whole_target(kind):
+        return HIDDEN if text else text
+    return url(text)
+
+
+def whole_target(kind: str | None) -> bool:
+    """Whether checks of type `kind` declare their whole target a secret."""
+    declared = registry.get(kind)
+    return bool(declared and declared.target and declared.target.secret == "whole")
 
 
 def restore(new: str, old: str | None, field: str = "target") -> str:
@@ -127,12 +140,14 @@ def headers(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def options(values: Mapping[str, Any]) -> dict[str, Any]:
-    """A check's options with sensitive header values and the request body masked."""
+    """A check's options with what the check types declare secret masked: whole values
+    (request bodies) and sensitive header values (jadugar/checks, `Setting.secret`)."""
     out = dict(values)
-    if isinstance(out.get("headers"), Mapping):
-        out["headers"] = headers(out["headers"])
-    if out.get("body"):
-        out["body"] = HIDDEN  # request bodies often carry credentials
+    for key, how in registry.secret_options().items():
+        if how == "headers" and isinstance(out.get(key), Mapping):
+            out[key] = headers(out[key])
+        elif how == "value" and out.get(key):
+            out[key] = HIDDEN
     return out
 
 
@@ -150,7 +165,7 @@ def check(out: dict[str, Any], ping_url: bool = False) -> dict[str, Any]:
     the heartbeat URL (admins need it to set up the job)."""
     safe = dict(out)
     if isinstance(safe.get("target"), str):
-        safe["target"] = url(safe["target"])
+        safe["target"] = target(safe["target"], safe.get("type"))
     if isinstance(safe.get("options"), dict):
         safe["options"] = options(safe["options"])
     if safe.get("ping_url") and not ping_url:

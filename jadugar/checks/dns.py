@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import socket
 import time
 
 from jadugar.outbound import Refused
 
-from .base import CheckSpec, ProbeContext, Result, elapsed_ms
+from . import form
+from .kind import CheckType, Form, FormField, Target
+from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
+from .schema import Schema, Setting, fail
 
 _FAMILIES = {None: socket.AF_UNSPEC, "ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}
 
@@ -48,3 +52,30 @@ def _contains(resolved: list[str], expected: str) -> bool:
     except ValueError:
         return expected in resolved
     return any(ipaddress.ip_address(address.split("%")[0]) == want for address in resolved)
+
+
+def _host_name(target: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_.:-]+", target):
+        raise ValueError("target must be a host name like example.com")
+    return target
+
+
+def _address(field: str, value: object) -> None:
+    # The probe resolves to addresses only, so a host name here could never match.
+    try:
+        ipaddress.ip_address(str(value))
+    except ValueError:
+        fail(field, "must be an IP address like 192.0.2.10")
+
+
+DNS = CheckType(
+    name="dns", help="The name resolves, optionally to an expected address.",
+    target=Target("Name", "example.com", _host_name, help="A host name."),
+    probe=DnsProbe(),
+    expect=Schema({"address": Setting("An address the name must resolve to.",
+                                      example="192.0.2.10", check=_address)}),
+    options=Schema({"family": Setting("Resolve only this address family.",
+                                      enum=("ipv4", "ipv6"))}),
+    form=Form(fields=(FormField("address", "Expected address (optional)", "expect.address",
+                                placeholder="93.184.216.34", width=4, read=form.stripped),)),
+)

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import math
 import time
+from urllib.parse import urlsplit
 
 import psycopg
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from jadugar.outbound import Policy, Refused, clip, resolve
 
-from .base import CheckSpec, ProbeContext, Result, elapsed_ms
+from .kind import CheckType, Target
+from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
 
 DEFAULT_PORT = 5432
 
@@ -86,3 +88,17 @@ def pg_error(exc: psycopg.Error) -> str:
         if found:
             return head + found + clip(said)
     return text or type(exc).__name__
+
+
+def _dsn_host(target: str) -> str | None:
+    if not target.startswith(("postgresql://", "postgres://")):
+        raise ValueError("target must be a URL like postgresql://user@host/db")
+    return urlsplit(target).hostname
+
+
+POSTGRES = CheckType(
+    name="postgres", help="The server accepts a login and answers `select 1`.",
+    target=Target("DSN", "postgresql://monitor@db.internal/app", _dsn_host,
+                  help="A postgresql:// URL; its password is stored encrypted."),
+    probe=PostgresProbe(),
+)

@@ -1,10 +1,12 @@
-"""Small socket helpers shared by the stream-based probes (tcp, tls, redis)."""
+"""Small helpers shared by the check types: reading host:port and URL targets, and the
+socket plumbing of the stream-based probes (tcp, tls, redis)."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import ssl
+from urllib.parse import urlsplit
 
 # Closing waits for the peer (TLS close_notify); a broken peer must not hold a finished probe.
 CLOSE_WAIT_S = 1.0
@@ -29,6 +31,17 @@ def split_host_port(target: str, default_port: int | None = None) -> tuple[str, 
     if not port_text.isdigit() or not 0 < int(port_text) < 65536:
         raise ValueError(f"target {target!r} has an invalid port")
     return host, int(port_text)
+
+
+def url_host(target: str, default_scheme: str | None = None) -> str:
+    """The host of an http(s) URL target; `default_scheme` is put in front of a target
+    written without one (https checks accept "example.com/health")."""
+    url = target if "://" in target or default_scheme is None else f"{default_scheme}://{target}"
+    parts = urlsplit(url)
+    if (parts.scheme not in ("http", "https") or not parts.hostname
+            or any(ch.isspace() for ch in target)):
+        raise ValueError("target must be a URL like https://example.com/health")
+    return parts.hostname
 
 
 def client_tls_context(verify: bool) -> ssl.SSLContext:

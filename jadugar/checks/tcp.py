@@ -6,8 +6,9 @@ import time
 
 from jadugar.outbound import open_connection
 
-from .base import CheckSpec, ProbeContext, Result, elapsed_ms
+from .kind import CheckType, Target
 from .net import close_quietly, split_host_port
+from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
 
 
 class TcpProbe:
@@ -20,3 +21,11 @@ class TcpProbe:
         took = elapsed_ms(started, time.perf_counter())
         await close_quietly(writer)
         return Result("up", response_ms=took)
+
+
+TCP = CheckType(
+    name="tcp", help="The port accepts a connection.",
+    target=Target("Host:port", "db.internal:5432", lambda t: split_host_port(t)[0],
+                  help="host:port or [v6]:port."),
+    probe=TcpProbe(),
+)

@@ -8,10 +8,14 @@ from cryptography import x509
 
 from jadugar.outbound import open_connection
 
-from .base import CheckSpec, ProbeContext, Result, elapsed_ms
+from . import form
+from .kind import CheckType, Form, FormField, Target
 from .net import client_tls_context, close_quietly, split_host_port
+from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
+from .schema import Schema, Setting
 
 DEFAULT_MIN_DAYS_LEFT = 14
+DEFAULT_VERIFY = False  # a self-signed certificate still expires
 
 
 class TlsProbe:
@@ -21,12 +25,12 @@ class TlsProbe:
         host, port = split_host_port(spec.target, default_port=443)
         server_name = spec.options.get("server_name") or host
         started = time.perf_counter()
-        # The chain is only checked on request: a self-signed certificate still expires.
+        # The chain is only checked on request (DEFAULT_VERIFY).
         _, writer = await open_connection(
             host,
             port,
             ctx.policy,
-            ssl=client_tls_context(bool(spec.options.get("verify_tls", False))),
+            ssl=client_tls_context(bool(spec.options.get("verify_tls", DEFAULT_VERIFY))),
             # Python sends no SNI for an IP address but still matches it when verifying.
             server_hostname=server_name,
         )
@@ -57,3 +61,22 @@ def _judge(cert: x509.Certificate, spec: CheckSpec, ctx: ProbeContext, took: flo
     else:
         return Result("up", response_ms=took, details=details)
     return Result("down", response_ms=took, error=error, details=details)
+
+
+TLS = CheckType(
+    name="tls", help="The certificate a server presents is not about to expire.",
+    target=Target("Host:port", "example.com:443",
+                  lambda t: split_host_port(t, default_port=443)[0],
+                  help="host:port; the port defaults to 443."),
+    probe=TlsProbe(),
+    expect=Schema({"min_days_left": Setting(
+        "Days the certificate must still be valid for.", json="number", minimum=0,
+        maximum=3650, default=DEFAULT_MIN_DAYS_LEFT)}),
+    options=Schema({
+        "server_name": Setting("The name sent as SNI and verified (default: the host)."),
+        "verify_tls": Setting("Verify the certificate chain as well.", json="boolean",
+                              default=DEFAULT_VERIFY)}),
+    form=Form(fields=(FormField("min_days_left", "Min days left on the certificate",
+                                "expect.min_days_left", "number", placeholder="14", width=4,
+                                read=form.number),)),
+)

@@ -8,8 +8,10 @@ from urllib.parse import unquote, urlsplit
 
 from jadugar.outbound import open_connection, quote
 
-from .base import CheckSpec, ProbeContext, Result, elapsed_ms
+from .kind import CheckType, Target
 from .net import client_tls_context, close_quietly, split_host_port
+from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
+from .schema import Schema, Setting
 
 DEFAULT_PORT = 6379
 # A reply line longer than this is not Redis; stop reading instead of buffering junk.
@@ -82,3 +84,14 @@ def _readable(reply: str) -> str:
     if reply.startswith("-"):
         return f"redis error {quote(reply[1:])}"
     return quote(reply)
+
+
+REDIS = CheckType(
+    name="redis", help="The server answers PING with PONG.",
+    target=Target("DSN or host:port", "redis://cache.internal:6379/0",
+                  lambda t: parse_target(t)[0],
+                  help="host:port or redis[s]://[user][:password@]host[:port][/db]."),
+    probe=RedisProbe(),
+    options=Schema({"verify_tls": Setting("Verify the certificate of a rediss:// server.",
+                                          json="boolean", default=True)}),
+)
