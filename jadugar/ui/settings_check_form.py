@@ -42,10 +42,6 @@ def all_fields() -> list[FormField]:
     return [f for fields in groups().values() for f in fields]
 
 
-def _choices(name: str) -> tuple[Any, ...]:
-    return next((f.choices for f in all_fields() if f.name == name), ())
-
-
 # What settings_checks.py reads. Plug-ins are found once, at process start, so these hold.
 GROUPS = {group: tuple(f.name for f in fields) for group, fields in groups().items()}
 TYPE_GROUPS = {name: kind.form_group for name, kind in registry.types().items()
@@ -55,8 +51,6 @@ TARGETS = {name: (kind.target.label, kind.target.placeholder)
 NAMES = [*SHARED, *(f.name for f in all_fields())]
 # Service error fields → the form field that shows them.
 ALIASES = {f.path: f.name for f in all_fields()}
-# Until settings_checks.py draws its rows with group_rows(): the choices it lists itself.
-METHODS, RULE_OPS = _choices("method"), _choices("rule_op")
 
 
 def has_target(kind: str | None) -> bool:

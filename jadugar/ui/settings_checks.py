@@ -31,16 +31,8 @@ def _in(name: str, placeholder: str = "", type_: str = "text", value: Any = None
                      value=value)
 
 
-def _area(name: str, placeholder: str) -> dbc.Textarea:
-    return dbc.Textarea(id=f"{P}-{name}", placeholder=placeholder, size="sm", rows=2)
-
-
 def _pick(name: str, options: Any, value: Any = None, clearable: bool = False) -> dcc.Dropdown:
     return dcc.Dropdown(id=f"{P}-{name}", options=options, value=value, clearable=clearable)
-
-
-def _switch(name: str, label: str) -> dbc.Switch:
-    return dbc.Switch(id=f"{P}-{name}", label=label, value=True, className="mt-4")
 
 
 def _apps() -> list[str]:
@@ -49,42 +41,9 @@ def _apps() -> list[str]:
 
 
 def _groups() -> list[dbc.Row]:
-    """One row of fields per group; the type callback shows the row(s) the type takes."""
-    rows = {
-        "http": [
-            field(P, "method", "Method", _pick("method", list(form.METHODS), "GET"), 2),
-            field(P, "expect_status", "Expected status",
-                  _in("expect_status", "200, 300-399 or 2xx (default 200-399)"), 3),
-            field(P, "max_response_ms", "Max response (ms)",
-                  _in("max_response_ms", type_="number"), 2),
-            field(P, "follow_redirects", "", _switch("follow_redirects", "Follow redirects"),
-                  2),
-            field(P, "verify_tls", "", _switch("verify_tls", "Verify TLS"), 2),
-            field(P, "headers", "Headers (one 'Name: value' a line)",
-                  _area("headers", "Authorization: Bearer …"), 6),
-            field(P, "body", "Request body", _area("body", '{"ping": true}'), 6),
-            field(P, "body_contains", "Body contains", _in("body_contains", "OK"), 3),
-            field(P, "body_regex", "Body matches regex", _in("body_regex", r"version \d+"), 3),
-            field(P, "json_path", "JSON path", _in("json_path", "data.status"), 3),
-            field(P, "json_value", "JSON value", _in("json_value", '"ok", 3, true or null'),
-                  3)],
-        "dns": [field(P, "address", "Expected address (optional)",
-                      _in("address", "93.184.216.34"), 4)],
-        "tls": [field(P, "min_days_left", "Min days left on the certificate",
-                      _in("min_days_left", "14", "number"), 4)],
-        "prometheus": [
-            field(P, "series", "Series to keep (comma separated)",
-                  _in("series", "process_cpu_seconds_total, up"), 6),
-            field(P, "rule_metric", "Rule: metric", _in("rule_metric", "up"), 3),
-            field(P, "rule_op", "op", _pick("rule_op", list(form.RULE_OPS), ">="), 1),
-            field(P, "rule_value", "value", _in("rule_value", "1", "number"), 2),
-            field(P, "rule_labels", "Rule: labels (optional)",
-                  _in("rule_labels", "job=api, env=prod"), 6)],
-        "heartbeat": [field(P, "grace_s", "Grace (s) after a missed ping",
-                            _in("grace_s", "60", "number"), 3)],
-    }
-    return [dbc.Row(cols, id=f"{P}-group-{g}", className=HIDDEN if g != "http" else SHOWN)
-            for g, cols in rows.items()]
+    """One row of fields per group, from the check-type registry; the type callback shows
+    the row(s) the type takes."""
+    return form.group_rows(P)
 
 
 def _form() -> list:
@@ -162,7 +121,7 @@ def follow_type(kind):
     shown = form.TYPE_GROUPS.get(kind)
     label, placeholder = form.TARGETS.get(kind, ("Target", ""))
     return (*[SHOWN if g == shown else HIDDEN for g in form.GROUPS],
-            "d-none" if kind == "heartbeat" else "", label, placeholder)
+            "" if form.has_target(kind) else "d-none", label, placeholder)
 
 
 @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
@@ -206,8 +165,6 @@ def cancel(_n):
 CHECKS = Section(
     P, "Checks", [], None, _check_rows,
     lambda conn, key, actor: checks.delete_check(conn, int(key), actor),
-    help="The fields follow the check type: HTTP checks take a method, headers, a body and "
-         "expectations on status, time and body; DNS an expected address; TLS the days the "
-         "certificate must have left; Prometheus the series to keep and a rule; heartbeat "
-         "checks take a grace period and show their ping URL once created.",
+    help="The fields follow the check type (each type declares its own, see README, Check "
+         "types); heartbeat checks show their ping URL once created.",
     more=_form)
