@@ -44,6 +44,11 @@ def series_problem(name: str, labels: dict[str, Any]) -> tuple[str, str] | None:
         if isinstance(value, str) and len(value) > LABEL_VALUE_LENGTH:
             return "labels", (f"label {key[:40]!r} has a value longer than "
                               f"{LABEL_VALUE_LENGTH} characters")
+    # Each character takes at most 6 bytes as JSON (\\u escapes), each label 6 more for its
+    # quotes, colon and comma: most series are under the limit without encoding them.
+    chars = len(name) + sum(len(k) + len(str(v)) for k, v in labels.items())
+    if 6 * chars + 6 * len(labels) + 2 <= SERIES_KEY_BYTES:
+        return None
     size = len(name.encode()) + len(json.dumps(labels, ensure_ascii=False).encode())
     if size > SERIES_KEY_BYTES:
         return "labels", (f"metric name and labels take {size} bytes; at most "

@@ -2,7 +2,7 @@
 
 from flask import jsonify, request
 
-from jadugar import db
+from jadugar import db, limits
 from jadugar.api import api
 from jadugar.api.helpers import int_arg, json_body, scope, time_args
 from jadugar.api.openapi import TIME_RANGE, op, path_param, query_param
@@ -19,7 +19,7 @@ def ingest_metrics():
     else:
         points = svc.parse_json_batch(json_body(list))
     with db.transaction() as conn:
-        return jsonify(svc.ingest(conn, points)), 201
+        return jsonify(svc.ingest(conn, points, limits.NEW_SERIES_PER_CALL)), 201
 
 
 @api.get("/applications/<slug>/metrics")
