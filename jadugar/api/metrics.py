@@ -51,7 +51,9 @@ OPENAPI = {
                 "accepted": {"type": "integer"}, "written": {"type": "integer"},
                 "series": {"type": "integer"}}})},
         "/applications/{slug}/metrics": {"get": op(
-            "Metric names of an application", "read", params=[path_param("slug")])},
+            "Metric names of an application", "read", params=[path_param("slug")],
+            response={"type": "object", "properties": {"items": {
+                "type": "array", "items": {"$ref": "#/components/schemas/MetricName"}}}})},
         "/applications/{slug}/metrics/{name}": {"get": op(
             "Points of one metric: raw while they fit max_points, else buckets "
             "{t, min, max, avg, count}", "read",
@@ -68,6 +70,13 @@ OPENAPI = {
             "application": {"type": "string"}, "name": {"type": "string"},
             "value": {"type": "number"}, "ts": {"type": "string"},
             "labels": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "MetricName": {"type": "object", "properties": {
+            "name": {"type": "string"},
+            "labels": {"type": "array", "items": {"type": "object",
+                                                  "additionalProperties": {"type": "string"}},
+                       "description": "each label set the metric has"},
+            "series": {"type": "integer"},
+            "last_ts": {"type": "string", "format": "date-time", "nullable": True}}},
         "MetricSeries": {"type": "object", "properties": {
             "application": {"type": "string"}, "name": {"type": "string"},
             "mode": {"type": "string", "enum": ["raw", "buckets"]},
