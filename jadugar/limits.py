@@ -13,6 +13,9 @@ from typing import Any
 # JSON bodies (jadugar.api.helpers.parse_json). Python's parser recurses once per level and
 # fails with RecursionError near 1,000; no payload we read (GitHub's included) nests past 10.
 JSON_DEPTH = 32
+# Dash callbacks (Flask's request.get_json) may carry component trees as props: deeper,
+# and still far from the recursion limit.
+JSON_DEPTH_PAGES = 128
 # Array elements plus object members, counted before parsing. A 5 MB body of `{},{},...`
 # would otherwise become 1.6 M dicts (over 100 MB); the largest metrics batch (50,000
 # points of ~15 values each) stays below it.

@@ -12,6 +12,7 @@ from itertools import accumulate
 from typing import Any, TypeVar
 
 from flask import Response, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 
 from jadugar import limits
 from jadugar.errors import JadugarError
@@ -51,7 +52,7 @@ _DEPTH_STEPS = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
 _SUSPECT_ESCAPE = re.compile(r"\\u(?:0000|[dD][89a-fA-F])")
 
 
-def parse_json(raw: bytes | str, what: str = "body") -> Any:
+def parse_json(raw: bytes | str, what: str = "body", depth: int = limits.JSON_DEPTH) -> Any:
     """The one parser for JSON a client sends (bodies, webhooks, cursors).
 
     1. Decode strict UTF-8 (RFC 8259); 2. count items and nesting depth on the text with
@@ -63,11 +64,11 @@ def parse_json(raw: bytes | str, what: str = "body") -> Any:
     except UnicodeDecodeError as exc:
         raise JadugarError(f"the {what} is not UTF-8: {exc.reason} at byte {exc.start}",
                            code="malformed_json", field=what) from None
-    _check_shape(text, what)
+    _check_shape(text, what, depth)
     try:
         value = json.loads(text, parse_constant=_no_constant, parse_float=_finite_float)
     except RecursionError:  # _check_shape should have caught it; never a 500 regardless
-        raise _too_deep(what) from None
+        raise _too_deep(what, depth) from None
     except ValueError as exc:
         raise JadugarError(f"malformed JSON: {exc}", code="malformed_json",
                            field=what) from None
@@ -76,7 +77,7 @@ def parse_json(raw: bytes | str, what: str = "body") -> Any:
     return value
 
 
-def _check_shape(text: str, what: str) -> None:
+def _check_shape(text: str, what: str, depth: int) -> None:
     bare = _STRING.sub("", text)
     items = bare.count(",") + bare.count("[") + bare.count("{")
     if items > limits.JSON_ITEMS:
@@ -85,12 +86,12 @@ def _check_shape(text: str, what: str) -> None:
     # The running sum of +1 per opening and -1 per closing bracket is the depth; summed
     # in C (accumulate over signed bytes), since a body may hold a million brackets.
     steps = _NOT_BRACKET.sub("", bare).encode().translate(_DEPTH_STEPS)
-    if steps and max(accumulate(array("b", steps))) > limits.JSON_DEPTH:
-        raise _too_deep(what)
+    if steps and max(accumulate(array("b", steps))) > depth:
+        raise _too_deep(what, depth)
 
 
-def _too_deep(what: str) -> JadugarError:
-    return JadugarError(f"the JSON {what} nests deeper than {limits.JSON_DEPTH} levels",
+def _too_deep(what: str, depth: int) -> JadugarError:
+    return JadugarError(f"the JSON {what} nests deeper than {depth} levels",
                         code="json_too_deep", field=what)
 
 
@@ -125,6 +126,14 @@ def _check_strings(value: Any, what: str) -> None:
                 raise JadugarError(f"the JSON {what} has a lone UTF-16 surrogate "
                                    "(\\ud800-\\udfff), which is not a character",
                                    code="malformed_json", field=what) from None
+
+
+class LimitedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON provider, reading through parse_json: request.get_json(), which Dash's
+    callback route uses, gets the same limits as the API (a deeper one: component props)."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return parse_json(s, depth=limits.JSON_DEPTH_PAGES)
 
 
 def created(body: dict[str, Any], status: int = 201) -> tuple[Response, int]:

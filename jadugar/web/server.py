@@ -12,6 +12,7 @@ from flask_login import LoginManager
 from jadugar import auth, config, db
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
+from jadugar.api.helpers import LimitedJSONProvider
 from jadugar.web import guard, health, login, status_page
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
         REMEMBER_COOKIE_HTTPONLY=True,
         JSON_SORT_KEYS=False,
     )
+    server.json = LimitedJSONProvider(server)  # JSON depth and item limits, Dash's too
     server.json.sort_keys = False  # type: ignore[attr-defined]
 
     manager = LoginManager(server)

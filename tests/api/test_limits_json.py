@@ -89,3 +89,9 @@ def test_it_refuses_json_postgresql_cannot_store(api, project, body, problem):
 def test_it_refuses_a_body_that_is_not_utf8(api, project):
     r = api.post("/projects/web/builds", data=b'{"status": "\xff"}', headers=JSON)
     assert r.status_code == 400 and "UTF-8" in r.json["error"]["message"]
+
+
+def test_it_refuses_deep_nesting_on_the_dash_callback_route(logged_in):
+    r = logged_in.post("/_dash-update-component", data=DEEP, headers=JSON)
+    assert r.status_code == 400
+    assert f"deeper than {limits.JSON_DEPTH_PAGES}" in r.get_data(as_text=True)
