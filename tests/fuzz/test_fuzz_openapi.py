@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from fuzz_settings import DEEP_EXAMPLES
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.config import SchemathesisConfig
@@ -21,14 +22,15 @@ from jadugar.api import openapi, register_resources
 
 pytestmark = pytest.mark.fuzz
 
-EXAMPLES = 12
+EXAMPLES = DEEP_EXAMPLES or 12
 KNOWN = {"slug": "demo", "name": "cpu", "build_id": 1, "check_id": 1, "milestone_id": 1,
          "rule_id": 1, "alert_id": 1, "window_id": 1, "target_id": 1, "token_id": 2}
 CONFIG = SchemathesisConfig.from_dict({
     "dictionaries": {name: {"values": [value]} for name, value in KNOWN.items()},
     "parameters": {f"path.{name}": {"dictionary": name, "probability": 0.8}
                    for name in KNOWN},
-    "generation": {"max-examples": EXAMPLES, "deterministic": True, "database": "none"},
+    "generation": {"max-examples": EXAMPLES, "deterministic": not DEEP_EXAMPLES,
+                   "database": "none"},
 })
 
 register_resources()  # the resource modules add their paths to the document
