@@ -8,6 +8,8 @@ import copy
 import hashlib
 import hmac
 import json
+import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +30,28 @@ def _payloads(source: str) -> list[Any]:
     return [json.loads(p.read_text()) for p in sorted((FIXTURES / source).glob("*.json"))]
 
 
+class Deep:
+    """Stands for n nested arrays: json.dumps itself would recurse too deep to write them."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+
+
+def _dumps(value: Any) -> bytes:
+    text = json.dumps(value, allow_nan=True, default=lambda deep: f"__deep{deep.n}__")
+    return re.sub(r'"__deep(\d+)__"', lambda m: "[" * int(m[1]) + "]" * int(m[1]),
+                  text).encode()
+
+
+# What random generation never reaches by chance: the shapes of finding 12. Long strings
+# are random hex (incompressible, as an index sees them); sizes come from a short list.
+LONG = st.builds(lambda seed, n: random.Random(seed).randbytes(n // 2).hex(),
+                 st.integers(0, 2**16), st.sampled_from([300, 1500, 5000, 100_000]))
+MANY = st.sampled_from([40, 1000, 20_000]).map(lambda n: {f"k{i}": str(i) for i in range(n)})
+EXTREMES = LONG | MANY | st.sampled_from([40, 1200, 100_000]).map(Deep)
+
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40) | EXTREMES,
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner,
                                                                  max_size=4),
     max_leaves=12)
@@ -63,8 +85,7 @@ def mutated(draw, payloads: list[Any]) -> Any:
 
 def bodies(source: str) -> st.SearchStrategy[bytes]:
     as_json = mutated(_payloads(source)) | JSON_VALUES
-    return st.binary(max_size=512) | as_json.map(
-        lambda v: json.dumps(v, allow_nan=True).encode())
+    return st.binary(max_size=512) | as_json.map(_dumps)
 
 
 HEADER_TEXT = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=30)
@@ -123,11 +144,14 @@ POINT = st.fixed_dictionaries(
      "name": st.text(max_size=20) | JSON_VALUES,
      "value": st.floats() | st.integers() | JSON_VALUES},
     optional={"ts": st.integers() | st.text(max_size=30) | JSON_VALUES,
-              "labels": st.dictionaries(st.text(max_size=10), st.text(max_size=20),
-                                        max_size=5) | JSON_VALUES})
+              "labels": st.dictionaries(st.text(max_size=10), st.text(max_size=20) | LONG,
+                                        max_size=5) | MANY | JSON_VALUES})
+# Many points with a label that changes every time: a new series each.
+SERIES_FLOOD = st.sampled_from([10, 1001, 30_000]).map(lambda n: [
+    {"application": "shop", "name": "cpu", "value": 1, "labels": {"id": str(i)}}
+    for i in range(n)])
 METRIC_BODIES = (st.binary(max_size=512)
-                 | (st.lists(POINT, max_size=5) | JSON_VALUES).map(
-                     lambda v: json.dumps(v, allow_nan=True).encode()))
+                 | (st.lists(POINT, max_size=5) | SERIES_FLOOD | JSON_VALUES).map(_dumps))
 
 
 @FUZZ
@@ -139,12 +163,15 @@ def test_metrics_ingest_never_answers_5xx(api, shop, body):
 NAME = st.from_regex(r"[a-zA-Z_:][a-zA-Z0-9_:]{0,12}", fullmatch=True)
 LABEL = st.builds(lambda k, v: f'{k}="{v}"',
                   st.from_regex(r"[a-zA-Z_][a-zA-Z0-9_]{0,8}", fullmatch=True),
-                  st.text(max_size=12).map(lambda s: s.replace("\n", "\\n")))
+                  st.text(max_size=12).map(lambda s: s.replace("\n", "\\n")) | LONG)
+MANY_LABELS = st.sampled_from([40, 5000, 200_000]).map(
+    lambda n: "m{" + ",".join(f'l{i}="v"' for i in range(n)) + "} 1")
 NUMBER = (st.floats().map(repr) | st.integers().map(str)
           | st.sampled_from(["NaN", "+Inf", "-Inf", "1e400", "0x1", "", "--1"]))
 LINE = (st.builds(lambda n, ls, v, t: f"{n}{{{','.join(ls)}}} {v}{t}", NAME,
                   st.lists(LABEL, max_size=3), NUMBER,
                   st.sampled_from(["", " 1700000000000", " -1", " 1.5"]))
+        | MANY_LABELS
         | st.builds(lambda n, kind: f"# TYPE {n} {kind}", NAME, HEADER_TEXT)
         | st.text(max_size=60))
 PROMETHEUS_TEXT = st.lists(LINE, max_size=8).map("\n".join) | st.text(max_size=300)
