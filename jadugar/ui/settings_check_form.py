@@ -138,7 +138,7 @@ def _json_expect(path: Any, value: Any) -> dict[str, Any]:
                       field="json_value")
     try:
         parsed = json.loads(str(value))
-    except ValueError:
+    except (ValueError, RecursionError):  # text; so is JSON nested too deep to read
         parsed = str(value)
     return {"json_path": str(path).strip(), "json_value": parsed}
 
@@ -251,6 +251,6 @@ def _json_text(value: Any) -> str:
     if isinstance(value, str):
         try:
             json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
     return json.dumps(value)
