@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 
@@ -19,6 +20,10 @@ class Sample(NamedTuple):
     timestamp_ms: int | None
 
 
+class SampleRefused(ValueError):
+    """A sample that parses but that the caller's `check` will not take."""
+
+
 METRIC_TYPES = frozenset({"counter", "gauge", "histogram", "summary", "untyped"})
 
 _METRIC_NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
@@ -26,6 +31,7 @@ _METRIC_NAME = r"[a-zA-Z_:][a-zA-Z0-9_:]*"
 _PLAIN = re.compile(rf"[ \t]*({_METRIC_NAME})[ \t]+(\S+)(?:[ \t]+(\S+))?[ \t]*")
 _NAME = re.compile(rf"[ \t]*({_METRIC_NAME})")
 _LABEL = re.compile(r'[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*')
+_CLOSE = re.compile(r"[ \t]*\}")
 _TAIL = re.compile(r"[ \t]*(\S+)(?:[ \t]+(\S+))?[ \t]*")
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _TIMESTAMP = re.compile(r"[+-]?\d+")
@@ -37,8 +43,11 @@ for _sign, _factor in (("", 1), ("+", 1), ("-", -1)):
     _SPECIAL[f"{_sign}inf"] = _SPECIAL[f"{_sign}infinity"] = _factor * math.inf
 
 
-def parse(text: str) -> list[Sample]:
-    """Parse a whole exposition; raise ValueError("line N: ...") at the first bad line."""
+def parse(text: str, check: Callable[[Sample], None] | None = None) -> list[Sample]:
+    """Parse a whole exposition; raise ValueError("line N: ...") at the first bad line.
+
+    `check` may refuse a well-formed sample by raising SampleRefused (the API's size
+    limits); it gets the line number too, and stays a SampleRefused."""
     samples = []
     for number, line in enumerate(text.split("\n"), start=1):
         stripped = line.strip()
@@ -48,7 +57,12 @@ def parse(text: str) -> list[Sample]:
             if stripped[0] == "#":
                 _check_comment(stripped)
             else:
-                samples.append(parse_line(line))
+                sample = parse_line(line)
+                if check is not None:
+                    check(sample)
+                samples.append(sample)
+        except SampleRefused as exc:
+            raise SampleRefused(f"line {number}: {exc}") from None
         except ValueError as exc:
             raise ValueError(f"line {number}: {exc}") from None
     return samples
@@ -100,8 +114,9 @@ def _labels(line: str, pos: int) -> tuple[dict[str, str], int]:
     """Read `name="value", ...}` from pos; return the labels and the position after '}'."""
     labels: dict[str, str] = {}
     while True:
-        if line.startswith("}", pos) or line[pos:].lstrip(" \t").startswith("}"):
-            return labels, line.index("}", pos) + 1
+        close = _CLOSE.match(line, pos)  # matched in place: slicing would be quadratic
+        if close:
+            return labels, close.end()
         match = _LABEL.match(line, pos)
         if not match:
             raise ValueError(f"invalid label at {_excerpt(line[pos:])}")

@@ -82,14 +82,17 @@ FILTERS = [query_param("status", description="queued|running|success|failed|canc
            *TIME_RANGE]
 STATUS = {"type": "string", "enum": list(svc.STATUSES)}
 TIME = {"type": "string", "description": "ISO 8601 or Unix seconds"}
+# Every column but id, project, kind, status and source may be null (not sent yet).
+_TEXT = {"type": "string", "nullable": True}
 _BUILD_PROPS = {
-    "id": {"type": "integer"}, "project": {"type": "string"}, "external_id": {"type": "string"},
-    "number": {"type": "integer"}, "branch": {"type": "string"},
-    "commit_sha": {"type": "string"}, "pipeline": {"type": "string"},
-    "trigger": {"type": "string"}, "kind": {"type": "string", "enum": list(svc.KINDS)},
-    "environment": {"type": "string"}, "status": STATUS,
+    "id": {"type": "integer"}, "project": {"type": "string"}, "external_id": _TEXT,
+    "number": {"type": "integer", "nullable": True}, "branch": _TEXT,
+    "commit_sha": _TEXT, "commit_at": {"type": "string", "format": "date-time",
+                                       "nullable": True},
+    "pipeline": _TEXT, "trigger": _TEXT, "kind": {"type": "string", "enum": list(svc.KINDS)},
+    "environment": _TEXT, "status": STATUS,
     "progress": {"type": "integer", "minimum": 0, "maximum": 100, "nullable": True},
-    "source": {"type": "string"}, "url": {"type": "string"}, "message": {"type": "string"},
+    "source": {"type": "string"}, "url": _TEXT, "message": _TEXT,
     "created_at": {"type": "string", "format": "date-time"},
     "started_at": {"type": "string", "format": "date-time", "nullable": True},
     "finished_at": {"type": "string", "format": "date-time", "nullable": True},

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import logging
 
+import psycopg
 from flask import Flask, jsonify, request
-from sqlalchemy.exc import DataError, DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from jadugar.errors import JadugarError, Unavailable
+from jadugar.api import database_errors
+from jadugar.errors import JadugarError
 from jadugar.web import error_page
 
 log = logging.getLogger(__name__)
@@ -44,31 +46,13 @@ def install(app: Flask) -> None:
         return render(JadugarError(err.description or err.name, code=code,
                                    status=err.code or 500))
 
-    @app.errorhandler(OperationalError)
-    @app.errorhandler(PoolTimeout)
-    def _db_down(err):
-        # A database outage is the server's state, not a bug: answer quickly with 503.
-        log.warning("database unavailable: %s", str(err).splitlines()[0])
-        out = Unavailable("the database is unavailable; try again shortly")
-        if wants_json():
-            return render(out)
-        return error_page.render(out.message, 503)
-
-    @app.errorhandler(DataError)
-    def _bad_value(err: DataError):
-        # A value PostgreSQL cannot take (out of range, wrong type) that validation let
-        # through: still the client's input, so 422, and logged so the gap gets a check.
-        log.warning("value refused by the database on %s %s: %s", request.method,
-                    request.path, str(err.orig).splitlines()[0] if err.orig else err)
-        return render(JadugarError("a value is out of range or of the wrong type",
-                                   code="invalid", status=422))
-
     @app.errorhandler(DBAPIError)
-    def _db_error(err: DBAPIError):
-        if getattr(err, "connection_invalidated", False):
-            return _db_down(err)
-        log.exception("database error")
-        return render(JadugarError("internal database error", code="internal", status=500))
+    @app.errorhandler(PoolTimeout)
+    @app.errorhandler(psycopg.Error)  # raised bare by COPY on the driver's connection
+    def _database(err: Exception):
+        # Only an outage is a 503 (answered quickly: the server's state, not a bug); a value
+        # the database refuses is the client's 4xx; anything else is a 500.
+        return _jadugar(database_errors.classify(err))
 
     @app.errorhandler(Exception)
     def _bug(err: Exception):

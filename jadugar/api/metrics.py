@@ -2,7 +2,7 @@
 
 from flask import jsonify, request
 
-from jadugar import db
+from jadugar import db, limits
 from jadugar.api import api
 from jadugar.api.helpers import int_arg, json_body, time_args
 from jadugar.api.openapi import TIME_RANGE, op, path_param, query_param
@@ -18,7 +18,7 @@ def ingest_metrics():
     else:
         points = svc.parse_json_batch(json_body(list))
     with db.transaction() as conn:
-        return jsonify(svc.ingest(conn, points)), 201
+        return jsonify(svc.ingest(conn, points, limits.NEW_SERIES_PER_CALL)), 201
 
 
 @api.get("/applications/<slug>/metrics")
@@ -48,7 +48,9 @@ OPENAPI = {
                 "accepted": {"type": "integer"}, "written": {"type": "integer"},
                 "series": {"type": "integer"}}})},
         "/applications/{slug}/metrics": {"get": op(
-            "Metric names of an application", "read", params=[path_param("slug")])},
+            "Metric names of an application", "read", params=[path_param("slug")],
+            response={"type": "object", "properties": {"items": {
+                "type": "array", "items": {"$ref": "#/components/schemas/MetricName"}}}})},
         "/applications/{slug}/metrics/{name}": {"get": op(
             "Points of one metric: raw while they fit max_points, else buckets "
             "{t, min, max, avg, count}", "read",
@@ -65,6 +67,13 @@ OPENAPI = {
             "application": {"type": "string"}, "name": {"type": "string"},
             "value": {"type": "number"}, "ts": {"type": "string"},
             "labels": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "MetricName": {"type": "object", "properties": {
+            "name": {"type": "string"},
+            "labels": {"type": "array", "items": {"type": "object",
+                                                  "additionalProperties": {"type": "string"}},
+                       "description": "each label set the metric has"},
+            "series": {"type": "integer"},
+            "last_ts": {"type": "string", "format": "date-time", "nullable": True}}},
         "MetricSeries": {"type": "object", "properties": {
             "application": {"type": "string"}, "name": {"type": "string"},
             "mode": {"type": "string", "enum": ["raw", "buckets"]},

@@ -9,13 +9,13 @@ write builds."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import jsonify, request
 
 from jadugar import auth, config, db, policy
 from jadugar.api import api
+from jadugar.api.helpers import parse_json
 from jadugar.api.openapi import op
 from jadugar.errors import JadugarError, Unauthorized
 from jadugar.services.build_reads import to_dict
@@ -27,10 +27,12 @@ SETTING_NAMES = {"github": "JADUGAR_GITHUB_WEBHOOK_SECRET",
 
 
 def _parse(raw: bytes) -> tuple[Any, JadugarError | None]:
+    """The body, or the error to answer once the sender is authenticated (an anonymous
+    sender learns nothing about its payload)."""
     try:
-        return json.loads(raw), None
-    except (ValueError, UnicodeDecodeError) as exc:
-        return None, JadugarError(f"malformed JSON: {exc}", code="malformed_json")
+        return parse_json(raw), None
+    except JadugarError as exc:
+        return None, exc
 
 
 def _authenticate(name: str, raw: bytes, body: Any) -> None:

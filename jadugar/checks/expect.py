@@ -92,6 +92,8 @@ _MISSING = object()
 def _json_failure(text: str, path: str, wanted: Any, where: str) -> str | None:
     try:
         doc = json.loads(text)
+    except RecursionError:  # a target's JSON nested deeper than Python reads
+        return f"body JSON is nested too deep to read{where}"
     except ValueError:
         return f"body is not valid JSON{where}"
     found = lookup(doc, path)

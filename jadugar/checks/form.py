@@ -75,7 +75,7 @@ def json_or_text(value: Any) -> Any:
     "ok"), else the text itself (ok)."""
     try:
         return json.loads(str(value))
-    except ValueError:
+    except (ValueError, RecursionError):  # text; so is JSON nested too deep to read
         return str(value)
 
 
@@ -84,6 +84,6 @@ def json_text(value: Any) -> str:
     if isinstance(value, str):
         try:
             json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             return value
     return json.dumps(value)

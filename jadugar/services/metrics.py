@@ -8,18 +8,21 @@ distinct (application, name, labels); points go in by binary COPY.
 from __future__ import annotations
 
 import json
+import logging
 import math
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
 
-from jadugar import db, events, prometheus_text
+from jadugar import db, events, limits, prometheus_text
 from jadugar.errors import Invalid, NotFound
 from jadugar.services import metric_explorer
 from jadugar.services.applications import application_id
 from jadugar.services.ranges import step_for
 from jadugar.timeutil import iso, parse_time, utcnow
+
+log = logging.getLogger(__name__)
 
 MAX_BATCH = 50_000
 DEFAULT_MAX_POINTS = 1000
@@ -53,15 +56,22 @@ def _point(i: int, item: Any, now: datetime) -> tuple[str, str, dict, float, dat
     labels = item.get("labels") or {}
     if not isinstance(labels, dict) or not all(isinstance(v, str) for v in labels.values()):
         raise Invalid(f"item {i}: labels must map names to strings", field=f"{where}.labels")
+    name = item["name"].strip()
+    problem = limits.series_problem(name, labels)
+    if problem:
+        raise Invalid(f"item {i}: {problem[1]}", field=f"{where}.{problem[0]}",
+                      code="limit_exceeded")
     ts = parse_time(item.get("ts"), f"{where}.ts") or now
-    return item["application"].strip(), item["name"].strip(), labels, float(value), ts
+    return item["application"].strip(), name, labels, float(value), ts
 
 
 def parse_prometheus(body: str, application: str | None) -> list[tuple]:
     if not application:
         raise Invalid("Prometheus text needs ?application=<slug>", field="application")
     try:
-        samples = prometheus_text.parse(body)
+        samples = prometheus_text.parse(body, _within_limits)
+    except prometheus_text.SampleRefused as exc:
+        raise Invalid(str(exc), field="body", code="limit_exceeded") from None
     except ValueError as exc:
         raise Invalid(f"cannot parse Prometheus text: {exc}", field="body") from None
     now = utcnow()
@@ -77,9 +87,21 @@ def parse_prometheus(body: str, application: str | None) -> list[tuple]:
     return points
 
 
-def ingest(conn: Connection, points: list[tuple]) -> dict[str, Any]:
-    """1. resolve applications, 2. upsert series, 3. COPY points (a repeated point for the
-    same series and time keeps the first value), 4. one `metrics` event per application."""
+def _within_limits(sample: prometheus_text.Sample) -> None:
+    problem = limits.series_problem(sample.name, sample.labels)
+    if problem:
+        raise prometheus_text.SampleRefused(problem[1])
+
+
+def ingest(conn: Connection, points: list[tuple],
+           max_new_series: int | None = None) -> dict[str, Any]:
+    """1. resolve applications, 2. refuse more than `max_new_series` new series (the API's
+    cap; the collector has none), 3. upsert series, 4. COPY points (a repeated point for the
+    same series and time keeps the first value), 5. one `metrics` event per application.
+
+    The API has refused series over the size limits already; a scraped one is dropped
+    here with a log line, so that it can never fail the collector's whole batch."""
+    points = _indexable(points)
     slugs = sorted({p[0] for p in points})
     apps = dict(conn.execute(text("select slug, id from applications where slug = any(:s)"),
                              {"s": slugs}).all())
@@ -87,6 +109,8 @@ def ingest(conn: Connection, points: list[tuple]) -> dict[str, Any]:
         if p[0] not in apps:
             raise Invalid(f"item {i}: no application {p[0]!r}", field=f"[{i}].application")
     keys = sorted({(apps[p[0]], p[1], json.dumps(p[2], sort_keys=True)) for p in points})
+    if max_new_series is not None and len(keys) > max_new_series:
+        _cap_new_series(conn, keys, max_new_series)
     series = _upsert_series(conn, keys)
     conn.execute(text("create temp table if not exists _points (like metrics) "
                       "on commit drop"))
@@ -102,6 +126,28 @@ def ingest(conn: Connection, points: list[tuple]) -> dict[str, Any]:
         events.publish(conn, "metrics", {"application": slug, "names": names[:50],
                                            "count": sum(1 for p in points if p[0] == slug)})
     return {"accepted": len(points), "written": written, "series": len(series)}
+
+
+def _indexable(points: list[tuple]) -> list[tuple]:
+    kept = [p for p in points if not limits.series_problem(p[1], p[2])]
+    if len(kept) < len(points):
+        log.warning("dropped %d metric points whose series is over the size limits "
+                    "(first: %.100r)", len(points) - len(kept),
+                    next(p[1] for p in points if limits.series_problem(p[1], p[2])))
+    return kept
+
+
+def _cap_new_series(conn: Connection, keys: list[tuple[int, str, str]], cap: int) -> None:
+    known = conn.execute(text("""select count(*) from metric_series s
+        join unnest(cast(:a as bigint[]), cast(:n as text[]), cast(:l as jsonb[])) k(a, n, l)
+          on s.application_id = k.a and s.name = k.n and s.labels = k.l"""),
+        {"a": [k[0] for k in keys], "n": [k[1] for k in keys],
+         "l": [k[2] for k in keys]}).scalar_one()
+    new = len(keys) - known
+    if new > cap:
+        raise Invalid(f"this call would create {new} new series; at most {cap} per call "
+                      "(send fewer label combinations, or spread them over several calls)",
+                      field="body", code="limit_exceeded")
 
 
 def _upsert_series(conn: Connection, keys: list[tuple[int, str, str]]) -> dict:

@@ -102,6 +102,11 @@ def _validate(slug: object, title: object, description: object, applications: ob
         raise Invalid("description must be text", field="description")
     if not isinstance(applications, list) or not all(isinstance(a, str) for a in applications):
         raise Invalid("applications must be a list of application slugs", field="applications")
+    seen: set[str] = set()
+    for app in applications:
+        if app in seen:  # each application has one place on a page (so says the table's key)
+            raise Invalid(f"application {app[:100]!r} is listed twice", field="applications")
+        seen.add(app)
 
 
 def create_page(conn: Connection, slug: str, title: str, description: str | None,

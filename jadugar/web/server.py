@@ -12,6 +12,7 @@ from jadugar import config
 from jadugar import secrets as vault
 from jadugar.api import errors as api_errors
 from jadugar.api import register_resources
+from jadugar.api.helpers import LimitedJSONProvider
 from jadugar.web import (
     audit_hook,
     guard,
@@ -45,6 +46,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
         MAX_CONTENT_LENGTH=cfg.max_body_bytes,
         JSON_SORT_KEYS=False,
     )
+    server.json = LimitedJSONProvider(server)  # JSON depth and item limits, Dash's too
     server.json.sort_keys = False  # type: ignore[attr-defined]
     sessions.install(server, cfg)
     headers.install(server, [status_page.LOCAL_TIME])
