@@ -44,7 +44,6 @@ def create_app(cfg: config.Config | None = None) -> Dash:
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.layout = shell.layout
-    shell.register_callbacks(app)
     _attach_realtime(app)
     _refuse_unknown_component_files(app)
     # Clientside callbacks are inline scripts: allow each by its hash.

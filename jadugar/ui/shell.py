@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Dash, Input, Output, clientside_callback, dcc, html
+from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from jadugar.ui import clock, live
 from jadugar.web import csrf
@@ -61,17 +61,17 @@ def layout() -> html.Div:
     ])
 
 
-def register_callbacks(app: Dash) -> None:
-    clientside_callback(
-        """(dark) => {
-            document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
-            return window.dash_clientside.no_update;
-        }""",
-        Output("shell-dark", "id"),
-        Input("shell-dark", "value"),
-    )
+clientside_callback(
+    """(dark) => {
+        document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
+        return window.dash_clientside.no_update;
+    }""",
+    Output("shell-dark", "id"),
+    Input("shell-dark", "value"),
+)
 
-    @app.callback(Output("shell-collapse", "is_open"), Input("shell-toggler", "n_clicks"),
-                  prevent_initial_call=True)
-    def _toggle(n: int | None) -> bool:
-        return bool(n and n % 2)
+
+@callback(Output("shell-collapse", "is_open"), Input("shell-toggler", "n_clicks"),
+          prevent_initial_call=True)
+def toggle_menu(n: int | None) -> bool:
+    return bool(n and n % 2)
