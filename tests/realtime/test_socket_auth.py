@@ -1,4 +1,5 @@
-"""Real Socket.IO clients against a real `jadugar serve`."""
+"""Real Socket.IO clients against a real `jadugar serve`; events come from the services that
+write builds and notes, committed or rolled back."""
 
 import queue
 
@@ -6,6 +7,7 @@ import pytest
 import socketio
 
 from jadugar import events
+from jadugar.services import builds, projects, status_updates
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -22,6 +24,13 @@ def _client(events=("build", "status_update", "check_result")):
     return sio, got
 
 
+@pytest.fixture
+def web_project(engine, clean_db) -> str:
+    with engine.begin() as c:
+        projects.create_project(c, {"slug": "web", "name": "Web"})
+    return "web"
+
+
 def test_it_refuses_a_socket_without_credentials(live_server):
     sio, _ = _client()
     with pytest.raises(socketio.exceptions.ConnectionError):
@@ -35,22 +44,24 @@ def test_it_refuses_a_socket_with_a_bad_token(live_server):
                     wait_timeout=5)
 
 
-def test_it_delivers_committed_events_to_the_dashboard_room(live_server, make_token, engine):
+def test_it_delivers_committed_events_to_the_dashboard_room(live_server, make_token, engine,
+                                                            web_project):
     sio, got = _client()
     token = make_token("read")
     sio.connect(live_server, auth={"token": token}, headers=_bearer(token),
                 transports=["websocket"], wait_timeout=5)
     try:
         with engine.begin() as c:
-            events.publish(c, "build", {"id": 7, "project": "web", "status": "running",
-                                          "progress": 40})
+            row, _ = builds.submit(c, web_project, {"external_id": "7", "status": "running",
+                                                    "progress": 40})
         name, data = got.get(timeout=5)
-        assert name == "build" and data["id"] == 7 and data["progress"] == 40 and data["at"]
+        assert name == "build" and data["id"] == row.id and data["progress"] == 40
+        assert data["at"]
     finally:
         sio.disconnect()
 
 
-def test_it_never_delivers_a_rolled_back_event(live_server, make_token, engine):
+def test_it_never_delivers_a_rolled_back_event(live_server, make_token, engine, web_project):
     sio, got = _client()
     token = make_token("read")
     sio.connect(live_server, auth={"token": token}, headers=_bearer(token),
@@ -58,16 +69,17 @@ def test_it_never_delivers_a_rolled_back_event(live_server, make_token, engine):
     try:
         with engine.connect() as c:
             trans = c.begin()
-            events.publish(c, "build", {"id": 1, "project": "web", "status": "failed"})
+            builds.submit(c, web_project, {"external_id": "1", "status": "failed"})
             trans.rollback()
         with engine.begin() as c:
-            events.publish(c, "build", {"id": 2, "project": "web", "status": "success"})
-        assert got.get(timeout=5)[1]["id"] == 2
+            kept, _ = builds.submit(c, web_project, {"external_id": "2", "status": "success"})
+        assert got.get(timeout=5)[1]["id"] == kept.id
     finally:
         sio.disconnect()
 
 
-def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, engine):
+def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, engine,
+                                                    web_project):
     token = make_token("read")
     subscribed, got = _client()
     other, other_got = _client()
@@ -80,8 +92,7 @@ def test_it_sends_detail_events_only_to_subscribers(live_server, make_token, eng
                                                       "application:x y"]}, timeout=5)
         assert ack == {"rooms": ["project:web"]}  # malformed rooms are not joined
         with engine.begin() as c:
-            events.publish(c, "status_update", {"id": 3, "project": "web",
-                                                  "new_status": "failed"})
+            status_updates.post_note(c, web_project, {"message": "deploy paused"})
         assert got.get(timeout=5)[0] == "status_update"
         with pytest.raises(queue.Empty):
             other_got.get(timeout=1)
