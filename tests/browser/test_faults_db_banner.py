@@ -2,6 +2,7 @@
 page load gets a page that says so (503), and both clear once the database is back."""
 
 import contextlib
+import inspect
 
 import pytest
 from browser_support import sign_in, wait_live
@@ -24,7 +25,15 @@ def own_db(tmp_path):
         server.stop()
 
 
+def _shell_places_the_banner() -> bool:
+    from jadugar.ui import shell
+
+    return "db_banner.components()" in inspect.getsource(shell)
+
+
 def test_it_shows_a_banner_while_the_database_is_away(browser, own_db, tmp_path):
+    if not _shell_places_the_banner():
+        pytest.skip("jadugar/ui/shell.py does not place db_banner.components() yet")
     with own_db.engine.begin() as c:
         auth.create_user(c, "banner", "viewer", "banner-pass")
     port = free_port()
@@ -38,8 +47,6 @@ def test_it_shows_a_banner_while_the_database_is_away(browser, own_db, tmp_path)
         sign_in(page, base, "banner", "banner-pass")
         page.goto(base + "/builds")
         wait_live(page)
-        if page.locator(f"{BANNER}-slot").count() == 0:
-            pytest.skip("the shell does not place jadugar/ui/db_banner.components() yet")
         assert not page.locator(BANNER).is_visible()
 
         own_db.stop()
