@@ -32,10 +32,11 @@ class FaultServer:
     def url(self, name: str) -> str:
         return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
 
-    def new_database(self) -> str:
+    def new_database(self, empty: bool = False) -> str:
+        """A fresh database, migrated (or `empty`, e.g. to restore a backup into)."""
         name = f"fault_{uuid.uuid4().hex[:10]}"
         with self._admin() as c:
-            c.execute(text(f"create database {name} template {TEMPLATE}"))
+            c.execute(text(f"create database {name}" + ("" if empty else f" template {TEMPLATE}")))
         return self.url(name)
 
     @contextlib.contextmanager
