@@ -119,8 +119,7 @@ def main() -> None:
     server, url, engine, token = setup(tmp)
     port = free_port()
     env = dict(os.environ, JADUGAR_DATABASE_URL=url.replace("+psycopg", ""),
-               JADUGAR_DATA_DIR=str(tmp / "app"), JADUGAR_LOG_LEVEL="ERROR",
-               JADUGAR_DB_TIMEOUT_S="1")
+               JADUGAR_DATA_DIR=str(tmp / "app"), JADUGAR_LOG_LEVEL="ERROR")
     log = tmp / "serve.log"
     proc = start_process(["serve", "--no-migrate", "--port", str(port), "--threads",
                           str(args.threads)], env, log)
