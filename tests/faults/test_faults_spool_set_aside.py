@@ -5,10 +5,12 @@ the same batch are written. Real PostgreSQL, the collector's real writer and spo
 import asyncio
 import json
 import logging
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from support_processes import process_env, start_process, stop_process
 
 from collectors.spool import Spool
 from collectors.store import Writer, write_batch
@@ -117,3 +119,32 @@ def test_it_sets_aside_only_the_check_with_a_value_postgres_refuses(two_checks, 
     [aside] = [json.loads(x) for x in spool.rejected.read_text().splitlines()]
     assert len(aside["rows"]) == 2 and aside["reason"].startswith(("DataError", "Character"))
     assert spool.size == 0 and not spool.replaying.exists()
+
+
+@pytest.mark.slow
+def test_a_running_collector_sets_a_dead_batch_aside_once(own_db, tmp_path):
+    """The issue's case end to end: `jadugar collect` starts with a spool holding results of
+    a deleted check mixed with others; they are written, the rest set aside, once."""
+    with own_db.engine.begin() as conn:
+        applications.create_application(conn, {"slug": "aside", "name": "Aside"})
+        live, deleted = (checks.create_check(conn, "aside", {
+            "name": name, "type": "http", "target": "http://127.0.0.1:9/", "interval_s": 60,
+            "enabled": False}).id for name in ("live", "deleted"))
+        checks.delete_check(conn, deleted)
+    spool = Spool(tmp_path / "app" / "collector", name="spool-aside")
+    for i in range(3):
+        spool.append(_rows(live, 9)[i * 3:i * 3 + 3] + _rows(deleted, 9)[i * 3:i * 3 + 3])
+    log = tmp_path / "collector.log"
+    proc = start_process(["collect"], process_env(own_db.url, tmp_path,
+                                                  JADUGAR_COLLECTOR_NAME="aside"), log)
+    try:
+        deadline = time.monotonic() + 30
+        while _stored(own_db.engine, live) < 9 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(3)  # long enough for the old code's retry loop to show (13 in 15 s)
+    finally:
+        stop_process(proc)
+    text_ = log.read_text()
+    assert _stored(own_db.engine, live) == 9, text_[-3000:]
+    assert text_.count("set aside 9 results") == 1 and "replay failed" not in text_, text_
+    assert not spool.path.exists() and not spool.replaying.exists()
