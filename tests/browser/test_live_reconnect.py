@@ -70,6 +70,9 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
     server = _serve(port, database_url, tmp_root)
     context = browser.new_context()
     page = context.new_page()
+    seen: list[str] = []  # for the failure message: what the browser went through
+    page.on("console", lambda m: seen.append(f"console {m.type}: {m.text}"))
+    page.on("requestfailed", lambda r: seen.append(f"failed: {r.method} {r.url}"))
     try:
         sign_in(page, base, "reconnect", "reconnect-pass")
         page.goto(base + "/builds")
@@ -81,6 +84,9 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
         bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
         page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '30%'",
                                timeout=10000)
+        # Connected means loaded: a page still fetching its scripts when the server dies
+        # stays broken until reloaded (a lazy chunk such as the graph's fails for good).
+        page.wait_for_load_state("networkidle")
 
         if stop == "sigkill-worker":
             [worker] = _children(server.pid)
@@ -95,8 +101,11 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
         if stop != "sigkill-worker":
             server = _serve(port, database_url, tmp_root)
         wait_live(page, timeout_ms=30000)
-        page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '90%'",
-                               timeout=10000)
+        try:
+            page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '90%'",
+                                   timeout=10000)
+        except Exception as exc:
+            raise AssertionError("no catch-up:\n" + "\n".join(seen[-40:])) from exc
     finally:
         context.close()
         stop_process(server)
