@@ -14,6 +14,7 @@ from jadugar.services.history import Row
 
 from .alerting import evaluate_rules
 from .alerting.facts import PER_BATCH
+from .salvage import Unwritten, is_permanent, salvage
 from .spool import Spool
 
 log = logging.getLogger(__name__)
@@ -64,28 +65,42 @@ class Writer:
 
     async def flush(self) -> None:
         rows, samples, self.rows, self.samples = self.rows, self.samples, [], []
-        if rows:
-            try:
-                await asyncio.to_thread(self.write, rows, samples)
-                self.written += len(rows)
-                self.db_ok = True
-            except Exception as exc:  # the database is away: keep the results locally
-                self._spool(rows, exc)
+        if rows or samples:
+            await asyncio.to_thread(self._write_or_spool, rows, samples)
         if self.db_ok and self.spool.size:
             await self.replay()
 
-    def _spool(self, rows: list[Row], exc: Exception) -> None:
+    def _write_or_spool(self, rows: list[Row], samples: list[tuple]) -> None:
+        try:
+            self._write(rows, samples)
+            self.db_ok = True
+        except Unwritten as exc:  # the database is away: keep the results locally
+            self._spool(exc.rows, exc.samples, exc.__cause__ or exc)
+
+    def _write(self, rows: list[Row], samples: list[tuple]) -> None:
+        """Write a batch. A part that can never be written is set aside and the rest is
+        written (collectors/salvage.py); raises Unwritten while the database is away."""
+        try:
+            self.write(rows, samples)
+            self.written += len(rows)
+        except Exception as exc:
+            if not is_permanent(exc):
+                raise Unwritten(rows, samples) from exc
+            self.written += salvage(rows, samples, self.write, self.spool.set_aside)
+
+    def _spool(self, rows: list[Row], samples: list[tuple], exc: BaseException) -> None:
         if self.db_ok:
             log.warning("cannot write results (%s); spooling to %s",
                         str(exc).splitlines()[0] if str(exc) else type(exc).__name__,
                         self.spool.path)
         self.db_ok = False
-        self.spool.append(rows)
+        self.spool.append(rows, samples)
 
     async def replay(self) -> None:
         try:
-            self.written += await asyncio.to_thread(self.spool.replay,
-                                                    lambda chunk: self.write(chunk, None))
+            await asyncio.to_thread(self.spool.replay, self._write)
         except Exception as exc:
             self.db_ok = False
-            log.warning("spool replay failed: %s", str(exc).splitlines()[0])
+            cause = exc.__cause__ or exc
+            log.warning("spool replay failed: %s",
+                        str(cause).splitlines()[0] if str(cause) else type(cause).__name__)

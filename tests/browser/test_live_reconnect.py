@@ -1,4 +1,11 @@
-"""After the server comes back, an open page catches up on what it missed."""
+"""After the server comes back, an open page catches up on what it missed: whether the web
+process stopped politely, was killed with SIGKILL (master and worker, as the OOM killer or
+a node failure would), or lost only its gunicorn worker (which the master replaces)."""
+
+import os
+import signal
+import time
+from pathlib import Path
 
 import pytest
 from browser_support import sign_in, wait_live
@@ -18,7 +25,40 @@ def _serve(port, database_url, tmp_root):
     return proc
 
 
-def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url, tmp_root):
+def _children(pid: int) -> list[int]:
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            ppid = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # gone meanwhile
+        if ppid == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _kill_all(server) -> None:
+    """SIGKILL the gunicorn master and its workers at once: nothing gets to clean up."""
+    workers = _children(server.pid)
+    for pid in [server.pid, *workers]:
+        os.kill(pid, signal.SIGKILL)
+    server.wait(10)
+    deadline = time.monotonic() + 10
+    while any(Path(f"/proc/{pid}").exists() and "zombie" not in _state(pid) for pid in workers):
+        assert time.monotonic() < deadline, "a killed worker is still running"
+        time.sleep(0.05)
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:")[1].split("\n")[0]
+    except (OSError, IndexError):
+        return "zombie"
+
+
+@pytest.mark.parametrize("stop", ["terminate", "sigkill", "sigkill-worker"])
+def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url, tmp_root,
+                                         stop):
     with engine.begin() as c:
         auth.create_user(c, "reconnect", "viewer", "reconnect-pass")
         c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
@@ -30,6 +70,9 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
     server = _serve(port, database_url, tmp_root)
     context = browser.new_context()
     page = context.new_page()
+    seen: list[str] = []  # for the failure message: what the browser went through
+    page.on("console", lambda m: seen.append(f"console {m.type}: {m.text}"))
+    page.on("requestfailed", lambda r: seen.append(f"failed: {r.method} {r.url}"))
     try:
         sign_in(page, base, "reconnect", "reconnect-pass")
         page.goto(base + "/builds")
@@ -41,15 +84,28 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
         bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
         page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '30%'",
                                timeout=10000)
+        # Connected means loaded: a page still fetching its scripts when the server dies
+        # stays broken until reloaded (a lazy chunk such as the graph's fails for good).
+        page.wait_for_load_state("networkidle")
 
-        stop_process(server)
+        if stop == "sigkill-worker":
+            [worker] = _children(server.pid)
+            os.kill(worker, signal.SIGKILL)  # the master starts a new worker by itself
+        elif stop == "sigkill":
+            _kill_all(server)
+        else:
+            stop_process(server)
         wait_live(page, "reconnecting")
         with engine.begin() as c:  # changed while the page could not hear about it
             c.execute(text("update builds set progress = 90 where id = :id"), {"id": build_id})
-        server = _serve(port, database_url, tmp_root)
+        if stop != "sigkill-worker":
+            server = _serve(port, database_url, tmp_root)
         wait_live(page, timeout_ms=30000)
-        page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '90%'",
-                               timeout=10000)
+        try:
+            page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '90%'",
+                                   timeout=10000)
+        except Exception as exc:
+            raise AssertionError("no catch-up:\n" + "\n".join(seen[-40:])) from exc
     finally:
         context.close()
         stop_process(server)
