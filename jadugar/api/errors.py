@@ -30,7 +30,9 @@ def install(app: Flask) -> None:
     def _jadugar(err: JadugarError):
         if wants_json():
             return render(err)
-        return error_page.render(err.message, err.status)
+        # A page that needs the database while it is away tries again by itself.
+        return error_page.render(err.message, err.status,
+                                 retry_s=10 if err.status == 503 else None)
 
     @app.errorhandler(RequestEntityTooLarge)
     def _too_large(err):

@@ -7,13 +7,11 @@ session lookup) every POLL_MS and shows why nothing updates; the banner goes awa
 when /readyz answers 200 again. Nothing here touches the database, so it works when
 nothing else does.
 
-The shell places `components()` once; a page load that fails for the same reason gets
-`outage_html()` (503) instead of a bare line of text.
+The shell places `components()` once; a page load that fails for the same reason gets the
+error page (jadugar/web/error_page.py, 503), which reloads itself.
 """
 
 from __future__ import annotations
-
-import html as html_text
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, clientside_callback, dcc, html
@@ -49,15 +47,3 @@ def components() -> html.Div:
                   id=BANNER, color="danger", is_open=False, className="rounded-0 mb-0 py-2",
                   style={"position": "sticky", "top": 0, "zIndex": 1090}),
     ], id=f"{BANNER}-slot")
-
-
-def outage_html(message: str = "The database is unavailable.", retry_s: int = 10) -> str:
-    """The page for a request that needed the database while it is away (status 503)."""
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta http-equiv="refresh" content="{int(retry_s)}">
-<title>Jadugar: database unavailable</title>
-<link rel="stylesheet" href="/vendor/css/bootstrap.min.css"></head>
-<body><div class="alert alert-danger rounded-0" role="alert" id="{BANNER}">
-{html_text.escape(message)} This page reloads itself in {int(retry_s)} s.</div></body></html>
-"""

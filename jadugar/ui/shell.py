@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from jadugar.ui import clock, live
+from jadugar.ui import clock, db_banner, live
 from jadugar.web import csrf
 
 NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
@@ -52,6 +52,7 @@ def logout_form() -> html.Form:
 def layout() -> html.Div:
     return html.Div([
         dcc.Location(id="shell-url", refresh=False),
+        db_banner.components(),
         navbar(),
         live.components(),
         clock.components(),

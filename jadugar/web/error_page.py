@@ -12,18 +12,23 @@ from werkzeug.http import HTTP_STATUS_CODES
 _PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{status} {reason} · Jadugar</title>
+<title>{status} {reason} · Jadugar</title>{refresh}
 <link rel="stylesheet" href="/vendor/css/bootstrap.min.css">
 </head><body class="bg-body-tertiary"><main class="container py-5">
 <h1 class="h3">{reason}</h1>
-<p class="lead">{message}</p>
+<p class="lead">{message}</p>{retry}
 <p><a href="/">Back to Jadugar</a></p>
 </main></body></html>"""
 
 
-def render(message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+def render(message: str, status: int, headers: dict[str, str] | None = None,
+           retry_s: int | None = None) -> Response:
+    """`retry_s`: the page reloads itself after that long (a passing outage, 503)."""
     reason = HTTP_STATUS_CODES.get(status, "Error")
-    body = _PAGE.format(status=status, reason=escape(reason), message=escape(message))
+    refresh = f'\n<meta http-equiv="refresh" content="{int(retry_s)}">' if retry_s else ""
+    retry = f"\n<p>This page reloads itself in {int(retry_s)} s.</p>" if retry_s else ""
+    body = _PAGE.format(status=status, reason=escape(reason), message=escape(message),
+                        refresh=refresh, retry=retry)
     return Response(body, status=status, mimetype="text/html", headers=headers)
 
 
