@@ -35,6 +35,11 @@ def classify(err: BaseException) -> JadugarError:
     orig = err.orig if isinstance(err, DBAPIError) else err
     state = getattr(orig, "sqlstate", None) or ""
     first_line = (str(orig).splitlines() or [type(orig).__name__])[0]
+    if isinstance(err, PoolTimeout):
+        # Every pooled connection is in use: the server is busy, the database is fine.
+        log.warning("no database connection free within the pool timeout")
+        return JadugarError("the server is busy (every database connection is in use); "
+                            "try again shortly", code="database_busy", status=503)
     if _is_outage(err, orig, state):
         log.warning("database unavailable: %s", first_line)
         return Unavailable("the database is unavailable; try again shortly")
@@ -49,7 +54,7 @@ def classify(err: BaseException) -> JadugarError:
 
 
 def _is_outage(err: BaseException, orig: BaseException | None, state: str) -> bool:
-    if isinstance(err, PoolTimeout) or getattr(err, "connection_invalidated", False):
+    if getattr(err, "connection_invalidated", False):
         return True
     if isinstance(orig, psycopg.OperationalError) and not state:
         return True  # raised by psycopg itself: could not connect, or the connection broke

@@ -46,7 +46,23 @@ def app(engine):
             conn.connection.driver_connection.execute(STATEMENTS[name][-1])
         return "not reached"
 
+    @app.get("/api/busy")
+    def busy():
+        # A pool of one, held: the next checkout times out though PostgreSQL is up.
+        small = db.make_engine(db.engine().url.render_as_string(hide_password=False),
+                               timeout_s=0.2, pool_size=1, max_overflow=0)
+        try:
+            with small.connect(), small.connect():
+                return "not reached"
+        finally:
+            small.dispose()
+
     return app
+
+
+def test_it_says_busy_not_unavailable_when_every_pooled_connection_is_taken(app):
+    r = app.test_client().get("/api/busy")
+    assert r.status_code == 503 and r.json["error"]["code"] == "database_busy"
 
 
 @pytest.mark.parametrize("name, status, code", [
