@@ -105,13 +105,6 @@ def authenticate(conn: Connection, username: str, password: str) -> User | None:
     return User(row.id, row.username, row.role)
 
 
-def load_user(conn: Connection, user_id: str) -> User | None:
-    if not str(user_id).isdigit():
-        return None
-    row = conn.execute(select(users).where(users.c.id == int(user_id), users.c.active)).first()
-    return User(row.id, row.username, row.role) if row else None
-
-
 # --- sign-in sessions ------------------------------------------------------------------------
 # The browser holds a random token; the table keeps its digest. A session lives until it
 # expires or is revoked (logout, password change, deactivation), whichever comes first.

@@ -194,12 +194,6 @@ def current_principal() -> Principal | None:
     return ANONYMOUS if config.get().anonymous_view else None
 
 
-def current_role() -> str | None:
-    """The name of current_principal(): a role, a scope, 'anonymous', or None."""
-    p = current_principal()
-    return p.name if p else None
-
-
 def current_actor() -> str:
     """The name written into history rows for whoever sent this request."""
     from flask import g

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text, update
+from sqlalchemy import Connection, select, text, update
 
 from jadugar import auth
 from jadugar.errors import Conflict, Invalid, NotFound
@@ -83,8 +83,3 @@ def _keep_an_admin(conn: Connection, leaving_id: int, message: str, field: str) 
         .order_by(users.c.id).with_for_update()).scalars().all()
     if not set(admins) - {leaving_id}:
         raise Conflict(f"{message}; make another user admin first", field=field)
-
-
-def count_active_admins(conn: Connection) -> int:
-    return conn.scalar(select(func.count()).select_from(users)
-                       .where(users.c.role == "admin", users.c.active)) or 0
