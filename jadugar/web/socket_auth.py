@@ -24,10 +24,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask_login import current_user
 
 from jadugar import auth, config, db, policy
+from jadugar.web import sessions
 
 log = logging.getLogger(__name__)
 PRINCIPAL_KEY = "jadugar.socket_principal"
@@ -37,11 +38,14 @@ TICKET_KEY = "jadugar.socket_ticket"
 @dataclass(frozen=True)
 class Principal:
     """What a socket authenticated as: ("user", id), ("token", sha256) or ("anonymous", "").
-    `role` is the user's role or the token's scope ('viewer' for anonymous readers)."""
+    `role` is the user's role or the token's scope ('viewer' for anonymous readers);
+    `session` is the digest of a signed-in user's server-side session, so logging out of
+    that session closes its sockets too."""
     kind: str
     ident: str
     role: str
     address: str
+    session: str = ""
 
     def policy_principal(self) -> policy.Principal:
         """The same identity as the policy table knows it."""
@@ -89,7 +93,9 @@ def identify(auth_payload: Any = None) -> Principal | None:
             return None
         return Principal("token", auth.token_digest(token), scope, address)
     if current_user and current_user.is_authenticated:
-        return Principal("user", str(current_user.id), current_user.role, address)
+        sid = session.get(sessions.TOKEN_KEY)
+        return Principal("user", str(current_user.id), current_user.role, address,
+                         auth.token_digest(sid) if isinstance(sid, str) and sid else "")
     if cfg.anonymous_view:
         return Principal("anonymous", "", "viewer", address)
     return None

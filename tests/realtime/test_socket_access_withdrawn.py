@@ -1,10 +1,15 @@
 """Finding 10: withdrawing access ends open sockets. A socket opened with a token that is then
-revoked, or by a user who is then deactivated, is disconnected within 10 s. Before the fix
+revoked, or by a user who is then deactivated or logs out of that session, is disconnected
+within 10 s. Before the fix
 such sockets kept receiving events for as long as they stayed open."""
 
 import queue
+import re
 import threading
 import time
+import urllib.parse
+import urllib.request
+from http.cookiejar import CookieJar
 
 import pytest
 import socketio
@@ -70,6 +75,35 @@ def test_it_disconnects_a_socket_within_10_s_of_its_user_being_deactivated(
         with engine.begin() as c:  # what Settings → Users → Deactivate does
             users.set_active(c, user.id, False)
         assert client.gone.wait(10), "the deactivated user's socket is still open after 10 s"
+    finally:
+        client.sio.disconnect()
+
+
+def _signed_in(base: str, username: str, password: str) -> tuple:
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+    def post_form(path: str, **fields: str) -> None:
+        page = opener.open(base + path, timeout=10).read().decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        opener.open(base + path, timeout=10, data=urllib.parse.urlencode(
+            {**fields, "csrf_token": token}).encode())
+
+    post_form("/login", username=username, password=password)
+    return jar, post_form
+
+
+def test_it_disconnects_a_socket_within_10_s_of_its_session_being_logged_out(
+        live_server, make_token, engine):
+    admin = make_token("admin")
+    with engine.begin() as c:
+        auth.create_user(c, "leaver", "viewer", "correct horse")
+    jar, post_form = _signed_in(live_server, "leaver", "correct horse")
+    client = Watched(live_server, {"Cookie": "; ".join(f"{c.name}={c.value}" for c in jar)})
+    try:
+        client.next_build(_write_a_build(live_server, admin, "logout-web"))
+        post_form("/logout")
+        assert client.gone.wait(10), "the logged-out session's socket is still open after 10 s"
     finally:
         client.sio.disconnect()
 
