@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from jadugar import auth, db
 from jadugar.errors import Invalid
 from jadugar.services import projects
+from jadugar.services.webhooks import CISource
 from jadugar.services.webhooks import registry as ci_sources
 from jadugar.ui.settings_section import Section, shown_once
 
@@ -63,11 +64,12 @@ def _secret_input(id_: str) -> dbc.Input:
 def _save_secrets(conn: Connection, v: dict, _actor: str) -> Any:
     if not v["project"]:
         raise Invalid("choose the project", field="project")
-    fields = projects.secret_fields()
-    body = {k: v[k] for k in fields if v.get(k)}
+    sources = ci_sources.with_project_secret()
+    body = {s.secret_field: v[s.secret_field] for s in sources if v.get(s.secret_field)}
     if not body:
-        names = " or a ".join(f"{s.title} {s.secret_name}" for s in SOURCES)
-        raise Invalid(f"type a {names} (use Clear to remove them)", field=next(iter(fields)))
+        names = " or a ".join(f"{s.title} {s.secret_name}" for s in sources)
+        raise Invalid(f"type a {names} (use Clear to remove them)",
+                      field=sources[0].secret_field)
     return projects.set_webhook_secrets(conn, v["project"], body)
 
 
@@ -80,24 +82,28 @@ def _project_rows(conn: Connection) -> tuple[list[str], list]:
         return dbc.Badge("set" if is_set else "not set",
                          color="success" if is_set else "secondary")
 
-    return (["Project", "Repository", *(f"{s.title} {s.secret_name}" for s in SOURCES)],
+    names = [f"{s.title} {s.secret_name}" for s in ci_sources.with_project_secret()]
+    return (["Project", "Repository", *names],
             [(r.slug, [r.slug, r.repository or "",
                        *(state(is_set) for is_set in projects.secret_flags(r).values())])
              for r in projects.list_projects(conn, MAX_PROJECTS)[:MAX_PROJECTS]])
 
 
-# One secret input per CI source that lets a project have its own (registry order), so a
-# plug-in source's secret is set here with no change to this module.
-SOURCES = ci_sources.with_project_secret()
-_FALLBACKS = " / ".join(s.setting for s in SOURCES if s.setting)
-PROJECTS = Section(
-    "set-projects", "Projects",
-    [("project", "Project", _project_slugs, 3),
-     *((s.secret_field, s.secret_label, _secret_input, 4) for s in SOURCES)],
-    _save_secrets, _project_rows, _clear_secrets,
-    reset=tuple(s.secret_field for s in SOURCES), save_label="Save secrets",
-    delete_label="Clear secrets", done="Secrets cleared.",
-    confirm="Clear this project's webhook secrets? Its deliveries are then checked against "
-            + (f"{_FALLBACKS}, or refused." if _FALLBACKS else "nothing, and refused."),
-    help="Per-project webhook secrets override the global ones for that repository. They "
-         "are stored encrypted and never shown again, only whether one is set.")
+def projects_section(sources: list[CISource]) -> Section:
+    """One secret input per CI source that lets a project have its own (registry order),
+    so a plug-in source's secret is set here with no change to this module."""
+    fallbacks = " / ".join(s.setting for s in sources if s.setting)
+    return Section(
+        "set-projects", "Projects",
+        [("project", "Project", _project_slugs, 3),
+         *((s.secret_field, s.secret_label, _secret_input, 4) for s in sources)],
+        _save_secrets, _project_rows, _clear_secrets,
+        reset=tuple(s.secret_field for s in sources), save_label="Save secrets",
+        delete_label="Clear secrets", done="Secrets cleared.",
+        confirm="Clear this project's webhook secrets? Its deliveries are then checked "
+                "against " + (f"{fallbacks}, or refused." if fallbacks else "nothing: refused."),
+        help="Per-project webhook secrets override the global ones for that repository. "
+             "They are stored encrypted and never shown again, only whether one is set.")
+
+
+PROJECTS = projects_section(ci_sources.with_project_secret())
