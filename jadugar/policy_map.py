@@ -32,9 +32,8 @@ ENDPOINTS: dict[str, str] = {
     "api.delete_milestone": "milestones.write",
     "api.list_status_updates": "builds.read",
     "api.post_status_update": "status_updates.write",
-    "api.github_webhook": "self",
-    "api.gitlab_webhook": "self",
-    "api.generic_webhook": "self",
+    # every /webhooks/<source> route, built-in or plug-in (jadugar/api/webhooks.py)
+    "api.webhook": "self",
     # monitoring
     "api.list_applications": "applications.read",
     "api.get_application": "applications.read",

@@ -8,6 +8,7 @@ from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page
 from jadugar.api.openapi import PAGING, op, path_param
 from jadugar.services import projects as svc
 from jadugar.services.csv_export import stream
+from jadugar.services.webhooks import registry as ci_sources
 
 
 def wants_csv() -> bool:
@@ -84,7 +85,8 @@ OPENAPI = {
             "repository_url": {"type": "string", "nullable": True},
             "repository": {"type": "string", "nullable": True},
             "default_branch": {"type": "string"},
-            "has_github_secret": {"type": "boolean"}, "has_gitlab_token": {"type": "boolean"},
+            # has_github_secret, has_gitlab_token, ...: one per CI source with project secrets
+            **{s.secret_flag: {"type": "boolean"} for s in ci_sources.with_project_secret()},
             "created_at": {"type": "string", "format": "date-time"},
             "updated_at": {"type": "string", "format": "date-time"}}},
         "ProjectCreate": {"type": "object", "required": ["slug", "name"], "properties": {
@@ -98,7 +100,8 @@ OPENAPI = {
             "repository_url": {"type": "string"}, "repository": {"type": "string"},
             "default_branch": {"type": "string"}}},
         "WebhookSecrets": {"type": "object", "properties": {
-            "github_webhook_secret": {"type": "string", "nullable": True},
-            "gitlab_webhook_token": {"type": "string", "nullable": True}}},
+            s.secret_field: {"type": "string", "nullable": True,
+                             "description": f"{s.secret_label}; empty or null clears it"}
+            for s in ci_sources.with_project_secret()}},
     },
 }

@@ -69,7 +69,7 @@ OPENAPI = {
     "schemas": {
         "StatusUpdate": {"type": "object", "properties": {
             "id": {"type": "integer"}, "ts": {"type": "string", "format": "date-time"},
-            "source": {"type": "string", "enum": list(svc.SOURCES)},
+            "source": {"type": "string", "enum": svc.sources()},
             "build_id": {"type": "integer", "nullable": True},
             "milestone_id": {"type": "integer", "nullable": True},
             "old_status": {"type": "string", "nullable": True},

@@ -1,11 +1,15 @@
-"""/api/v1/webhooks/{github,gitlab,generic}: CI deliveries, authenticated by each provider's
-own mechanism instead of a Bearer token.
+"""/api/v1/webhooks/<source>: CI deliveries, one route per source of the registry
+(jadugar/services/webhooks/registry.py), each authenticated by its source's own mechanism
+instead of a Bearer token.
 
-A delivery runs in a straight line: read the raw body → pick the secret (the project's own,
-else the global setting) → verify → parse → normalise → in one transaction: drop a
-redelivery, else upsert the build. Without any secret configured the delivery is refused
-with 401 and a message saying which setting to set: an open endpoint would let anyone
-write builds."""
+A delivery runs in a straight line: read the raw body → authenticate as the source's
+`auth` says (for a signature or token: the project's own secret, else the global setting)
+→ parse → normalise → in one transaction: drop a redelivery, else upsert the build.
+Without any secret configured the delivery is refused with 401 and a message saying what
+to set: an open endpoint would let anyone write builds.
+
+Every route shares the endpoint "api.webhook" (the policy table's "self": the route
+authenticates itself), so a plug-in source needs no entry of its own there."""
 
 from __future__ import annotations
 
@@ -13,17 +17,14 @@ from typing import Any
 
 from flask import jsonify, request
 
-from jadugar import auth, config, db, policy
+from jadugar import auth, db, policy
 from jadugar.api import api
 from jadugar.api.helpers import parse_json
 from jadugar.api.openapi import op
 from jadugar.errors import JadugarError, Unauthorized
 from jadugar.services.build_reads import to_dict
-from jadugar.services.webhooks import SOURCES, Ignored, verify_token
-from jadugar.services.webhooks.ingest import first_delivery, ingest, repository_of, secret_for
-
-SETTING_NAMES = {"github": "JADUGAR_GITHUB_WEBHOOK_SECRET",
-                 "gitlab": "JADUGAR_GITLAB_WEBHOOK_TOKEN"}
+from jadugar.services.webhooks import CISource, Ignored, registry
+from jadugar.services.webhooks.ingest import first_delivery, global_secret, ingest, secret_for
 
 
 def _parse(raw: bytes) -> tuple[Any, JadugarError | None]:
@@ -35,36 +36,40 @@ def _parse(raw: bytes) -> tuple[Any, JadugarError | None]:
         return None, exc
 
 
-def _authenticate(name: str, raw: bytes, body: Any) -> None:
-    source = SOURCES[name]
-    if name == "generic":
-        return _authenticate_generic()
+def _authenticate(source: CISource, raw: bytes, body: Any) -> None:
+    if source.auth.kind == "ingest":
+        return _authenticate_ingest(source)
+    header = source.auth.header
     with db.transaction() as conn:
-        secret = secret_for(conn, name, repository_of(name, body))
+        secret = secret_for(conn, source.name, source.find_repository(body))
     if not secret:
-        raise Unauthorized(f"no {name} webhook secret is configured: set "
-                           f"{SETTING_NAMES[name]} or the project's own secret",
-                           field=source.secret_header)
-    assert source.verify is not None and source.secret_header is not None
-    if not source.verify(secret, raw, request.headers.get(source.secret_header)):
-        raise Unauthorized(f"the {source.secret_header} header is missing or wrong",
-                           field=source.secret_header)
+        raise Unauthorized(f"no {source.name} webhook secret is configured: set "
+                           f"{_where_to_set(source)}", field=header)
+    if not source.auth.verify(secret, raw, request.headers.get(header)):
+        raise Unauthorized(f"the {header} header is missing or wrong", field=header)
 
 
-def _authenticate_generic() -> None:
-    """X-Jadugar-Token when JADUGAR_GENERIC_WEBHOOK_TOKEN is set, or an ingest API token."""
-    expected = config.get().generic_webhook_token
-    given = request.headers.get("X-Jadugar-Token")
+def _where_to_set(source: CISource) -> str:
+    places = [source.setting] if source.setting else []
+    if source.project_secret:
+        places.append(f"the project's own secret ({source.secret_field})")
+    return " or ".join(places)
+
+
+def _authenticate_ingest(source: CISource) -> None:
+    """The source's header equal to its setting when that is set, or an ingest API token."""
+    header = source.auth.header
+    expected = global_secret(source.name)
+    given = request.headers.get(header)
     if expected and given is not None:
-        if verify_token(expected, given):
+        if source.auth.verify(expected, b"", given):
             return
-        raise Unauthorized("the X-Jadugar-Token header is wrong", field="X-Jadugar-Token")
-    header = request.headers.get("Authorization", "")
-    token = header[7:].strip() if header[:7].lower() == "bearer " else None
+        raise Unauthorized(f"the {header} header is wrong", field=header)
+    bearer = request.headers.get("Authorization", "")
+    token = bearer[7:].strip() if bearer[:7].lower() == "bearer " else None
     if not token:
         raise Unauthorized("send Authorization: Bearer <ingest token>"
-                           + (" or X-Jadugar-Token" if expected else ""),
-                           field="Authorization")
+                           + (f" or {header}" if expected else ""), field="Authorization")
     with db.transaction() as conn:
         granted = auth.token_scope(conn, token)
     if granted is None:
@@ -73,10 +78,10 @@ def _authenticate_generic() -> None:
 
 
 def receive(name: str):
-    source = SOURCES[name]
+    source = registry.get(name)
     raw = request.get_data(cache=True)
     body, parse_error = _parse(raw)
-    _authenticate(name, raw, body)
+    _authenticate(source, raw, body)
     if parse_error is not None:
         raise parse_error
     event_name = request.headers.get(source.event_header) if source.event_header else None
@@ -93,45 +98,28 @@ def receive(name: str):
                     "build": to_dict(row)}), 201 if is_new else 200
 
 
-@api.post("/webhooks/github")
-def github_webhook():
-    return receive("github")
-
-
-@api.post("/webhooks/gitlab")
-def gitlab_webhook():
-    return receive("gitlab")
-
-
-@api.post("/webhooks/generic")
-def generic_webhook():
-    return receive("generic")
+def _body_schema_name(source: CISource) -> str:
+    return source.title.replace(" ", "") + "Run"
 
 
 _RESULT = {"type": "object", "properties": {
     "status": {"type": "string", "enum": ["created", "updated", "duplicate", "ignored"]},
     "reason": {"type": "string"}, "build": {"$ref": "#/components/schemas/Build"}}}
-OPENAPI = {
-    "paths": {
-        "/webhooks/github": {"post": op(
-            "GitHub deliveries (workflow_run, workflow_job, check_suite, deployment_status); "
-            "X-Hub-Signature-256 is verified, X-GitHub-Delivery makes redeliveries no-ops, "
-            "other events get 202", None, response=_RESULT)},
-        "/webhooks/gitlab": {"post": op(
-            "GitLab Pipeline, Job and Deployment hooks; X-Gitlab-Token is verified", None,
-            response=_RESULT)},
-        "/webhooks/generic": {"post": op(
-            "Jenkins or any script: the generic JSON shape (see the README); an ingest "
-            "Bearer token or X-Jadugar-Token", None, body="GenericRun", response=_RESULT)},
-    },
-    "schemas": {"GenericRun": {"type": "object", "required": ["repository", "run_id", "status"],
-                               "properties": {
-        "repository": {"type": "string"}, "run_id": {"type": "string"},
-        "status": {"type": "string"}, "branch": {"type": "string"},
-        "commit": {"type": "string"}, "number": {"type": "integer"},
-        "pipeline": {"type": "string"}, "kind": {"type": "string", "enum": ["build", "deploy"]},
-        "environment": {"type": "string"}, "started_at": {"type": "string"},
-        "finished_at": {"type": "string"}, "url": {"type": "string"},
-        "progress": {"type": "number"}, "stages": {"type": "array", "items": {
-            "type": "object", "required": ["id", "name", "status"]}}}}},
-}
+OPENAPI: dict[str, dict[str, Any]] = {"paths": {}, "schemas": {}}
+
+
+def register_routes() -> None:
+    """POST <source.path> for every source, and its entry in the OpenAPI document."""
+    for source in registry.sources().values():
+        # One view for every source; `defaults` hands it the source's name.
+        api.add_url_rule(source.path, endpoint="webhook", view_func=receive,
+                         methods=["POST"], defaults={"name": source.name})
+        body = _body_schema_name(source) if source.body_schema else None
+        OPENAPI["paths"][source.path] = {"post": op(
+            source.summary or f"{source.title} deliveries", None, body=body,
+            response=_RESULT)}
+        if body:
+            OPENAPI["schemas"][body] = dict(source.body_schema or {})
+
+
+register_routes()

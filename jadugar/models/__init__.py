@@ -8,6 +8,7 @@ from jadugar.models.builds import (
     builds,
     milestones,
     progress,
+    project_webhook_secrets,
     projects,
     status_updates,
     webhook_deliveries,
@@ -34,6 +35,6 @@ __all__ = [
     "alert_rules", "alerts", "api_tokens", "application_projects", "applications",
     "build_stages", "builds", "collectors", "health_checks", "history", "maintenance_windows",
     "history_hourly", "metadata", "metric_series", "metrics", "milestones", "notification_targets",
-    "notifications", "progress", "projects", "status_page_applications", "status_pages",
-    "status_updates", "users", "webhook_deliveries",
+    "notifications", "progress", "project_webhook_secrets", "projects",
+    "status_page_applications", "status_pages", "status_updates", "users", "webhook_deliveries",
 ]

@@ -20,9 +20,18 @@ projects = Table(
     Column("repository_url", Text),
     Column("repository", Text, unique=True),
     Column("default_branch", Text, nullable=False),
-    Column("github_webhook_secret", SealedText),
-    Column("gitlab_webhook_token", SealedText),
     ts("created_at"), ts("updated_at"),
+)
+
+# A project's own secret for one CI source (jadugar/services/webhooks/registry.py), used
+# instead of that source's global setting for deliveries about the project's repository.
+project_webhook_secrets = Table(
+    "project_webhook_secrets", metadata,
+    Column("project_id", BigInteger, ForeignKey("projects.id", ondelete="CASCADE"),
+           primary_key=True),
+    Column("source", Text, primary_key=True),
+    Column("secret", SealedText, nullable=False),
+    ts("created_at"),
 )
 
 builds = Table(

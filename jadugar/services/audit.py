@@ -20,7 +20,8 @@ from jadugar.timeutil import parse_time
 
 # The kinds the triggers record (object_type); kept in step by tests/services.
 OBJECT_TYPES = ("alert_rule", "api_token", "application", "application_project", "check",
-                "maintenance_window", "notification_target", "project", "status_page",
+                "maintenance_window", "notification_target", "project",
+                "project_webhook_secret", "status_page",
                 "status_page_application", "user")
 COLUMNS = ("id, at, actor, address, via, action, object_type, object_id, object_name, "
            "summary")

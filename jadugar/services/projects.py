@@ -5,36 +5,52 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlalchemy import Connection, Result, delete, insert, select, text, update
+from sqlalchemy import Connection, Result, delete, func, insert, select, text, update
+from sqlalchemy.dialects.postgresql import insert as upsert
 
 from jadugar.errors import Conflict, NotFound
+from jadugar.models import project_webhook_secrets as secrets
 from jadugar.models import projects
 from jadugar.services import build_fields as f
 from jadugar.services import redact
 from jadugar.services.serialize import row_dict
+from jadugar.services.webhooks import registry as ci_sources
 
-# Webhook secrets never leave the server; they are stored encrypted (models: SealedText).
-PRIVATE = ("github_webhook_secret", "gitlab_webhook_token")
 EDITABLE = ("name", "description", "repository_url", "repository", "default_branch")
+# Which CI sources have a secret of the project's own: a column of the rows read here. The
+# secrets themselves never leave the server; they are stored encrypted (models: SealedText).
+SECRET_SOURCES = "webhook_secret_sources"
+_PROJECT = select(projects, select(func.array_agg(secrets.c.source))
+                  .where(secrets.c.project_id == projects.c.id)
+                  .scalar_subquery().label(SECRET_SOURCES))
+
+
+def secret_fields() -> dict[str, str]:
+    """{field of PUT /projects/<slug>/webhook-secrets: CI source}, e.g.
+    {"github_webhook_secret": "github", "gitlab_webhook_token": "gitlab"}."""
+    return {s.secret_field: s.name for s in ci_sources.with_project_secret()}
+
+
+def secret_flags(row: Any) -> dict[str, bool]:
+    """{"has_github_secret": True, ...}: which of its own secrets a project has."""
+    have = set(row._mapping.get(SECRET_SOURCES) or ())
+    return {s.secret_flag: s.name in have for s in ci_sources.with_project_secret()}
 
 
 def to_dict(row: Any) -> dict[str, Any]:
-    out = row_dict(row, exclude=PRIVATE)
-    out["has_github_secret"] = bool(row.github_webhook_secret)
-    out["has_gitlab_token"] = bool(row.gitlab_webhook_token)
-    return out
+    return {**row_dict(row, exclude=(SECRET_SOURCES,)), **secret_flags(row)}
 
 
 def list_projects(conn: Connection, limit: int, after: str | None = None) -> list[Any]:
     """Projects by slug, limit + 1 rows so the caller knows whether another page follows."""
-    q = select(projects).order_by(projects.c.slug).limit(limit + 1)
+    q = _PROJECT.order_by(projects.c.slug).limit(limit + 1)
     if after is not None:
         q = q.where(projects.c.slug > after)
     return list(conn.execute(q).all())
 
 
 def get_project(conn: Connection, slug: str) -> Any:
-    row = conn.execute(select(projects).where(projects.c.slug == slug)).first()
+    row = conn.execute(_PROJECT.where(projects.c.slug == slug)).first()
     if row is None:
         raise NotFound(f"no project {slug!r}", field="slug")
     return row
@@ -74,8 +90,8 @@ def create_project(conn: Connection, body: dict[str, Any]) -> Any:
     if conn.scalar(select(projects.c.id).where(projects.c.slug == slug)):
         raise Conflict(f"a project with slug {slug!r} already exists", field="slug")
     _unique_repository(conn, values.get("repository"), None)
-    return conn.execute(insert(projects).values(slug=slug, **values)
-                        .returning(*projects.c)).one()
+    conn.execute(insert(projects).values(slug=slug, **values))
+    return get_project(conn, slug)
 
 
 def update_project(conn: Connection, slug: str, body: dict[str, Any]) -> Any:
@@ -83,21 +99,32 @@ def update_project(conn: Connection, slug: str, body: dict[str, Any]) -> Any:
     get_project(conn, slug)
     values = _fields(body)
     _unique_repository(conn, values.get("repository"), slug)
-    if not values:
-        return get_project(conn, slug)
-    return conn.execute(update(projects).where(projects.c.slug == slug)
-                        .values(**values, updated_at=text("now()"))
-                        .returning(*projects.c)).one()
+    if values:
+        conn.execute(update(projects).where(projects.c.slug == slug)
+                     .values(**values, updated_at=text("now()")))
+    return get_project(conn, slug)
 
 
 def set_webhook_secrets(conn: Connection, slug: str, body: dict[str, Any]) -> Any:
-    """Per-project overrides of JADUGAR_GITHUB_WEBHOOK_SECRET / JADUGAR_GITLAB_WEBHOOK_TOKEN;
-    an empty string or null clears one, *** (the masked value) leaves it as it is."""
-    f.only(body, PRIVATE)
-    get_project(conn, slug)
-    values = {k: f.text(body, k) for k in PRIVATE if k in body and body[k] != redact.HIDDEN}
-    if values:
-        conn.execute(update(projects).where(projects.c.slug == slug).values(**values))
+    """A project's own secrets, overriding its CI sources' global settings (such as
+    JADUGAR_GITHUB_WEBHOOK_SECRET) for deliveries about its repository. The body's keys
+    are the sources' `secret_field`s; an empty string or null clears one, *** (the masked
+    value) leaves it as it is."""
+    fields = secret_fields()
+    f.only(body, tuple(fields))
+    project_id = get_project(conn, slug).id
+    for key, source in fields.items():
+        if key not in body or body[key] == redact.HIDDEN:
+            continue
+        secret = f.text(body, key)
+        if secret is None:
+            conn.execute(delete(secrets).where(secrets.c.project_id == project_id,
+                                               secrets.c.source == source))
+            continue
+        stmt = upsert(secrets).values(project_id=project_id, source=source, secret=secret)
+        conn.execute(stmt.on_conflict_do_update(index_elements=[secrets.c.project_id,
+                                                                secrets.c.source],
+                                                set_={"secret": stmt.excluded.secret}))
     return get_project(conn, slug)
 
 

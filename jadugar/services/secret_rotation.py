@@ -10,24 +10,29 @@ from sqlalchemy import Connection, text
 
 from jadugar import secrets as vault
 
-# Every encrypted column (models: SealedText, and health_checks.credentials).
-SEALED = (("projects", "github_webhook_secret"), ("projects", "gitlab_webhook_token"),
-          ("notification_targets", "url"), ("health_checks", "credentials"))
+# Every encrypted column (models: SealedText, and health_checks.credentials), with the
+# columns that identify its row.
+SEALED = (("project_webhook_secrets", "secret", ("project_id", "source")),
+          ("notification_targets", "url", ("id",)),
+          ("health_checks", "credentials", ("id",)))
 
 
 def rotate_all(conn: Connection) -> int:
     """Re-encrypt every stored secret; returns how many."""
     count = 0
-    for table, column in SEALED:
-        rows = conn.execute(text(f"select id, {column} from {table} where {column} is not null"
-                                 " order by id for update")).all()
-        for row_id, token in rows:
+    for table, column, key in SEALED:
+        keys = ", ".join(key)
+        match = " and ".join(f"{k} = :k{i}" for i, k in enumerate(key))
+        rows = conn.execute(text(f"select {column}, {keys} from {table} where {column} is "
+                                 f"not null order by {keys} for update")).all()
+        for token, *row_key in rows:
             try:
                 fresh = vault.rotate(token)
             except vault.UnreadableSecret as exc:
-                raise vault.UnreadableSecret(f"{table} {row_id} ({column}): {exc.message}",
+                where = "/".join(map(str, row_key))
+                raise vault.UnreadableSecret(f"{table} {where} ({column}): {exc.message}",
                                              field=column) from None
-            conn.execute(text(f"update {table} set {column} = :v where id = :id"),
-                         {"v": fresh, "id": row_id})
+            conn.execute(text(f"update {table} set {column} = :v where {match}"),
+                         {"v": fresh, **{f"k{i}": v for i, v in enumerate(row_key)}})
             count += 1
     return count

@@ -15,8 +15,13 @@ from jadugar.errors import Invalid, NotFound
 from jadugar.services import build_fields as f
 from jadugar.services.projects import get_project
 from jadugar.services.serialize import row_dict
+from jadugar.services.webhooks import registry as ci_sources
 
-SOURCES = ("api", "github", "gitlab", "generic", "ui")
+
+def sources() -> list[str]:
+    """Who writes timeline rows: the API, the UI and every CI source (its webhook)."""
+    return ["api", *ci_sources.names(), "ui"]
+
 
 INSERT = text("""
 insert into status_updates (project_id, build_id, milestone_id, ts, source, old_status,

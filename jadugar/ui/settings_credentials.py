@@ -14,6 +14,8 @@ from sqlalchemy import Connection
 from jadugar import auth, db
 from jadugar.errors import Invalid
 from jadugar.services import projects
+from jadugar.services.webhooks import CISource
+from jadugar.services.webhooks import registry as ci_sources
 from jadugar.ui.settings_section import Section, shown_once
 
 MAX_PROJECTS = 1000  # the picker and list are for people, not for bulk-created projects
@@ -62,36 +64,46 @@ def _secret_input(id_: str) -> dbc.Input:
 def _save_secrets(conn: Connection, v: dict, _actor: str) -> Any:
     if not v["project"]:
         raise Invalid("choose the project", field="project")
-    body = {k: v[k] for k in projects.PRIVATE if v[k]}
+    sources = ci_sources.with_project_secret()
+    body = {s.secret_field: v[s.secret_field] for s in sources if v.get(s.secret_field)}
     if not body:
-        raise Invalid("type a GitHub secret or a GitLab token (use Clear to remove them)",
-                      field="github_webhook_secret")
+        names = " or a ".join(f"{s.title} {s.secret_name}" for s in sources)
+        raise Invalid(f"type a {names} (use Clear to remove them)",
+                      field=sources[0].secret_field)
     return projects.set_webhook_secrets(conn, v["project"], body)
 
 
+def _clear_secrets(conn: Connection, key: str, _actor: str) -> Any:
+    return projects.set_webhook_secrets(conn, key, dict.fromkeys(projects.secret_fields()))
+
+
 def _project_rows(conn: Connection) -> tuple[list[str], list]:
-    def state(row: Any, key: str) -> dbc.Badge:
-        is_set = bool(getattr(row, key))
+    def state(is_set: bool) -> dbc.Badge:
         return dbc.Badge("set" if is_set else "not set",
                          color="success" if is_set else "secondary")
 
-    return (["Project", "Repository", "GitHub secret", "GitLab token"],
-            [(r.slug, [r.slug, r.repository or "", state(r, "github_webhook_secret"),
-                       state(r, "gitlab_webhook_token")])
+    names = [f"{s.title} {s.secret_name}" for s in ci_sources.with_project_secret()]
+    return (["Project", "Repository", *names],
+            [(r.slug, [r.slug, r.repository or "",
+                       *(state(is_set) for is_set in projects.secret_flags(r).values())])
              for r in projects.list_projects(conn, MAX_PROJECTS)[:MAX_PROJECTS]])
 
 
-PROJECTS = Section(
-    "set-projects", "Projects",
-    [("project", "Project", _project_slugs, 3),
-     ("github_webhook_secret", "GitHub webhook secret", _secret_input, 4),
-     ("gitlab_webhook_token", "GitLab webhook token", _secret_input, 4)],
-    _save_secrets, _project_rows,
-    lambda conn, key, _a: projects.set_webhook_secrets(
-        conn, key, {k: None for k in projects.PRIVATE}),
-    reset=("github_webhook_secret", "gitlab_webhook_token"), save_label="Save secrets",
-    delete_label="Clear secrets", done="Secrets cleared.",
-    confirm="Clear this project's webhook secrets? Its deliveries are then checked against "
-            "JADUGAR_GITHUB_WEBHOOK_SECRET / JADUGAR_GITLAB_WEBHOOK_TOKEN, or refused.",
-    help="Per-project webhook secrets override the global ones for that repository. They "
-         "are stored encrypted and never shown again, only whether one is set.")
+def projects_section(sources: list[CISource]) -> Section:
+    """One secret input per CI source that lets a project have its own (registry order),
+    so a plug-in source's secret is set here with no change to this module."""
+    fallbacks = " / ".join(s.setting for s in sources if s.setting)
+    return Section(
+        "set-projects", "Projects",
+        [("project", "Project", _project_slugs, 3),
+         *((s.secret_field, s.secret_label, _secret_input, 4) for s in sources)],
+        _save_secrets, _project_rows, _clear_secrets,
+        reset=tuple(s.secret_field for s in sources), save_label="Save secrets",
+        delete_label="Clear secrets", done="Secrets cleared.",
+        confirm="Clear this project's webhook secrets? Its deliveries are then checked "
+                "against " + (f"{fallbacks}, or refused." if fallbacks else "nothing: refused."),
+        help="Per-project webhook secrets override the global ones for that repository. "
+             "They are stored encrypted and never shown again, only whether one is set.")
+
+
+PROJECTS = projects_section(ci_sources.with_project_secret())

@@ -13,12 +13,13 @@ ROW = "#set-projects-list tr[data-key=shop]"
 
 
 def _secrets(engine) -> tuple:
-    # Through the table, which decrypts: the raw columns hold only ciphertext.
-    table = models.projects
+    # Through the table, which decrypts: the raw column holds only ciphertext.
+    table = models.project_webhook_secrets
     with engine.connect() as c:
-        return tuple(c.execute(select(table.c.github_webhook_secret,
-                                      table.c.gitlab_webhook_token)
-                               .where(table.c.slug == "shop")).one())
+        found = dict(c.execute(select(table.c.source, table.c.secret)
+                               .join(models.projects)
+                               .where(models.projects.c.slug == "shop")).all())
+    return found.get("github"), found.get("gitlab")
 
 
 def _wait_unset_count(page, n: int) -> None:

@@ -51,8 +51,11 @@ def test_it_records_an_apprise_url_change_without_the_url(conn):
 
 def test_it_keeps_tokens_webhook_secrets_and_check_credentials_out(conn):
     _id, secret = auth.create_token(conn, "ci", "admin")
-    conn.execute(text("insert into projects (slug, name, github_webhook_secret) "
-                      "values ('web', 'Web', 'gh-hush')"))
+    project = conn.execute(text("insert into projects (slug, name) values ('web', 'Web') "
+                                "returning id")).scalar_one()
+    conn.execute(text("insert into project_webhook_secrets (project_id, source, secret) "
+                      "values (:p, 'github', 'gh-hush')"), {"p": project})
+    conn.execute(text("update project_webhook_secrets set secret = 'gh-hush-2'"))
     app_id = make_app(conn, "shop")
     conn.execute(text("""insert into health_checks (application_id, name, type, target,
         interval_s, options) values (:a, 'db', 'http', 'https://bob:pw-hush@db.internal:8443/p?k=q',
@@ -67,4 +70,9 @@ def test_it_keeps_tokens_webhook_secrets_and_check_credentials_out(conn):
     assert check["options"] == {"headers": "(changed)", "body": "(changed)",
                                 "verify_tls": False}
     assert _last(conn, "api_token").summary["token_hash"] == "(set)"
-    assert _last(conn, "project").summary["github_webhook_secret"] == "(set)"
+    created, changed = conn.execute(text(
+        "select action, object_id, summary from audit_log where object_type = "
+        "'project_webhook_secret' order by id")).all()
+    assert created.summary == {"project_id": project, "source": "github", "secret": "(set)"}
+    assert (changed.action, changed.object_id) == ("update", str(project))
+    assert changed.summary == {"secret": "(changed)"}

@@ -50,7 +50,8 @@ def test_it_keeps_no_webhook_secret_in_plain_text(conn):
     projects.create_project(conn, {"slug": "web", "name": "Web", "repository": "octo/web"})
     projects.set_webhook_secrets(conn, "web", {"github_webhook_secret": "pw-github",
                                                "gitlab_webhook_token": "pw-gitlab"})
-    raw = _raw(conn, "select github_webhook_secret, gitlab_webhook_token from projects")
+    raw = _raw(conn, "select secret from project_webhook_secrets")
+    assert raw.count("gAAAAA") == 2  # two Fernet tokens
     assert "pw-github" not in raw and "pw-gitlab" not in raw
     assert ingest.secret_for(conn, "github", "octo/web") == "pw-github"
     assert ingest.secret_for(conn, "gitlab", "octo/web") == "pw-gitlab"

@@ -39,7 +39,7 @@ def _raw_tokens(engine) -> list[str]:
     with engine.connect() as c:
         return [c.execute(text(f"select {col} from {table}")).scalar_one()
                 for table, col in (("health_checks", "credentials"),
-                                   ("projects", "github_webhook_secret"),
+                                   ("project_webhook_secrets", "secret"),
                                    ("notification_targets", "url"))]
 
 

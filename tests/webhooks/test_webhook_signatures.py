@@ -7,7 +7,7 @@ import hmac
 
 import pytest
 
-from jadugar.services.webhooks import SOURCES, verify_github, verify_token
+from jadugar.services.webhooks import registry, verify_github, verify_token
 
 # The example from GitHub's "Validating webhook deliveries" documentation.
 SECRET = "It's a Secret to Everybody"
@@ -56,7 +56,10 @@ def test_it_compares_tokens(expected, given, ok):
 
 
 def test_it_wires_each_source_to_its_check():
-    assert SOURCES["github"].verify(SECRET, BODY, SIGNATURE)
-    assert SOURCES["gitlab"].verify("gl-token", b"{}", "gl-token")
-    assert not SOURCES["gitlab"].verify("gl-token", b"{}", "other")
-    assert SOURCES["generic"].verify is None
+    github, gitlab, generic = (registry.get(n) for n in ("github", "gitlab", "generic"))
+    assert (github.auth.kind, github.auth.header) == ("signature", "X-Hub-Signature-256")
+    assert github.auth.verify(SECRET, BODY, SIGNATURE)
+    assert (gitlab.auth.kind, gitlab.auth.header) == ("token", "X-Gitlab-Token")
+    assert gitlab.auth.verify("gl-token", b"{}", "gl-token")
+    assert not gitlab.auth.verify("gl-token", b"{}", "other")
+    assert (generic.auth.kind, generic.project_secret) == ("ingest", False)

@@ -14,7 +14,6 @@ STATUSES = ("queued", "running", "success", "failed", "cancelled", "skipped")
 # A build in one of these will not change again unless it is re-run.
 FINISHED = frozenset({"success", "failed", "cancelled", "skipped"})
 KINDS = ("build", "deploy")
-PROVIDERS = ("github", "gitlab", "generic")
 
 
 @dataclass(frozen=True)

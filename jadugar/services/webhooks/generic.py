@@ -15,6 +15,7 @@ import re
 from datetime import datetime
 from typing import Any
 
+from jadugar.services.webhooks.cisource import CISource, ingest_token, repository_at
 from jadugar.services.webhooks.errors import WebhookPayloadError
 from jadugar.services.webhooks.events import (
     KINDS,
@@ -212,3 +213,26 @@ def _url(value: Any, field: str) -> str | None:
     if link is not None and not link.lower().startswith(("http://", "https://")):
         raise WebhookPayloadError(f"{field} must be an http(s) URL", field=field)
     return link
+
+
+def _normalize(_event: str | None, payload: Any) -> BuildEvent:
+    return normalize(payload)  # the body carries everything; there are no events
+
+
+_STRING = {"type": "string"}
+BODY_SCHEMA = {"type": "object", "required": ["repository", "run_id", "status"], "properties": {
+    "repository": _STRING, "run_id": _STRING, "status": _STRING, "branch": _STRING,
+    "commit": _STRING, "number": {"type": "integer"}, "pipeline": _STRING,
+    "kind": {"type": "string", "enum": list(KINDS)}, "environment": _STRING,
+    "started_at": _STRING, "finished_at": _STRING, "url": _STRING,
+    "progress": {"type": "number"}, "stages": {"type": "array", "items": {
+        "type": "object", "required": ["id", "name", "status"]}}}}
+
+# Authenticated like the rest of the API, with an ingest token; or with a shared token
+# when JADUGAR_GENERIC_WEBHOOK_TOKEN is set. No per-project secret.
+SOURCE = CISource(
+    name="generic", title="Generic", auth=ingest_token("X-Jadugar-Token"),
+    normalize=_normalize, find_repository=repository_at("repository"),
+    setting="JADUGAR_GENERIC_WEBHOOK_TOKEN",
+    summary="Jenkins or any script: the generic JSON shape (see the README); an ingest "
+            "Bearer token or X-Jadugar-Token", body_schema=BODY_SCHEMA)

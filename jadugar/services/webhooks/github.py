@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from jadugar.services.webhooks.cisource import CISource, repository_at, signature
 from jadugar.services.webhooks.errors import WebhookPayloadError
 from jadugar.services.webhooks.events import FINISHED, BuildEvent, Ignored, StageEvent
 from jadugar.services.webhooks.fields import (
@@ -214,3 +215,12 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], BuildEvent | Ignored]] = {
     "check_suite": _check_suite,
     "deployment_status": _deployment_status,
 }
+
+SOURCE = CISource(
+    name="github", title="GitHub", auth=signature("X-Hub-Signature-256"),
+    normalize=normalize, find_repository=repository_at("repository", "full_name"),
+    setting="JADUGAR_GITHUB_WEBHOOK_SECRET", project_secret=True,
+    event_header="X-GitHub-Event", delivery_header="X-GitHub-Delivery", events=tuple(HANDLERS),
+    summary="GitHub deliveries (workflow_run, workflow_job, check_suite, deployment_status); "
+            "X-Hub-Signature-256 is verified, X-GitHub-Delivery makes redeliveries no-ops, "
+            "other events get 202")

@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from jadugar.services.webhooks.cisource import CISource, repository_at, token
 from jadugar.services.webhooks.errors import WebhookPayloadError
 from jadugar.services.webhooks.events import (
     FINISHED,
@@ -202,3 +203,11 @@ HANDLERS: dict[str, Callable[[dict[str, Any]], BuildEvent | Ignored]] = {
     "Job Hook": _job,
     "Deployment Hook": _deployment,
 }
+
+SOURCE = CISource(
+    name="gitlab", title="GitLab", auth=token("X-Gitlab-Token"),
+    normalize=normalize, find_repository=repository_at("project", "path_with_namespace"),
+    setting="JADUGAR_GITLAB_WEBHOOK_TOKEN", project_secret=True, secret_name="token",
+    event_header="X-Gitlab-Event", delivery_header="X-Gitlab-Event-UUID",
+    events=tuple(HANDLERS),
+    summary="GitLab Pipeline, Job and Deployment hooks; X-Gitlab-Token is verified")

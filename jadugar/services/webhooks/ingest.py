@@ -12,17 +12,13 @@ from typing import Any
 from sqlalchemy import Connection, select, text
 
 from jadugar import config
+from jadugar.models import project_webhook_secrets as secrets_table
 from jadugar.models import projects as projects_table
 from jadugar.services import builds, projects
+from jadugar.services.webhooks import registry
 from jadugar.services.webhooks.events import FINISHED, BuildEvent
-from jadugar.services.webhooks.fields import dig
 
 _FIN = ", ".join(f"'{s}'" for s in sorted(FINISHED))
-
-# Global settings per source, and the projects column that overrides each.
-SETTING = {"github": ("github_webhook_secret", "github_webhook_secret"),
-           "gitlab": ("gitlab_webhook_token", "gitlab_webhook_token"),
-           "generic": ("generic_webhook_token", None)}
 
 # A stage follows the build's rule: once finished it never moves back.
 UPSERT_STAGE = text(f"""
@@ -47,26 +43,28 @@ select round(100.0 * count(*) filter (where status in ({_FIN})) / nullif(count(*
 """)
 
 
-def repository_of(source: str, body: Any) -> str | None:
-    """The repository a delivery is about, read leniently, only to pick the secret."""
-    path = {"github": ("repository", "full_name"),
-            "gitlab": ("project", "path_with_namespace"),
-            "generic": ("repository",)}[source]
-    value = dig(body, *path)
-    return value if isinstance(value, str) and value else None
-
-
 def secret_for(conn: Connection, source: str, repository: str | None) -> str | None:
-    """The project's own secret when it has one, else the global setting; None when
-    neither is set (the caller refuses the delivery)."""
-    setting, column = SETTING[source]
-    if column and repository:
+    """The project's own secret for `source` when it has one, else the source's global
+    setting; None when neither is set (the caller refuses the delivery)."""
+    declared = registry.get(source)
+    if declared.project_secret and repository:
         # Through the table so the stored (encrypted) secret is decrypted.
-        own = conn.scalar(select(projects_table.c[column])
-                          .where(projects_table.c.repository == repository))
+        own = conn.scalar(
+            select(secrets_table.c.secret)
+            .join(projects_table, projects_table.c.id == secrets_table.c.project_id)
+            .where(projects_table.c.repository == repository,
+                   secrets_table.c.source == source))
         if own:
             return own
-    return getattr(config.get(), setting)
+    return global_secret(source)
+
+
+def global_secret(source: str) -> str | None:
+    """The value of the setting the source names (jadugar/config.py), or None."""
+    setting = registry.get(source).setting
+    if setting is None:
+        return None
+    return getattr(config.get(), setting.removeprefix("JADUGAR_").lower())
 
 
 def first_delivery(conn: Connection, provider: str, delivery_id: str | None) -> bool:
