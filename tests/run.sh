@@ -26,7 +26,8 @@ PY="$VENV/bin/python"
 # 1. The whole suite on an embedded PostgreSQL started by the tests.
 env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest "$@"
 
-# 2. The database tests again on a server PostgreSQL, when there is one.
+# 2. The database tests again on a server PostgreSQL, when there is one. Browser, slow
+#    (process and fault) and fuzz tests ran above; this pass is about the database itself.
 SERVER_URL=${JADUGAR_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 if "$PY" - "$SERVER_URL" <<'PYEOF'
 import sys, psycopg
@@ -36,8 +37,8 @@ except Exception:
     sys.exit(1)
 PYEOF
 then
-  echo "--- again on $SERVER_URL (no browser tests)"
-  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest -m "not browser" "$@"
+  echo "--- again on $SERVER_URL (no browser, slow or fuzz tests)"
+  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest -m "not browser and not slow and not fuzz" "$@"
 else
   echo "--- no server PostgreSQL at $SERVER_URL; skipped the second run"
 fi
