@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import logging
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
+
+from jadugar import plugins
 
 from .dns import DNS
 from .heartbeat import HEARTBEAT
@@ -40,39 +41,13 @@ from .tls import TLS
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
                                    HEARTBEAT)
-log = logging.getLogger(__name__)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
              ) -> dict[str, CheckType]:
-    """The built-in types, then each loadable plug-in of `entry_points` (default: those
-    of the installed packages), by name."""
-    found = {kind.name: kind for kind in BUILT_IN}
-    if entry_points is None:
-        entry_points = importlib.metadata.entry_points(group=GROUP)
-    for point in entry_points:
-        kind = _load(point, found)
-        if kind is not None:
-            found[kind.name] = kind
-    return found
-
-
-def _load(point: importlib.metadata.EntryPoint,
-          found: dict[str, CheckType]) -> CheckType | None:
-    try:
-        kind = point.load()
-    except Exception:  # whatever a third party's import raises
-        log.exception("check type plug-in %s = %s failed to load; left out",
-                      point.name, point.value)
-        return None
-    if found.get(point.name) is kind:  # the same package seen twice on sys.path
-        return None
-    problems = _problems(point.name, kind, found)
-    if problems:
-        log.error("check type plug-in %s = %s left out: %s", point.name, point.value,
-                  "; ".join(problems))
-        return None
-    return kind
+    """The built-in ones, then each loadable plug-in of `entry_points` (default: those of
+    the installed packages), by name."""
+    return plugins.discover(GROUP, BUILT_IN, "check type", _problems, entry_points)
 
 
 def _problems(name: str, kind: object, found: dict[str, CheckType]) -> list[str]:

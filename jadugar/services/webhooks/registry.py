@@ -24,48 +24,22 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
-import logging
 from collections.abc import Iterable, Mapping
 from types import MappingProxyType
 
+from jadugar import plugins
 from jadugar.services.webhooks import generic, github, gitlab
 from jadugar.services.webhooks.cisource import CISource
 
 GROUP = "jadugar.ci_sources"
 BUILT_IN: tuple[CISource, ...] = (github.SOURCE, gitlab.SOURCE, generic.SOURCE)
-log = logging.getLogger(__name__)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
              ) -> dict[str, CISource]:
-    """The built-in sources, then each loadable plug-in of `entry_points` (default: those
-    of the installed packages), by name."""
-    found = {source.name: source for source in BUILT_IN}
-    if entry_points is None:
-        entry_points = importlib.metadata.entry_points(group=GROUP)
-    for point in entry_points:
-        source = _load(point, found)
-        if source is not None:
-            found[source.name] = source
-    return found
-
-
-def _load(point: importlib.metadata.EntryPoint,
-          found: dict[str, CISource]) -> CISource | None:
-    try:
-        source = point.load()
-    except Exception:  # whatever a third party's import raises
-        log.exception("CI source plug-in %s = %s failed to load; left out",
-                      point.name, point.value)
-        return None
-    if found.get(point.name) is source:  # the same package seen twice on sys.path
-        return None
-    problems = _problems(point.name, source, found)
-    if problems:
-        log.error("CI source plug-in %s = %s left out: %s", point.name, point.value,
-                  "; ".join(problems))
-        return None
-    return source
+    """The built-in ones, then each loadable plug-in of `entry_points` (default: those of
+    the installed packages), by name."""
+    return plugins.discover(GROUP, BUILT_IN, "CI source", _problems, entry_points)
 
 
 def _problems(name: str, source: object, found: dict[str, CISource]) -> list[str]:
