@@ -97,6 +97,9 @@ def clean_db(engine) -> Iterator[None]:
     """For tests whose writes commit (API, processes): empty every table afterwards."""
     yield
     with engine.begin() as c:
+        # A connection leaked by the test (an unclosed streamed response) would make the
+        # truncate wait forever: fail loudly instead.
+        c.execute(text("set local lock_timeout = '60s'"))
         # Every table the migrations made, not only those in the models (demo_marker, ...).
         c.execute(text(f"truncate {c.execute(ALL_TABLES).scalar_one()} restart identity cascade"))
 
