@@ -108,7 +108,11 @@ def clean_db(engine) -> Iterator[None]:
 def dash_app(database_url: str):
     import app as app_module
 
-    return app_module.create_app(config.get())
+    app = app_module.create_app(config.get())
+    yield app
+    from jadugar.web import realtime
+
+    realtime.stop_listener()  # before the database goes, not after
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ listens and serves its own sockets; a load balancer keeps a client on one proces
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import sys
@@ -98,7 +99,17 @@ def start_listener() -> Listener:
     if _listener is None or not _listener.is_alive():
         _listener = Listener(_psycopg_url())
         _listener.start()
+        # At exit the database may go first (tests, `jadugar up`): a stopping listener
+        # leaves quietly instead of reporting a lost database.
+        atexit.register(_listener.stop)
     return _listener
+
+
+def stop_listener(timeout_s: float = 5) -> None:
+    """Stop this process's listener and wait for it (before the database goes away)."""
+    if _listener is not None:
+        _listener.stop()
+        _listener.join(timeout_s)
 
 
 def _origins(cfg: config.Config) -> Any:
