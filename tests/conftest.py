@@ -13,7 +13,7 @@ import pytest
 from login_support import sign_in
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
-from support_processes import free_port, process_env, start_process, stop_process, wait_http
+from support_processes import process_env, serving
 
 from jadugar import auth, config, db, migrations
 
@@ -167,13 +167,5 @@ def logged_in(client, engine):
 @pytest.fixture(scope="session")
 def live_server(database_url: str, tmp_root: Path) -> Iterator[str]:
     """`jadugar serve` in its own process on a free loopback port."""
-    port = free_port()
-    log = tmp_root / f"serve-{port}.log"
-    proc = start_process(["serve", "--no-migrate", "--port", str(port)],
-                         process_env(database_url, tmp_root), log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/healthz", proc, log)
+    with serving(process_env(database_url, tmp_root), tmp_root) as base:
         yield base
-    finally:
-        stop_process(proc)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.cookiejar import CookieJar
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,3 +63,29 @@ def stop_process(proc: subprocess.Popen) -> None:
             proc.wait()
 
 
+@contextmanager
+def serving(env: dict[str, str], log_dir: Path) -> Iterator[str]:
+    """`jadugar serve` on a free loopback port for the block; yields its base URL."""
+    port = free_port()
+    log = log_dir / f"serve-{port}.log"
+    proc = start_process(["serve", "--no-migrate", "--port", str(port)], env, log)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/healthz", proc, log)
+        yield base
+    finally:
+        stop_process(proc)
+
+
+def session_cookie(base: str, username: str, password: str) -> str:
+    """Sign in through the login form like a browser (every hidden field of the form is
+    sent back, so the CSRF token is too) and return the Cookie header it earned."""
+    jar = CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    with opener.open(base + "/login", timeout=10) as r:
+        page = r.read().decode()
+    fields = dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"',
+                             page))
+    fields.update(username=username, password=password)
+    opener.open(base + "/login", data=urllib.parse.urlencode(fields).encode(), timeout=10)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)

@@ -4,12 +4,12 @@ the API with a token, Dash callbacks with a signed-in session."""
 from __future__ import annotations
 
 import json
-import re
 import urllib.error
 import urllib.parse
 import urllib.request
-from http.cookiejar import CookieJar
 from pathlib import Path
+
+from support_processes import session_cookie
 
 PLUGIN = Path(__file__).resolve().parent.parent / "fixtures" / "checktype_plugin"
 
@@ -28,17 +28,8 @@ def call(base: str, method: str, path: str, body: dict | None = None,
 
 
 def signed_in(base: str, username: str, password: str) -> dict[str, str]:
-    """The Cookie header of a session signed in through the login form (hidden fields,
-    a CSRF token among them, are sent back as a browser would)."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(base + "/login", timeout=10) as r:
-        page = r.read().decode()
-    fields = dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"',
-                             page))
-    fields.update(username=username, password=password)
-    opener.open(base + "/login", data=urllib.parse.urlencode(fields).encode(), timeout=10)
-    return {"Cookie": "; ".join(f"{c.name}={c.value}" for c in jar)}
+    """The Cookie header of a session signed in through the login form."""
+    return {"Cookie": session_cookie(base, username, password)}
 
 
 def run_callback(base: str, cookie: dict[str, str], output: str,

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from checktype_support import PLUGIN, call, find_component, run_callback, signed_in
 from sqlalchemy import text
-from support_processes import free_port, process_env, start_process, stop_process, wait_http
+from support_processes import process_env, serving, start_process, stop_process
 
 from jadugar import auth
 
@@ -28,14 +28,8 @@ def plugin_env(database_url, tmp_path_factory) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def server(plugin_env, tmp_path_factory) -> Iterator[str]:
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    proc = start_process(["serve", "--no-migrate", "--port", str(port)], plugin_env, log)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", proc, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        stop_process(proc)
+    with serving(plugin_env, tmp_path_factory.mktemp("serve")) as base:
+        yield base
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from cisource_support import PLUGIN, call
-from support_processes import free_port, process_env, start_process, stop_process, wait_http
+from support_processes import process_env, serving
 
 from jadugar import auth
 
@@ -36,14 +36,8 @@ def dummy_ci():
 def server(database_url, tmp_path_factory) -> Iterator[str]:
     path = os.pathsep.join(p for p in (str(PLUGIN), os.environ.get("PYTHONPATH")) if p)
     env = process_env(database_url, tmp_path_factory.mktemp("plugin"), PYTHONPATH=path)
-    port = free_port()
-    log = tmp_path_factory.mktemp("serve") / "serve.log"
-    proc = start_process(["serve", "--no-migrate", "--port", str(port)], env, log)
-    try:
-        wait_http(f"http://127.0.0.1:{port}/healthz", proc, log)
-        yield f"http://127.0.0.1:{port}/api/v1"
-    finally:
-        stop_process(proc)
+    with serving(env, tmp_path_factory.mktemp("serve")) as base:
+        yield base + "/api/v1"
 
 
 @pytest.fixture

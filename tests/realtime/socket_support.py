@@ -5,7 +5,6 @@ would, below python-socketio), plain HTTP calls, a signed-in session cookie, and
 from __future__ import annotations
 
 import json
-import re
 import select
 import threading
 import time
@@ -14,11 +13,10 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.cookiejar import CookieJar
 from pathlib import Path
 
 import websocket
-from support_processes import free_port, process_env, start_process, stop_process, wait_http
+from support_processes import process_env, serving, session_cookie  # noqa: F401 (re-exported)
 
 
 def ws_url(base: str, **query: str) -> str:
@@ -56,20 +54,6 @@ def api_call(base: str, token: str, method: str, path: str, body: dict | None = 
     with urllib.request.urlopen(req, timeout=10) as r:
         raw = r.read()
     return json.loads(raw) if raw else {}
-
-
-def session_cookie(base: str, username: str, password: str) -> str:
-    """Sign in through the login form like a browser (every hidden field of the form is
-    sent back, so a CSRF token is too) and return the Cookie header it earned."""
-    jar = CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    with opener.open(base + "/login", timeout=10) as r:
-        page = r.read().decode()
-    fields = dict(re.findall(r'<input[^>]*type="hidden"[^>]*name="([^"]+)"[^>]*value="([^"]*)"',
-                             page))
-    fields.update(username=username, password=password)
-    opener.open(base + "/login", data=urllib.parse.urlencode(fields).encode(), timeout=10)
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
 
 
 class PingAnswerer:
@@ -111,13 +95,5 @@ class PingAnswerer:
 @contextmanager
 def own_server(database_url: str, tmp_root: Path, **env: str) -> Iterator[str]:
     """A `jadugar serve` with extra settings, for tests that must not share the session's."""
-    port = free_port()
-    log = tmp_root / f"serve-{port}.log"
-    proc = start_process(["serve", "--no-migrate", "--port", str(port)],
-                         process_env(database_url, tmp_root, **env), log)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/healthz", proc, log)
+    with serving(process_env(database_url, tmp_root, **env), tmp_root) as base:
         yield base
-    finally:
-        stop_process(proc)
