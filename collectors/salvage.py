@@ -20,10 +20,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import psycopg
-from sqlalchemy import text
 
 from jadugar import db
 from jadugar.errors import JadugarError
+from jadugar.services import history
 from jadugar.services.history import Row
 
 from .spool import Sample
@@ -99,10 +99,7 @@ def drop_gone(parts: list[Part], transaction: Callable) -> tuple[list[Part], Par
     check_ids = sorted({r.check_id for rows, _ in parts for r in rows})
     slugs = sorted({s[0] for _, samples in parts for s in samples})
     with transaction() as conn:
-        checks = set(conn.execute(text("select id from health_checks where id = any(:ids)"),
-                                  {"ids": check_ids}).scalars())
-        apps = set(conn.execute(text("select slug from applications where slug = any(:s)"),
-                                {"s": slugs}).scalars())
+        checks, apps = history.still_there(conn, check_ids, slugs)
     keep: list[Part] = []
     gone: Part = ([], [])
     for rows, samples in parts:

@@ -166,3 +166,14 @@ PUBLISH_RESULTS = text("""
               join applications a on a.id = c.application_id) r
      group by slug
 """)
+
+
+def still_there(conn: Connection, check_ids: list[int],
+                slugs: list[str]) -> tuple[set[int], set[str]]:
+    """Which of these checks and applications still exist: a spooled batch can outlive
+    them (collectors/salvage.py sets the rest aside)."""
+    checks = set(conn.execute(text("select id from health_checks where id = any(:ids)"),
+                              {"ids": check_ids}).scalars())
+    apps = set(conn.execute(text("select slug from applications where slug = any(:s)"),
+                            {"s": slugs}).scalars())
+    return checks, apps
