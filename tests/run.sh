@@ -23,8 +23,22 @@ PY="$VENV/bin/python"
 
 "$VENV/bin/ruff" check .
 
+# Each pass's output is kept so the run can end on one plain total: libraries may still
+# print at interpreter exit, after pytest's own summary line.
+OUT=$(mktemp -d)
+total() {
+  local passed=0 failed=0 n
+  for f in "$OUT"/*.log; do
+    n=$(grep -E '^=+ .*(passed|failed).* in [0-9.]+s' "$f" | tail -1 || true)
+    passed=$((passed + $(grep -oE '[0-9]+ passed' <<<"$n" | grep -oE '[0-9]+' || echo 0)))
+    failed=$((failed + $(grep -oE '[0-9]+ failed' <<<"$n" | grep -oE '[0-9]+' || echo 0)))
+  done
+  echo "tests: $passed passed, $failed failed"
+}
+
 # 1. The whole suite on an embedded PostgreSQL started by the tests.
-env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest "$@"
+env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest "$@" \
+  2>&1 | tee "$OUT/1-embedded.log"
 
 # 2. The database tests again on a server PostgreSQL, when there is one. Browser, slow
 #    (process and fault) and fuzz tests ran above; this pass is about the database itself.
@@ -38,7 +52,9 @@ except Exception:
 PYEOF
 then
   echo "--- again on $SERVER_URL (no browser, slow or fuzz tests)"
-  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest -m "not browser and not slow and not fuzz" "$@"
+  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest -m "not browser and not slow and not fuzz" "$@" \
+    2>&1 | tee "$OUT/2-server.log"
 else
   echo "--- no server PostgreSQL at $SERVER_URL; skipped the second run"
 fi
+total
