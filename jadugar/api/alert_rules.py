@@ -10,7 +10,7 @@ from jadugar.policy import current_actor
 from jadugar.services import alert_rules as svc
 
 RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
-               "params", "severity", "repeat_s", "enabled")
+               "params", "severity", "repeat_s", "max_reminders", "group_by", "enabled")
 
 
 @api.get("/alert-rules")

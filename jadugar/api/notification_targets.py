@@ -8,7 +8,7 @@ from jadugar.api.helpers import created, json_body, known_fields, limit_arg
 from jadugar.api.openapi import op, path_param, query_param
 from jadugar.services import notifications as svc
 
-TARGET_FIELDS = ("name", "url", "application", "enabled")
+TARGET_FIELDS = ("name", "url", "application", "min_severity", "enabled")
 
 
 @api.get("/notification-targets")

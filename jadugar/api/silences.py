@@ -7,7 +7,7 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body
+from jadugar.api.helpers import created, json_body, known_fields
 from jadugar.api.openapi import op, path_param, query_param
 from jadugar.policy import current_actor
 from jadugar.services import silences as svc
@@ -28,7 +28,8 @@ def list_silences():
 
 @api.post("/silences")
 def create_silence():
-    body = json_body()
+    body = known_fields(json_body(), ("application", "check_id", "starts_at", "ends_at",
+                                      "duration_s", "reason"))
     with db.transaction() as conn:
         silence_id = svc.create_silence(conn, body, current_actor())
         return created(_out(svc.get_silence(conn, silence_id)))

@@ -82,7 +82,7 @@ def list_status_incidents(slug: str):
 
 @api.post("/status-pages/<slug>/incidents")
 def open_status_incident(slug: str):
-    body = json_body()
+    body = known_fields(json_body(), ("title", "impact", "state", "message", "applications"))
     with db.transaction() as conn:
         incident_id = status_incidents.open_incident(conn, slug, body, current_actor())
         return created(_incident(conn, slug, incident_id))
@@ -96,7 +96,7 @@ def get_status_incident(slug: str, incident_id: int):
 
 @api.post("/status-pages/<slug>/incidents/<int:incident_id>/updates")
 def update_status_incident(slug: str, incident_id: int):
-    body = json_body()
+    body = known_fields(json_body(), ("state", "message"))
     with db.transaction() as conn:
         status_incidents.post_update(conn, slug, incident_id, body, current_actor())
         return created(_incident(conn, slug, incident_id))

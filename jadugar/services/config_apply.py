@@ -46,6 +46,7 @@ from jadugar.services.config_io import (
     PROJECT_FIELDS,
     RULE_FIELDS,
     SECTIONS,
+    TARGET_FIELDS,
     WINDOW_FIELDS,
     ConfigFileError,
     located,
@@ -260,7 +261,7 @@ class _Run:
         name = t.get("name")
         found = [x for x in notifications.list_targets(self.conn) if x.name == name]
         current = notifications.get_target(self.conn, found[0].id) if found else None
-        values = changed(t, None, ("name", "url", "application", "enabled"))
+        values = changed(t, None, ("name", *TARGET_FIELDS))
         url = self.target_url(t, current)
         if url is None:
             values.pop("url", None)
@@ -270,7 +271,8 @@ class _Run:
             self.step(t, lambda: notifications.create_target(self.conn, values))
             return
         stored = {"name": current.name, "url": current.url,
-                  "application": current.application, "enabled": current.enabled}
+                  "application": current.application, "min_severity": current.min_severity,
+                  "enabled": current.enabled}
         values = {k: v for k, v in values.items() if stored[k] != v}
         if values:
             self.step(t, lambda: notifications.update_target(self.conn, current.id, values))

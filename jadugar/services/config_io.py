@@ -40,9 +40,9 @@ APP_FIELDS = ("name", "description", "environment", "owner", "tags")
 CHECK_FIELDS = ("type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
                 "options", "grace_s", "locations_required")
 RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
-               "params", "severity", "repeat_s", "enabled")
+               "params", "severity", "repeat_s", "max_reminders", "group_by", "enabled")
 PROJECT_FIELDS = ("name", "description", "repository_url", "repository", "default_branch")
-TARGET_FIELDS = ("url", "application", "enabled")
+TARGET_FIELDS = ("url", "application", "min_severity", "enabled")
 WINDOW_FIELDS = ("application", "check", "starts_at", "ends_at", "recurrence")
 PAGE_FIELDS = ("title", "description", "applications")
 # The keys each kind of entry may have; anything else is a typo, refused at its line.
@@ -219,7 +219,8 @@ def rule_item(row: Any) -> dict[str, Any]:
 
 def _targets(conn: Connection) -> list[dict[str, Any]]:
     return [_clean({"name": t.name, "url": "${" + url_variable(t.name) + "}",
-                    "application": t.application, "enabled": t.enabled})
+                    "application": t.application, "min_severity": t.min_severity,
+                    "enabled": t.enabled})
             for t in notifications.list_targets(conn)]
 
 
@@ -244,5 +245,10 @@ def _pages(conn: Connection) -> list[dict[str, Any]]:
             for p in status_pages.list_pages(conn)]
 
 
+# Settings left at their default are not written, so a file says only what was chosen.
+DEFAULTS = {"min_severity": "info", "max_reminders": 3, "group_by": "application"}
+
+
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None}
+    return {k: v for k, v in d.items()
+            if v is not None and not (k in DEFAULTS and v == DEFAULTS[k])}

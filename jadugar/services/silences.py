@@ -82,7 +82,8 @@ def _ends(body: dict[str, Any], starts: datetime) -> datetime:
 
 def expire(conn: Connection, silence_id: int) -> None:
     """End a silence now (it stays in the record)."""
-    done = conn.execute(text("update silences set ends_at = greatest(starts_at, least(ends_at, now())) "
-                             "where id = :id returning id"), {"id": silence_id}).first()
+    done = conn.execute(text("""update silences
+        set ends_at = greatest(starts_at, least(ends_at, now()))
+        where id = :id returning id"""), {"id": silence_id}).first()
     if done is None:
         raise NotFound(f"no silence {silence_id}", field="id")
