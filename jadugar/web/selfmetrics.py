@@ -44,7 +44,10 @@ MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNMATCHED = "<unmatched>"  # a path no route answers: one label, whatever was asked
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
+POOL_SAMPLE_EVERY_S = 1.0  # the pool gauges are sampled, not kept exact, to stay cheap
+
 _multiproc_dir: str | None = None  # set in gunicorn's master; forked workers inherit it
+_pool_sampled_at = 0.0
 
 
 class Metrics:
@@ -71,8 +74,8 @@ class Metrics:
             "Live events emitted to Socket.IO rooms, by event name.", ["event"], registry=r)
         self.pool_checked_out = Gauge(
             "jadugar_db_pool_checked_out_connections",
-            "Database connections in use in this web process (sampled after each request "
-            "and at scrape).", registry=r, multiprocess_mode="liveall")
+            "Database connections in use in this web process (sampled after requests, at "
+            "most once a second, and at scrape).", registry=r, multiprocess_mode="liveall")
         self.pool_size = Gauge(
             "jadugar_db_pool_size_connections",
             "Connections the pool keeps open in this web process; it may open max_overflow "
@@ -144,7 +147,7 @@ def _observe(response: Response) -> Response:
     m.request_seconds.labels(route, method, str(response.status_code)).observe(took)
     if request.path == "/_dash-update-component":
         m.callback_seconds.labels(_callback_name()).observe(took)
-    sample_pool()
+    sample_pool(time.monotonic())
     return response
 
 
@@ -161,7 +164,13 @@ def _callback_name() -> str:
     return key if key in CALLBACKS else "<unlisted>"
 
 
-def sample_pool() -> None:
+def sample_pool(now: float | None = None) -> None:
+    """Set the pool gauges, unless they were set within POOL_SAMPLE_EVERY_S of `now`
+    (None: set them now, as a scrape does)."""
+    global _pool_sampled_at
+    if now is not None and now - _pool_sampled_at < POOL_SAMPLE_EVERY_S:
+        return
+    _pool_sampled_at = time.monotonic() if now is None else now
     pool = db.engine().pool
     m = metrics()
     checked_out, size = getattr(pool, "checkedout", None), getattr(pool, "size", None)
