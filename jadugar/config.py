@@ -117,6 +117,13 @@ SETTINGS: tuple[Setting, ...] = (
             "cookie, password, session or credential."),
     Setting("JADUGAR_SOCKETS_PER_CLIENT", "20",
             "Most open live-update sockets per user, per API token and per address.", int),
+    Setting("JADUGAR_METRICS_TOKEN", None,
+            "Bearer token that may read /metrics (Prometheus text), besides API tokens the "
+            "policy table allows."),
+    Setting("JADUGAR_METRICS_ALLOW", None,
+            "Comma-separated CIDRs that may read /metrics without a token (e.g. the "
+            "Prometheus server's address). Unset: a token is always needed.",
+            check=_cidr_list),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
             str, ("DEBUG", "INFO", "WARNING", "ERROR")),
 )

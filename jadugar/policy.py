@@ -96,6 +96,8 @@ ACTIONS: dict[str, Rule] = {
     "tokens.write": Rule(ADMINS, ADMIN_SCOPE, "create and revoke API tokens"),
     "users.write": Rule(ADMINS, NO_SCOPE, "add users, change roles, deactivate, reset "
                         "passwords"),
+    "metrics.scrape": Rule(ADMINS, ANY_SCOPE, "read /metrics (Prometheus text); so may "
+                           "JADUGAR_METRICS_TOKEN and addresses in JADUGAR_METRICS_ALLOW"),
     "unlisted": Rule(ADMINS, ADMIN_SCOPE, "a route or callback missing from the map (a test "
                      "fails while one is)"),
 }

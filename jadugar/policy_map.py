@@ -99,6 +99,8 @@ ENDPOINTS: dict[str, str] = {
     "api.revoke_token": "tokens.write",
     "api.list_audit": "audit.read",
     "api.audit_csv": "audit.read",
+    # /metrics (jadugar/web/selfmetrics.py) checks this itself, before the other credentials
+    "selfmetrics.metrics": "metrics.scrape",
 }
 
 

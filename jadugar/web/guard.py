@@ -105,8 +105,9 @@ def _guard_callback() -> None:
 
 def check_request():
     path = request.path
-    if path.startswith(PUBLIC_PREFIXES) or path == "/socket.io" or path.startswith("/socket.io/"):
-        return None  # Socket.IO authenticates in its connect handler
+    if path.startswith(PUBLIC_PREFIXES) or path in ("/socket.io", "/metrics") \
+            or path.startswith("/socket.io/"):
+        return None  # Socket.IO authenticates in its connect handler; /metrics in selfmetrics
     if path.startswith("/api/"):
         return _guard_api()
     who = policy.current_principal()

@@ -22,6 +22,7 @@ from typing import Any
 from gunicorn.app.base import BaseApplication
 
 from jadugar import config
+from jadugar.web import selfmetrics
 
 WORKERS = ("gevent", "gthread")
 
@@ -63,6 +64,7 @@ class _Gunicorn(BaseApplication):
             "loglevel": self.cfg_jadugar.log_level.lower(),
             "proc_name": "jadugar-web",
             "post_fork": _post_fork,
+            **selfmetrics.GUNICORN_HOOKS,  # /metrics adds up every worker's numbers
         }
         for key, value in settings.items():
             self.cfg.set(key, value)

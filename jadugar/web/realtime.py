@@ -30,6 +30,7 @@ from flask_socketio import SocketIO
 from jadugar import config, db
 from jadugar.events import EVENTS, listen, rooms_for
 from jadugar.timeutil import iso, utcnow
+from jadugar.web import selfmetrics
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ def dispatch(raw: str) -> None:
     data["at"] = iso(utcnow())  # lets a page ask for what it missed after a reconnect
     for room in rooms_for(event, data):
         socketio.emit(event, data, to=room)
+        selfmetrics.count_event(event)
 
 
 class Listener(threading.Thread):
@@ -187,6 +189,7 @@ def attach(server: Flask) -> SocketIO:
     socketio = SocketIO(server, async_mode=async_mode(), cors_allowed_origins=_origins(cfg))
     _caps = socket_auth.install(server, socketio.server, cfg.sockets_per_client)
     socket_rooms.register(socketio)
+    selfmetrics.watch_sockets(socketio.server)
     start_listener()
     _start_sweep(socketio)
     return socketio

@@ -20,6 +20,7 @@ from jadugar.web import (
     health,
     login,
     ratelimit,
+    selfmetrics,
     sessions,
     status_page,
 )
@@ -59,6 +60,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
         return send_from_directory(vendor, filename, max_age=86400)
 
     api_errors.install(server)
+    selfmetrics.install(server)  # first before_request: refusals are timed too
     ratelimit.install(server, cfg)  # before the guard: count requests before checking tokens
     server.before_request(guard.check_request)
     audit_hook.install(server)

@@ -26,10 +26,11 @@ PARAM = re.compile(r"<(?:(\w+):)?\w+>")
 
 
 def api_routes(dash_app) -> list[tuple[str, str, str]]:
-    """(method, sample URL, endpoint) of every API route."""
+    """(method, sample URL, endpoint) of every API route, and of routes outside /api that the
+    table names (/metrics)."""
     out = []
     for rule in dash_app.server.url_map.iter_rules():
-        if rule.rule.startswith("/api/"):
+        if rule.rule.startswith("/api/") or rule.endpoint in ENDPOINTS:
             url = PARAM.sub(lambda m: SAMPLES.get(m.group(1) or "", "no-such-thing"), rule.rule)
             out += [(m, url, rule.endpoint) for m in sorted(rule.methods - {"HEAD", "OPTIONS"})]
     return out

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, text
 
-from jadugar.services.demo import builds, monitoring
+from jadugar.services.demo import builds, monitoring, self_watch
 from jadugar.timeutil import utcnow
 
 MARKER = "demo-v1"
@@ -30,4 +30,5 @@ def load(conn: Connection, *, now: datetime | None = None, seed: int = 7,
     rng = random.Random(seed)
     project_ids = builds.load(conn, rng, now)
     monitoring.load(conn, rng, now, project_ids, self_url=self_url, database_url=database_url)
+    self_watch.load(conn, self_url=self_url)
     return True
