@@ -146,6 +146,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def limit_arg(default: int = 100) -> int:
+    """Rows per page; a CSV page may be larger (csv_lists turns the page into CSV)."""
+    from jadugar.api.csv_lists import CSV_MAX_LIMIT, wants_csv
+
+    if wants_csv():
+        return int_arg("limit", CSV_MAX_LIMIT, 1, CSV_MAX_LIMIT)
     return int_arg("limit", default, 1, MAX_LIMIT)
 
 
