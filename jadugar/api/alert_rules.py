@@ -66,7 +66,13 @@ OPENAPI = {
             "kind": {"type": "string", "enum": list(svc.KINDS)},
             "threshold": {"type": "number"}, "recover_threshold": {"type": "number"},
             "window_s": {"type": "integer"}, "for_s": {"type": "integer"},
-            "repeat_s": {"type": "integer"},
+            "repeat_s": {"type": "integer", "description": "seconds between reminders; 0: none"},
+            "max_reminders": {"type": "integer", "minimum": 0, "default": 3,
+                              "description": "reminders after the first notification"},
+            "group_by": {"type": "string", "enum": list(svc.GROUP_BY),
+                         "default": "application",
+                         "description": "open alerts with the same application (or check) "
+                                        "are one incident, notified once"},
             "severity": {"type": "string", "enum": list(svc.SEVERITIES)},
             "params": {"type": "object"}, "name": {"type": "string"},
             "enabled": {"type": "boolean"}}},
@@ -74,6 +80,7 @@ OPENAPI = {
             "id": {"type": "integer"}, "kind": {"type": "string"},
             "check_id": {"type": "integer", "nullable": True},
             "application": {"type": "string"}, "threshold": {"type": "number"},
+            "max_reminders": {"type": "integer"}, "group_by": {"type": "string"},
             "is_default": {"type": "boolean"}, "enabled": {"type": "boolean"}}},
     },
 }

@@ -68,5 +68,8 @@ OPENAPI = {
     "schemas": {"TargetInput": {"type": "object", "properties": {
         "name": {"type": "string"}, "url": {"type": "string"},
         "application": {"type": "string", "nullable": True},
+        "min_severity": {"type": "string", "enum": ["info", "warning", "critical"],
+                         "default": "info",
+                         "description": "the target hears alerts at least this severe"},
         "enabled": {"type": "boolean"}}}},
 }
