@@ -28,8 +28,9 @@ pytestmark = [pytest.mark.slow,
 
 
 @pytest.fixture
-def behind_nginx(database_url, tmp_root, tmp_path, monkeypatch):
-    """Two web processes and nginx in front; urllib trusts the test's certificate."""
+def behind_nginx(database_url, clean_db, tmp_root, tmp_path, monkeypatch):
+    """Two web processes and nginx in front; urllib trusts the test's certificate. The
+    tables are emptied after the processes stop (clean_db is set up first)."""
     tmp_path.chmod(0o755)
     env = process_env(database_url, tmp_root, JADUGAR_TRUSTED_PROXIES="1")
     with serving(env, tmp_root) as one, serving(env, tmp_root) as two:
@@ -63,7 +64,7 @@ def _upstreams(folder: Path) -> set[str]:
     return {m.rsplit(":", 1)[1] for m in re.findall(r"^(127\.0\.0\.1:\d+) ", log, re.M)}
 
 
-def test_it_serves_pages_over_tls_from_both_processes(behind_nginx, engine, clean_db):
+def test_it_serves_pages_over_tls_from_both_processes(behind_nginx, engine):
     base, http_port, ports, folder = behind_nginx
     status, headers = status_of(f"http://127.0.0.1:{http_port}/login")
     assert status == 301 and headers["Location"].startswith("https://")
