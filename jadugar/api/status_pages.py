@@ -7,7 +7,7 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body
+from jadugar.api.helpers import created, json_body, known_fields
 from jadugar.api.openapi import op, path_param
 from jadugar.policy import current_actor
 from jadugar.services import status_incidents
@@ -36,7 +36,7 @@ def list_status_pages():
 
 @api.post("/status-pages")
 def create_status_page():
-    body = json_body()
+    body = known_fields(json_body(), ("slug", "title", "description", "applications"))
     with db.transaction() as conn:
         svc.create_page(conn, body.get("slug"), body.get("title"), body.get("description"),
                         body.get("applications", []))
@@ -45,7 +45,7 @@ def create_status_page():
 
 @api.put("/status-pages/<slug>")
 def save_status_page(slug: str):
-    body = json_body()
+    body = known_fields(json_body(), ("slug", "title", "description", "applications"))
     with db.transaction() as conn:
         svc.save_page(conn, slug, body.get("title"), body.get("description"),
                       body.get("applications", []))
