@@ -128,6 +128,33 @@ def db_upgrade() -> None:
                f"({db.safe_url(str(engine.url))})")
 
 
+@db_group.command("downgrade", context_settings={"ignore_unknown_options": True})
+@click.argument("revision")
+def db_downgrade(revision: str) -> None:
+    """Undo migrations down to REVISION (-1: the last one), before running older code."""
+    from alembic.util import CommandError
+
+    from jadugar import db, migrations
+
+    engine = db.engine()
+    try:
+        migrations.downgrade(engine, revision)
+    except CommandError as exc:
+        raise click.UsageError(f"REVISION: {exc}") from None
+    click.echo(f"database at revision {migrations.current_revision(engine)} "
+               f"({db.safe_url(str(engine.url))})")
+
+
+@db_group.command("current")
+def db_current() -> None:
+    """Print the database's revision and the newest one this code ships."""
+    from jadugar import db, migrations
+
+    engine = db.engine()
+    click.echo(f"database: {migrations.current_revision(engine)}")
+    click.echo(f"code:     {migrations.head_revision()}")
+
+
 @main.group()
 def user() -> None:
     """Manage users."""

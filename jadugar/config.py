@@ -45,10 +45,24 @@ def _rate_limit(raw: str) -> None:
             raise ValueError(f"{part!r} is not like '5 per minute'")
 
 
+def _postgres_url(raw: str) -> None:
+    if not raw.startswith(("postgresql://", "postgresql+psycopg://", "postgres://")):
+        raise ValueError("must start with postgresql:// or postgresql+psycopg://")
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("JADUGAR_DATABASE_URL", None,
             "PostgreSQL URL (postgresql:// or postgresql+psycopg://). Unset: an embedded "
             "PostgreSQL is started in the data directory."),
+    Setting("JADUGAR_READ_DATABASE_URL", None,
+            "PostgreSQL URL of a streaming replica that pages and exports read from. Writes, "
+            "sign-in, sessions and live events always use JADUGAR_DATABASE_URL. Unset: "
+            "everything uses the primary.", check=_postgres_url),
+    Setting("JADUGAR_READ_AFTER_WRITE_S", "5",
+            "Seconds after a browser saves something during which its pages read the primary "
+            "instead of the replica, so it sees its own change.", float),
+    Setting("JADUGAR_READ_LAG_NOTE_S", "5",
+            "Replica lag in seconds above which pages say their data may be behind.", float),
     Setting("JADUGAR_DATA_DIR", ".jadugar",
             "Folder for the embedded database, the secret key and the collector spool."),
     Setting("JADUGAR_HOST", "127.0.0.1", "Address the web server listens on."),

@@ -3,6 +3,12 @@
 When no JADUGAR_DATABASE_URL is set, an embedded PostgreSQL (pgserver) is started in the
 data directory. Every process that asks for the same directory shares that one server; it
 stops when the last of them exits, so `jadugar up` holds it for its children.
+
+Pages and exports read through `read_connection()`: a streaming replica when
+JADUGAR_READ_DATABASE_URL is set, the primary otherwise. Writes, sessions, auth and live
+events always use the primary (`transaction()`, `connection()`, `engine()`). A web request
+that follows a recent write by the same browser reads the primary too (`route_reads`, set
+by jadugar/web/read_routing.py), so nobody misses their own change to replica lag.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ import logging
 import os
 import threading
 from collections.abc import Iterator
+from contextvars import ContextVar, Token
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +32,7 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _engine: Engine | None = None
+_read_engine: Engine | None = None
 _embedded: Any = None  # the pgserver handle; kept alive for the life of the process
 
 
@@ -94,6 +103,9 @@ def set_engine(new: Engine | None) -> None:
 def transaction() -> Iterator[Connection]:
     """One transaction: committed when the block ends, rolled back on any exception.
     Writes in it are audited as whoever is bound in jadugar.audit_context."""
+    routing = _routing.get()
+    if routing is not None:
+        routing.wrote = True
     with engine().begin() as conn:
         audit_context.apply(conn)
         yield conn
@@ -102,6 +114,73 @@ def transaction() -> Iterator[Connection]:
 @contextlib.contextmanager
 def connection() -> Iterator[Connection]:
     with engine().connect() as conn:
+        yield conn
+
+
+def has_replica(cfg: config.Config | None = None) -> bool:
+    return bool((cfg or config.get()).read_database_url)
+
+
+def read_engine() -> Engine:
+    """The engine pages and exports read from: the replica at JADUGAR_READ_DATABASE_URL,
+    or the primary's engine when that is unset."""
+    global _read_engine
+    cfg = config.get()
+    if not has_replica(cfg):
+        return engine()
+    with _lock:
+        if _read_engine is None:
+            _read_engine = make_engine(sqlalchemy_url(cfg.read_database_url), cfg.db_timeout_s,
+                                       connect_args={"application_name": "jadugar-read"})
+        return _read_engine
+
+
+def set_read_engine(new: Engine | None) -> None:
+    """Install a different read engine (tests, forked workers); None: create on next use."""
+    global _read_engine
+    with _lock:
+        _read_engine = new
+
+
+@dataclass
+class ReadRouting:
+    """Where one web request's reads go, and whether it wrote (see jadugar/web/read_routing)."""
+
+    primary: bool = False
+    wrote: bool = False
+
+
+_routing: ContextVar[ReadRouting | None] = ContextVar("jadugar_read_routing", default=None)
+
+
+def route_reads(primary: bool) -> Token:
+    """Bind this request's read routing; undo with `unroute_reads(token)` when it ends."""
+    return _routing.set(ReadRouting(primary=primary))
+
+
+def current_routing() -> ReadRouting | None:
+    return _routing.get()
+
+
+def unroute_reads(token: Token) -> None:
+    try:
+        _routing.reset(token)
+    except ValueError:  # reset from another context (a streamed response closing late)
+        _routing.set(None)
+
+
+@contextlib.contextmanager
+def read_connection() -> Iterator[Connection]:
+    """A read-only connection for pages and exports: the replica, unless none is set or
+    this request follows the browser's own recent write (then the primary).
+
+    The transaction is READ ONLY on the primary as well (psycopg sends BEGIN READ ONLY, no
+    extra round trip), so a write slipped into a page read fails in every test, not only
+    in production against a replica."""
+    routing = _routing.get()
+    source = engine() if routing is not None and routing.primary else read_engine()
+    with source.connect() as conn:
+        conn.execution_options(postgresql_readonly=True)
         yield conn
 
 

@@ -22,7 +22,7 @@ P = "alerts"
 
 
 def layout(**_query):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         apps = applications.slugs(conn)
     return html.Div([
         dcc.Store(id=f"{P}-changed", data=0), follow_components(P, 5000),
@@ -46,7 +46,7 @@ def layout(**_query):
 
 
 def _fetch(state: str | None, app: str | None, limit: int = 300) -> list:
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         rows = alerts.list_alerts(conn, None if state in (None, "all") else state, app or None,
                                   limit=limit)
     return rows[:limit]
@@ -126,7 +126,7 @@ def act(_acks, _resolves, changed):
                prevent_initial_call=True)
 def download(_n, state, app):
     """The same CSV as /api/v1/exports/alerts.csv, for the page's filters (newest 1000)."""
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         rows = alerts.export(conn, state=None if state in (None, "all") else state,
                              application=app or None, limit=1000)
         content = csv_export.to_string(list(rows.keys()), rows)

@@ -27,7 +27,7 @@ FIELDS = ("status", "reason")
 def _load(build_id: str) -> dict:
     if not str(build_id).isdigit():
         raise JadugarError(f"no build {build_id}", status=404)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         return build_reads.get_build(conn, int(build_id))
 
 

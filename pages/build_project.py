@@ -92,7 +92,7 @@ def layout(slug: str = "", **query):
          "unit": "week" if query.get("unit") == "week" else "day",
          "page": int(query["page"]) if str(query.get("page", "")).isdigit() else 1}
     try:
-        with db.connection() as conn:
+        with db.read_connection() as conn:
             project = get_project(conn, slug)
             branches = build_series.branches(conn, project.id)
             apps = linked_to_project(conn, project.id)
@@ -150,7 +150,7 @@ FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
           Input(TZ, "data"), Input(f"{P}-refresh", "data"), State(f"{P}-slug", "data"))
 def draw_charts(range_, branch, kind, status, unit, tz, _refresh, slug):
     flt = _filters(range_, branch, kind, status)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         data = build_series.project_charts(conn, get_project(conn, slug).id, flt, unit)
     # Per-build times in the viewer's zone; day and week buckets stay UTC days.
     return (figs.duration_figure(localise(data["durations"], tz, TIME_COLUMNS),
@@ -164,7 +164,7 @@ def draw_charts(range_, branch, kind, status, unit, tz, _refresh, slug):
           State(f"{P}-slug", "data"))
 def draw_tiles(range_, slug):
     flt = _filters(range_, None, None, None)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         d = delivery.for_project(conn, slug, flt.since, flt.until)
     return delivery_tiles(d)
 
@@ -221,7 +221,7 @@ def turn_page(_prev, _next, *args):
           Input(f"{P}-refresh", "data"), State(f"{P}-slug", "data"))
 def draw_table(range_, branch, kind, status, unit, page, _written, tz, _refresh, slug):
     flt = _filters(range_, branch, kind, status)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         rows, total = build_reads.table_page(conn, get_project(conn, slug).id, flt, page,
                                              PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
@@ -257,7 +257,7 @@ def download_csv(clicks, range_, branch, kind, status, unit, slug):
         return dash.no_update
     name = ctx.triggered_id["chart"]
     flt = _filters(range_, branch, kind, status)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         df = panels.chart_frame(conn, slug, name, flt, unit)
     return dcc.send_string(to_string(list(df.columns), df.itertuples(index=False)),
                            f"{slug}-{name}.csv")

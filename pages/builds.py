@@ -66,7 +66,7 @@ def _new_project_form() -> dbc.Card:
 
 
 def layout(**_query):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         data = build_series.overview(conn)
     projects = data["projects"]
     head = html.Div([html.H3("Builds", className="me-auto"),
@@ -92,7 +92,7 @@ def layout(**_query):
 @callback(Output("builds-overview-download", "data"), Input("builds-overview-csv", "n_clicks"),
           prevent_initial_call=True)
 def download_overview(_n):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         df = build_series.overview(conn)["projects"]
     return dcc.send_string(to_string(list(df.columns), df.itertuples(index=False)),
                            "projects-overview.csv")

@@ -39,7 +39,7 @@ def refresh(_at, tz):
 
 
 def body(tz: str | None = None):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         s = dashboard.summary(conn)
         recent = dashboard.recent_builds(conn)
     tiles = dbc.Row([

@@ -33,7 +33,7 @@ def layout(app: str | None = None, name: str | None = None, agg: str = "avg",
            range: str = "24h", since: str | None = None, until: str | None = None,  # noqa: A002
            **_query):
     apps = [a for a in (app or "").split(",") if a]
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         c = metric_explorer.choices(conn, apps or None)
     return html.Div([
         dcc.Location(id=f"{P}-url", refresh=False),
@@ -64,7 +64,7 @@ def layout(app: str | None = None, name: str | None = None, agg: str = "avg",
 
 @dash.callback(Output(f"{P}-name", "options"), Input(f"{P}-apps", "value"))
 def metric_names(apps):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         return metric_explorer.choices(conn, apps or None)["names"]
 
 
@@ -79,7 +79,7 @@ def keep_in_url(apps, name, _labels, agg, range_, since, until):
 def _series(apps, name, labels, agg, range_, since, until, tz) -> list[dict]:
     start, end = window(range_, since, until, tz)
     wanted = metric_explorer.parse_labels(labels)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         return [{"label": f"{a} {agg}({name})", "app": a, "envelope": True,
                  "points": metric_explorer.series(conn, a, name, start, end, agg, wanted)}
                 for a in (apps or [])[:10]]

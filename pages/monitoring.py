@@ -24,7 +24,7 @@ SORT_OPTIONS = [{"label": "Worst status first", "value": "status"},
 
 
 def layout(**_query):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         f = monitoring.facets(conn)
     filters = dbc.Row([
         dbc.Col(dbc.Input(id=f"{P}-search", placeholder="Search applications", type="search",
@@ -81,7 +81,7 @@ follow(P, ("application_status", "alert"))
                Input(f"{P}-bar", "value"), Input(f"{P}-page", "active_page"),
                Input(f"{P}-refresh", "data"))
 def show(q, tag, env, sort, bar, page_no, _refresh):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         result = monitoring.overview(conn, q=q, tag=tag, env=env, sort=sort or "status",
                                      bar=bar or "hour", page=int(page_no or 1))
     if not result["items"]:
@@ -104,7 +104,7 @@ def show(q, tag, env, sort, bar, page_no, _refresh):
                State(f"{P}-env", "value"), State(f"{P}-sort", "value"),
                prevent_initial_call=True)
 def download(_n, q, tag, env, sort):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         rows = monitoring.export_rows(conn, q=q, tag=tag, env=env, sort=sort or "status")
     return {"content": csv_export.to_string(monitoring.EXPORT_HEADER, rows),
             "filename": "monitoring.csv"}

@@ -41,7 +41,7 @@ def _linked_projects(slugs: list[str]) -> html.Span:
 
 def layout(slug: str | None = None, range: str = "24h", since: str | None = None,  # noqa: A002
            until: str | None = None, check: str | None = None, **_query):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         try:
             app = applications.get_application(conn, slug or "")
         except JadugarError:
@@ -119,7 +119,7 @@ def show(range_, since, until, check, tz, _refresh, slug):
         none = figs.empty("This application has no checks yet")
         return none, none, none, None, None, None, None
     check_id = int(check)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         app = applications.get_application(conn, slug)
         rt = uptime.response_times(conn, check_id, start, end)
         bands = uptime.status_bands(conn, check_id, start, end)
@@ -155,7 +155,7 @@ def download(name: str, _n, range_, since, until, check, tz, slug):
     """The CSV behind one table or chart (`name` in CSV_TABLES) for the page's window."""
     header, fetch = CSV_TABLES[name]
     start, end = window(range_, since, until, tz)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         app = applications.get_application(conn, slug)
         rows = fetch(conn, app.id, int(check or 0), start, end)
     return {"content": csv_export.to_string(header, [[r[h] for h in header] for r in rows]),

@@ -27,7 +27,7 @@ INPUTS = [Input(f"{P}-since", "value"), Input(f"{P}-until", "value"),
 def layout(**_query):
     today = utcnow().date()
     first = (today.replace(day=1) - timedelta(days=62)).replace(day=1)
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         apps = applications.slugs(conn)
     return html.Div([
         html.H3("SLA reports"),
@@ -69,7 +69,7 @@ def _report(since, until, period, app) -> list[dict]:
         from jadugar.errors import Invalid
 
         raise Invalid("choose both days", field="since")
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         return reports.sla(conn, _utc(start), _utc(end), period or "month", app or None)
 
 

@@ -5,9 +5,10 @@ cd "$(dirname "$0")/.."
 
 if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
-if ! command -v chromium >/dev/null 2>&1; then
-  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium >/dev/null
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here), and
+# nginx for tests/deploy (the reverse-proxy config in docs/deploy/nginx.conf).
+if ! command -v chromium >/dev/null 2>&1 || [ ! -x /usr/sbin/nginx ]; then
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq chromium nginx >/dev/null
 fi
 
 VENV=${JADUGAR_TEST_VENV:-.venv}

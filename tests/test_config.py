@@ -19,6 +19,7 @@ def test_it_uses_defaults_when_nothing_is_set():
 @pytest.mark.parametrize("name,value", [
     ("JADUGAR_PORT", "eighty"), ("JADUGAR_ANONYMOUS_VIEW", "maybe"),
     ("JADUGAR_LOG_LEVEL", "LOUD"), ("JADUGAR_MAX_BODY_BYTES", "-1"),
+    ("JADUGAR_READ_DATABASE_URL", "mysql://replica/jadugar"),
 ])
 def test_it_names_the_bad_setting(name, value):
     with pytest.raises(config.ConfigError, match=name):

@@ -27,7 +27,7 @@ def _csv(slug: str):
     with db.transaction() as conn:
         project = get_project(conn, slug)
     query, params = build_reads.csv_query(flt, project.id)
-    return stream_query(db.connection, query, params, f"{slug}-builds.csv")
+    return stream_query(db.read_connection, query, params, f"{slug}-builds.csv")
 
 
 @api.post("/projects/<slug>/builds")

@@ -73,7 +73,7 @@ def check_history_csv(check_id: int):
     with db.transaction() as conn:
         svc.get_check(conn, check_id)
     limit = int(request.args["limit"]) if request.args.get("limit", "").isdigit() else None
-    return stream_query(db.connection, svc.HISTORY_QUERY,
+    return stream_query(db.read_connection, svc.HISTORY_QUERY,
                         svc.history_params(check_id, since, until, limit),
                         f"check-{check_id}-history.csv")
 

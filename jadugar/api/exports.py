@@ -1,5 +1,6 @@
 """/api/v1/exports/...: the CSV behind every monitoring table and chart, for the same range
-and filters as the pages. Streamed from a server-side cursor and formula-safe."""
+and filters as the pages. Streamed from a server-side cursor and formula-safe; read from the
+replica when JADUGAR_READ_DATABASE_URL is set (db.read_connection)."""
 
 from __future__ import annotations
 
@@ -35,7 +36,7 @@ def _check_id(check_id: str) -> int:
 @api.get("/exports/overview.csv")
 def export_overview():
     args = request.args
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         rows = monitoring.export_rows(conn, q=args.get("q"), tag=args.get("tag"),
                                       env=args.get("env"), sort=args.get("sort", "status"))
     return Response(stream_with_context(csv_export.lines(monitoring.EXPORT_HEADER, rows)),
@@ -46,7 +47,7 @@ def export_overview():
 @api.get("/exports/checks/<check_id>/history.csv")
 def export_history(check_id: str):
     since, until, cid = *_range(), _check_id(check_id)
-    return csv_export.stream(db.connection, lambda conn: uptime.export_history(
+    return csv_export.stream(db.read_connection, lambda conn: uptime.export_history(
         conn, cid, since, until), f"check-{check_id}-history.csv")
 
 
@@ -54,14 +55,14 @@ def export_history(check_id: str):
 def export_response_times(check_id: str):
     since, until, cid = *_range(), _check_id(check_id)
     max_points = int_arg("max_points", MAX_POINTS, 1, 10000)
-    return csv_export.stream(db.connection, lambda conn: uptime.export_response_times(
+    return csv_export.stream(db.read_connection, lambda conn: uptime.export_response_times(
         conn, cid, since, until, max_points), f"check-{check_id}-response-times.csv")
 
 
 @api.get("/exports/checks/<check_id>/incidents.csv")
 def export_incidents(check_id: str):
     since, until, cid = *_range(), _check_id(check_id)
-    return csv_export.stream(db.connection, lambda conn: uptime.export_incidents(
+    return csv_export.stream(db.read_connection, lambda conn: uptime.export_incidents(
         conn, cid, since, until, utcnow()), f"check-{check_id}-incidents.csv")
 
 
@@ -69,7 +70,7 @@ def export_incidents(check_id: str):
 def export_alerts():
     since, until = _range()
     state, app = request.args.get("state") or None, request.args.get("application") or None
-    return csv_export.stream(db.connection, lambda conn: alerts.export(
+    return csv_export.stream(db.read_connection, lambda conn: alerts.export(
         conn, since=since, until=until, state=state, application=app), "alerts.csv")
 
 

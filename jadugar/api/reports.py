@@ -28,7 +28,7 @@ def _report() -> list[dict]:
     since = parse_time(request.args.get("since"), "since") or datetime(
         default_since.year, default_since.month, 1, tzinfo=UTC)
     until = parse_time(request.args.get("until"), "until") or now
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         return reports.sla(conn, since, until, request.args.get("period", "month"),
                            request.args.get("application") or None)
 

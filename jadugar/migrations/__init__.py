@@ -25,6 +25,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Undo migrations down to `revision` (an id, or -1 for the last one): a rollback."""
+    command.downgrade(alembic_config(engine), revision)
+
+
 @functools.cache
 def _head() -> str | None:
     cfg = AlembicConfig()

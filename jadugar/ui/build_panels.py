@@ -115,7 +115,7 @@ def _timeline(rows: list[Any]) -> html.Div:
           Input(f"{P}-written", "data"), Input(f"{P}-refresh", "data"),
           State(f"{P}-slug", "data"))
 def draw_milestones(_written, _refresh, slug):
-    with db.connection() as conn:
+    with db.read_connection() as conn:
         project = get_project(conn, slug)
         df = build_series.milestone_progress(conn, project.id)
         rows = status_updates.timeline(conn, slug, limit=40)[:40]

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from jadugar.ui import clock, db_banner, live
+from jadugar.ui import clock, db_banner, live, replica_note
 from jadugar.web import csrf
 
 NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
@@ -54,6 +54,7 @@ def layout() -> html.Div:
         dcc.Location(id="shell-url", refresh=False),
         db_banner.components(),
         navbar(),
+        replica_note.components(),
         live.components(),
         clock.components(),
         html.Div(id="shell-toasts", style={"position": "fixed", "top": 70, "right": 16,

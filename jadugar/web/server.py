@@ -20,6 +20,7 @@ from jadugar.web import (
     health,
     login,
     ratelimit,
+    read_routing,
     selfmetrics,
     sessions,
     status_page,
@@ -50,6 +51,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
     server.json = LimitedJSONProvider(server)  # JSON depth and item limits, Dash's too
     server.json.sort_keys = False  # type: ignore[attr-defined]
     sessions.install(server, cfg)
+    read_routing.install(server, cfg)  # first: every request knows where its reads go
     headers.install(server, [status_page.LOCAL_TIME])
 
     vendor = _vendor_folder()

@@ -11,6 +11,7 @@ from jadugar.services import demo
 
 
 @pytest.mark.parametrize("args", [[], ["up"], ["serve"], ["collect"], ["db", "upgrade"],
+                                  ["db", "downgrade"], ["db", "current"],
                                   ["user", "create"], ["user", "password"],
                                   ["token", "create"], ["token", "list"],
                                   ["token", "revoke"], ["demo"]])

@@ -25,9 +25,10 @@ branch_labels = None
 depends_on = None
 
 
-def reattach_audit(table: str) -> None:
+def reattach_audit(table: str, without: tuple[str, ...] = ()) -> None:
     """Recreate the table's audit UPDATE trigger over every column its arguments do not
-    ignore (0007's `attach`, read back from the trigger that exists)."""
+    ignore (0007's `attach`, read back from the trigger that exists), leaving out the
+    columns `without` (about to be dropped: the trigger would stop the drop)."""
     bind = op.get_bind()
     row = bind.execute(sa.text("""
         select encode(tgargs, 'escape') from pg_trigger
@@ -41,7 +42,7 @@ def reattach_audit(table: str) -> None:
         "select column_name from information_schema.columns where table_schema = "
         "current_schema() and table_name = :t order by ordinal_position"),
         {"t": table}).scalars()
-    watched = ", ".join(c for c in columns if c not in ignored)
+    watched = ", ".join(c for c in columns if c not in ignored and c not in without)
     quoted = ", ".join("'" + a.replace("'", "''") + "'" for a in args)
     op.execute(f"drop trigger audit_update on {table}")
     op.execute(f"create trigger audit_update after update of {watched} on {table} "
@@ -78,6 +79,8 @@ create index silences_active on silences (ends_at);
 
 
 def downgrade() -> None:
+    reattach_audit("alert_rules", without=("group_by", "max_reminders"))
+    reattach_audit("notification_targets", without=("min_severity",))
     op.execute("""
 drop table if exists silences;
 alter table notification_targets drop column min_severity;
@@ -85,5 +88,3 @@ drop index if exists alerts_open_incident;
 alter table alerts drop column incident_key;
 alter table alert_rules drop column group_by, drop column max_reminders;
 """)
-    reattach_audit("alert_rules")
-    reattach_audit("notification_targets")
