@@ -33,6 +33,9 @@ _NAME = re.compile(rf"[ \t]*({_METRIC_NAME})")
 _LABEL = re.compile(r'[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*')
 _CLOSE = re.compile(r"[ \t]*\}")
 _TAIL = re.compile(r"[ \t]*(\S+)(?:[ \t]+(\S+))?[ \t]*")
+# What follows the labels on most lines: a decimal value and an integer timestamp.
+_PLAIN_TAIL = re.compile(r"[ \t]+([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
+                         r"(?:[ \t]+([+-]?\d+))?[ \t]*")
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _TIMESTAMP = re.compile(r"[+-]?\d+")
 _ESCAPE = re.compile(r"\\(.)")
@@ -47,9 +50,21 @@ def parse(text: str, check: Callable[[Sample], None] | None = None) -> list[Samp
     """Parse a whole exposition; raise ValueError("line N: ...") at the first bad line.
 
     `check` may refuse a well-formed sample by raising SampleRefused (the API's size
-    limits); it gets the line number too, and stays a SampleRefused."""
+    limits); it gets the line number too, and stays a SampleRefused. It sees each series
+    once: a line repeating the exact `name{labels}` of an earlier one reuses its name and
+    labels (the same dict), and only its value and timestamp are read."""
     samples = []
+    series: dict[str, tuple[str, dict[str, str]]] = {}
     for number, line in enumerate(text.split("\n"), start=1):
+        end = line.rfind("}") + 1
+        known = series.get(line[:end]) if end else None
+        if known is not None:
+            tail = _PLAIN_TAIL.fullmatch(line, end)
+            if tail:
+                stamp = tail[2]
+                samples.append(Sample(known[0], known[1], float(tail[1]),
+                                      int(stamp) if stamp is not None else None))
+                continue
         stripped = line.strip()
         if not stripped:
             continue
@@ -57,10 +72,12 @@ def parse(text: str, check: Callable[[Sample], None] | None = None) -> list[Samp
             if stripped[0] == "#":
                 _check_comment(stripped)
             else:
-                sample = parse_line(line)
+                sample, end = _parse_line(line)
                 if check is not None:
                     check(sample)
                 samples.append(sample)
+                if end:
+                    series[line[:end]] = (sample.name, sample.labels)
         except SampleRefused as exc:
             raise SampleRefused(f"line {number}: {exc}") from None
         except ValueError as exc:
@@ -70,10 +87,15 @@ def parse(text: str, check: Callable[[Sample], None] | None = None) -> list[Samp
 
 def parse_line(line: str) -> Sample:
     """Parse one sample line (no line number in errors; parse() adds it)."""
+    return _parse_line(line)[0]
+
+
+def _parse_line(line: str) -> tuple[Sample, int]:
+    """The sample, and where its labels end (0 when it has none)."""
     line = line.rstrip("\r")
     plain = _PLAIN.fullmatch(line) if "{" not in line else None
     if plain:
-        return Sample(plain[1], {}, parse_value(plain[2]), _timestamp(plain[3]))
+        return Sample(plain[1], {}, parse_value(plain[2]), _timestamp(plain[3])), 0
     name_match = _NAME.match(line)
     if not name_match:
         raise ValueError(f"invalid metric name at {_excerpt(line)}")
@@ -84,7 +106,7 @@ def parse_line(line: str) -> Sample:
     tail = _TAIL.fullmatch(line, pos)
     if not tail:
         raise ValueError(f"expected ' value [timestamp]' after {_excerpt(line[:pos])}")
-    return Sample(name, labels, parse_value(tail[1]), _timestamp(tail[2]))
+    return Sample(name, labels, parse_value(tail[1]), _timestamp(tail[2])), pos
 
 
 def _why_not_plain(name: str, rest: str) -> str:
