@@ -105,6 +105,34 @@ def copy_batches(url: str, batches: list[list[tuple]], go: Any, out: Any) -> Non
         out.put((started, time.monotonic(), []))
 
 
+def tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) used so far by `root` and its live descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    stats: dict[int, tuple[int, float]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            stats[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])
+                                                       + int(fields[13]) + int(fields[14])))
+    wanted, total, grew = {root}, 0.0, True
+    while grew:
+        more = {pid for pid, (ppid, _) in stats.items() if ppid in wanted} - wanted
+        grew = bool(more)
+        wanted |= more
+    for pid in wanted:
+        total += stats.get(pid, (0, 0))[1]
+    return total / ticks
+
+
+def cpu_split(web: int, pg: int | None) -> tuple[float, float, float]:
+    """CPU seconds so far of (the web server, this bench's clients, PostgreSQL)."""
+    web_s = tree_cpu(web)
+    return web_s, tree_cpu(os.getpid()) - web_s, tree_cpu(pg) if pg else 0.0
+
+
 def run_phase(kind: str, work: list[Any], target: Any, extra: tuple) -> tuple[float, list]:
     """Start one process per client, release them together; return (seconds from the
     first start to the last finish, errors)."""
@@ -185,6 +213,8 @@ def main() -> None:
                JADUGAR_LOG_LEVEL="ERROR", JADUGAR_SECRET_KEY="bench-ingest",
                JADUGAR_API_RATE_LIMIT="1000000 per minute")
     log = tmp / "serve.log"
+    pg_pid = (int((tmp / "pg" / "postmaster.pid").read_text().split()[0]) if server is not None
+              else None)
     proc = start_process(["serve", "--no-migrate", "--port", str(port),
                           *args.serve_args.split()], env, log)
     base = f"http://127.0.0.1:{port}"
@@ -213,14 +243,20 @@ def main() -> None:
                         mine.append(prometheus_body(keys, times, batch_no))
                     batch_no += 1
                 work.append(mine)
+            cpu_before = cpu_split(proc.pid, pg_pid)
             if kind == "copy":
                 seconds, errors = run_phase(kind, work, copy_batches, (plain_url,))
             else:
                 seconds, errors = run_phase(kind, work, post_batches, (base, token))
+            cpu = [b - a for a, b in zip(cpu_before, cpu_split(proc.pid, pg_pid), strict=True)]
             points = args.clients * args.batches * per_batch * len(keys)
             rate = points / seconds
             results.setdefault(kind, []).append(rate)
-            print(f"  {kind:10} {points:8} points in {seconds:6.2f} s = {rate:9.0f} points/s"
+            per = 100_000 / points
+            print(f"  {kind:10} {points:8} points in {seconds:6.2f} s = {rate:9.0f} points/s;"
+                  f" CPU-s per 100k points: web {cpu[0] * per:5.2f}, clients "
+                  f"{cpu[1] * per:5.2f}, postgres "
+                  f"{cpu[2] * per if pg_pid else float('nan'):5.2f}"
                   f"{'  errors: ' + str(len(errors)) + ' ' + errors[0] if errors else ''}")
         copy_rate = sum(results["copy"]) / len(results["copy"])
         for kind in ("json", "prometheus"):

@@ -33,9 +33,14 @@ _NAME = re.compile(rf"[ \t]*({_METRIC_NAME})")
 _LABEL = re.compile(r'[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*')
 _CLOSE = re.compile(r"[ \t]*\}")
 _TAIL = re.compile(r"[ \t]*(\S+)(?:[ \t]+(\S+))?[ \t]*")
-# What follows the labels on most lines: a decimal value and an integer timestamp.
-_PLAIN_TAIL = re.compile(r"[ \t]+([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)"
-                         r"(?:[ \t]+([+-]?\d+))?[ \t]*")
+# Most lines, read by one match each: labels without escapes or spaces, a decimal value and
+# an integer timestamp. Every line they match reads the same through the general path.
+_SIMPLE_TAIL = r"[ \t]+([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?:[ \t]+([+-]?\d+))?[ \t]*"
+_PLAIN_TAIL = re.compile(_SIMPLE_TAIL)
+_SIMPLE_LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"'
+_SIMPLE = re.compile(rf"({_METRIC_NAME})\{{((?:{_SIMPLE_LABEL}(?:,{_SIMPLE_LABEL})*,?)?)\}}"
+                     + _SIMPLE_TAIL)
+_SIMPLE_PAIR = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="([^"\\]*)"')
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _TIMESTAMP = re.compile(r"[+-]?\d+")
 _ESCAPE = re.compile(r"\\(.)")
@@ -55,34 +60,60 @@ def parse(text: str, check: Callable[[Sample], None] | None = None) -> list[Samp
     labels (the same dict), and only its value and timestamp are read."""
     samples = []
     series: dict[str, tuple[str, dict[str, str]]] = {}
+    label_sets: dict[str, dict[str, str]] = {}  # metrics of one target share label sets
     for number, line in enumerate(text.split("\n"), start=1):
-        end = line.rfind("}") + 1
-        known = series.get(line[:end]) if end else None
-        if known is not None:
-            tail = _PLAIN_TAIL.fullmatch(line, end)
-            if tail:
-                stamp = tail[2]
-                samples.append(Sample(known[0], known[1], float(tail[1]),
-                                      int(stamp) if stamp is not None else None))
-                continue
-        stripped = line.strip()
-        if not stripped:
+        sample = _known_series(line, series)
+        if sample is not None:
+            samples.append(sample)
             continue
         try:
-            if stripped[0] == "#":
-                _check_comment(stripped)
+            simple = _SIMPLE.fullmatch(line)
+            if simple:
+                sample, end = _simple_sample(simple, label_sets), simple.end(2) + 1
             else:
+                stripped = line.strip()
+                if not stripped:
+                    continue
+                if stripped[0] == "#":
+                    _check_comment(stripped)
+                    continue
                 sample, end = _parse_line(line)
-                if check is not None:
-                    check(sample)
-                samples.append(sample)
-                if end:
-                    series[line[:end]] = (sample.name, sample.labels)
+            if check is not None:
+                check(sample)
+            samples.append(sample)
+            if end:
+                series[line[:end]] = (sample.name, sample.labels)
         except SampleRefused as exc:
             raise SampleRefused(f"line {number}: {exc}") from None
         except ValueError as exc:
             raise ValueError(f"line {number}: {exc}") from None
     return samples
+
+
+def _known_series(line: str, series: dict[str, tuple[str, dict[str, str]]]) -> Sample | None:
+    """The sample of a line whose `name{labels}` is in `series` and whose value and
+    timestamp are plain numbers, else None."""
+    end = line.rfind("}") + 1
+    known = series.get(line[:end]) if end else None
+    if known is None:
+        return None
+    tail = _PLAIN_TAIL.fullmatch(line, end)
+    if not tail:
+        return None
+    stamp = tail[2]
+    return Sample(known[0], known[1], float(tail[1]), int(stamp) if stamp is not None else None)
+
+
+def _simple_sample(match: re.Match[str], label_sets: dict[str, dict[str, str]]) -> Sample:
+    labels = label_sets.get(match[2])
+    if labels is None:
+        pairs = _SIMPLE_PAIR.findall(match[2])
+        labels = label_sets[match[2]] = dict(pairs)
+        if len(labels) < len(pairs):
+            name = next(k for i, (k, _) in enumerate(pairs) if k in dict(pairs[:i]))
+            raise ValueError(f"duplicate label {name!r}")
+    stamp = match[4]
+    return Sample(match[1], labels, float(match[3]), int(stamp) if stamp is not None else None)
 
 
 def parse_line(line: str) -> Sample:

@@ -6,22 +6,27 @@ as sent (application, name, labels): the series checks, the canonical labels and
 in `metric_series` happen once per distinct series, not once per point. Points then go by
 binary COPY straight into `metrics`; only when that meets a point already stored does the
 batch go through a temporary table and one INSERT ... ON CONFLICT DO NOTHING.
+
+Times are kept as PostgreSQL keeps timestamptz, microseconds since 2000-01-01 UTC, so each
+distinct time is converted once and the COPY data is packed in C (struct), not row by row.
 """
 
 from __future__ import annotations
 
 import logging
 import math
+import struct
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
+from itertools import repeat
 from typing import Any
 
 import orjson
 import psycopg.errors
 from sqlalchemy import Connection, text
 
-from jadugar import db, events, limits, prometheus_text
+from jadugar import events, limits, prometheus_text
 from jadugar.errors import Invalid
 from jadugar.timeutil import parse_time, utcnow
 
@@ -29,19 +34,27 @@ log = logging.getLogger(__name__)
 
 MAX_BATCH = 50_000
 POINT_FIELDS = frozenset({"application", "name", "value", "ts", "labels"})
-_COLUMNS = ["series_id", "ts", "value"]
-_TYPES = ["int8", "timestamptz", "float8"]
 _SORTED = orjson.OPT_SORT_KEYS
+PG_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+_US = timedelta(microseconds=1)
+_PG_EPOCH_MS = 946_684_800_000
+# Prometheus timestamps PostgreSQL can hold and a chart can show: years 1 to 9999, as in
+# parse_time.
+_MS_RANGE = range(-62_135_596_800_000, 253_402_300_800_000)
+# Binary COPY: a header, then per row 3 fields of (length, bytes), then a trailer.
+_COPY_HEADER = b"PGCOPY\n\xff\r\n\x00" + bytes(8)
+_COPY_ROW = struct.Struct("!hiqiqid")
+_COPY_TRAILER = b"\xff\xff"
 
 
 @dataclass
 class Batch:
     """Points keyed to their series: `keys[key_of[i]]` is point i's (application, name,
-    labels); ts and values are per point."""
+    labels); `micros` (microseconds since PG_EPOCH) and `values` are per point."""
 
     keys: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
     key_of: list[int] = field(default_factory=list)
-    ts: list[datetime] = field(default_factory=list)
+    micros: list[int] = field(default_factory=list)
     values: list[float] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -50,15 +63,19 @@ class Batch:
     @classmethod
     def of(cls, points: list[tuple]) -> Batch:
         """From (application, name, labels, value, ts) tuples, as the collector sends them."""
-        batch, index = cls(), {}
+        batch, index, times = cls(), {}, {}
         for app, name, labels, value, ts in points:
             raw = (app, name, tuple(labels.items()))
             k = index.get(raw)
             if k is None:
                 k = index[raw] = len(batch.keys)
                 batch.keys.append((app, name, labels))
+            at = times.get(ts)
+            if at is None:
+                aware = ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+                at = times[ts] = (aware - PG_EPOCH) // _US
             batch.key_of.append(k)
-            batch.ts.append(ts)
+            batch.micros.append(at)
             batch.values.append(value)
         return batch
 
@@ -83,16 +100,19 @@ def key_points(items: list, now: datetime, only_known_fields: bool = True) -> Ba
     `_point` finds the first bad item). `only_known_fields` also turns away items with other
     fields, so a batch taken here is at most three levels deep."""
     batch = Batch()
-    keys, key_of, stamps, values = batch.keys, batch.key_of, batch.ts, batch.values
+    keys, key_of, micros, values = batch.keys, batch.key_of, batch.micros, batch.values
     index: dict[tuple, int] = {}
-    times: dict[Any, datetime] = {None: now, "": now}  # each distinct ts is parsed once
+    now_us = (now - PG_EPOCH) // _US
+    times: dict[Any, int] = {None: now_us, "": now_us}  # each distinct ts is parsed once
     try:
         for item in items:
             if type(item) is not dict or (only_known_fields
                                           and not POINT_FIELDS.issuperset(item)):
                 return None
             labels = item.get("labels")
-            raw = (item["application"], item["name"], tuple(labels.items()) if labels else ())
+            # Names then values: as unambiguous as the items, and half the cost to build.
+            raw = ((item["application"], item["name"], *labels, *labels.values()) if labels
+                   else (item["application"], item["name"]))
             k = index.get(raw)
             if k is None:
                 key = _series_key(item["application"], item["name"], labels or {})
@@ -112,9 +132,9 @@ def key_points(items: list, now: datetime, only_known_fields: bool = True) -> Ba
             if at is None:
                 if type(ts) is bool:  # True == 1 would find the time cached for 1
                     return None
-                at = times[ts] = parse_time(ts, "ts")
+                at = times[ts] = (parse_time(ts, "ts") - PG_EPOCH) // _US
             key_of.append(k)
-            stamps.append(at)
+            micros.append(at)
             values.append(value)
     except (KeyError, TypeError, AttributeError, ValueError, OverflowError, Invalid):
         return None
@@ -170,8 +190,8 @@ def parse_prometheus(body: str, application: str | None) -> Batch:
         raise Invalid(str(exc), field="body", code="limit_exceeded") from None
     except ValueError as exc:
         raise Invalid(f"cannot parse Prometheus text: {exc}", field="body") from None
-    now = utcnow()
-    batch, index, times = Batch(), {}, {None: now}
+    now_us = (utcnow() - PG_EPOCH) // _US
+    batch, index = Batch(), {}
     for s in samples:
         if s.value - s.value != 0:
             continue  # NaN/Inf have no place on a chart; exporters emit them for "no data"
@@ -180,12 +200,15 @@ def parse_prometheus(body: str, application: str | None) -> Batch:
         if k is None:
             k = index[raw] = len(batch.keys)
             batch.keys.append((application, s.name, s.labels))
-        at = times.get(s.timestamp_ms)
-        if at is None:
-            at = times[s.timestamp_ms] = datetime.fromtimestamp(s.timestamp_ms / 1000,
-                                                                now.tzinfo)
+        ms = s.timestamp_ms
+        if ms is None:
+            at = now_us
+        elif ms in _MS_RANGE:
+            at = (ms - _PG_EPOCH_MS) * 1000
+        else:
+            raise Invalid(f"the timestamp {ms} of {s.name} is out of range", field="body")
         batch.key_of.append(k)
-        batch.ts.append(at)
+        batch.micros.append(at)
         batch.values.append(s.value)
     if not batch:
         raise Invalid("no finite samples in the Prometheus text", field="body")
@@ -222,7 +245,7 @@ def ingest(conn: Connection, points: Batch | list[tuple],
     ids = _series_ids(conn, list(canonical), max_new_series)
     sid_of_key = [ids[c] for c in key_to_series]
     sids = [sid_of_key[k] for k in batch.key_of]
-    written = _write_points(conn, sids, batch.ts, batch.values)
+    written = _write_points(conn, sids, batch.micros, batch.values)
     per_key = Counter(batch.key_of)
     for slug in slugs:
         names = sorted({n for a, n, _ in batch.keys if a == slug})
@@ -284,26 +307,36 @@ def _json_keys(keys: list[tuple[int, str, bytes]]) -> str:
                           for a, n, lb in keys) + "]"
 
 
-def _write_points(conn: Connection, sids: list[int], stamps: list[datetime],
+def _write_points(conn: Connection, sids: list[int], micros: list[int],
                   values: list[float]) -> int:
     """COPY straight into `metrics`; a batch that meets stored points instead goes to a
     temporary table and one INSERT that skips them. Returns the points written."""
-    rows: Any = zip(sids, stamps, values, strict=True)
-    if len(set(zip(sids, stamps, strict=True))) < len(sids):
-        first: dict[tuple[int, datetime], float] = {}
-        for sid, at, value in rows:
+    if len(set(zip(sids, micros, strict=True))) < len(sids):
+        first: dict[tuple[int, int], float] = {}
+        for sid, at, value in zip(sids, micros, values, strict=True):
             first.setdefault((sid, at), value)
-        rows = [(sid, at, value) for (sid, at), value in first.items()]
-    else:
-        rows = list(rows)
+        sids, micros, values = [k[0] for k in first], [k[1] for k in first], [*first.values()]
+    data = b"".join(map(_COPY_ROW.pack, repeat(3), repeat(8), sids, repeat(8), micros,
+                        repeat(8), values))
     try:
         with conn.begin_nested():
-            return db.copy_rows(conn, "metrics", _COLUMNS, rows, _TYPES)
+            _copy(conn, "metrics", data)
+            return len(sids)
     except psycopg.errors.UniqueViolation:
         pass
     conn.execute(text("create temp table if not exists _points (like metrics) "
                       "on commit drop"))
     conn.execute(text("truncate _points"))
-    db.copy_rows(conn, "_points", _COLUMNS, rows, _TYPES)
+    _copy(conn, "_points", data)
     return conn.execute(text("""insert into metrics (series_id, ts, value)
         select series_id, ts, value from _points on conflict do nothing""")).rowcount
+
+
+def _copy(conn: Connection, table: str, rows: bytes) -> None:
+    """Binary COPY of packed (series_id, ts, value) rows (db.copy_rows writes row by row)."""
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cur, cur.copy(
+            f"copy {table} (series_id, ts, value) from stdin (format binary)") as cp:
+        cp.write(_COPY_HEADER)
+        cp.write(rows)
+        cp.write(_COPY_TRAILER)
