@@ -115,9 +115,12 @@ def key_points(items: list, now: datetime, only_known_fields: bool = True) -> Ba
                    else (item["application"], item["name"]))
             k = index.get(raw)
             if k is None:
-                key = _series_key(item["application"], item["name"], labels or {})
+                key = _checked.get(raw)
                 if key is None:
-                    return None
+                    key = _series_key(item["application"], item["name"], labels or {})
+                    if key is None:
+                        return None
+                    _remember(raw, key)
                 k = index[raw] = len(keys)
                 keys.append(key)
             value = item["value"]
@@ -139,6 +142,18 @@ def key_points(items: list, now: datetime, only_known_fields: bool = True) -> Ba
     except (KeyError, TypeError, AttributeError, ValueError, OverflowError, Invalid):
         return None
     return batch
+
+
+# Series as sent that passed _series_key, for the next batches: agents send the same ones
+# every time. Checking needs no database, so nothing here can go stale; only its size is kept.
+_checked: dict[tuple, tuple[str, str, dict[str, str]]] = {}
+_CHECKED_MAX = 100_000
+
+
+def _remember(raw: tuple, key: tuple[str, str, dict[str, str]]) -> None:
+    if len(_checked) >= _CHECKED_MAX:
+        _checked.clear()
+    _checked[raw] = key
 
 
 def _series_key(app: Any, name: Any, labels: Any) -> tuple[str, str, dict] | None:
