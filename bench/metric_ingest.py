@@ -222,7 +222,7 @@ def main() -> None:
     start = (datetime.now(UTC) - timedelta(seconds=span + 60)).replace(microsecond=0)
     results: dict[str, list[float]] = {}
     try:
-        wait_http(base + "/readyz", proc, log)
+        wait_http(base + "/readyz", proc, log, timeout_s=300)  # a busy machine starts slowly
         print(f"metric ingest: {args.clients} clients x {args.batches} batches of "
               f"{per_batch * len(keys)} points ({len(keys)} series x {per_batch} s), "
               f"cores {os.cpu_count()}, serve {args.serve_args or '(defaults)'}, "
