@@ -131,10 +131,10 @@ def key_points(items: list, now: datetime, only_known_fields: bool = True) -> Ba
             elif value - value != 0:  # inf or nan
                 return None
             ts = item.get("ts")
+            if type(ts) is bool:  # before the lookup: True == 1 would find the time of 1
+                return None
             at = times.get(ts)
             if at is None:
-                if type(ts) is bool:  # True == 1 would find the time cached for 1
-                    return None
                 at = times[ts] = (parse_time(ts, "ts") - PG_EPOCH) // _US
             key_of.append(k)
             micros.append(at)

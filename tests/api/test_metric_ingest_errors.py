@@ -37,6 +37,12 @@ def test_it_names_a_bad_point_after_many_good_ones(api, shop, bad, field):
     assert api.get("/applications/shop/metrics").json["items"] == []
 
 
+@pytest.mark.parametrize("first, then", [(1, True), (0, False), (1.0, True)])
+def test_it_refuses_a_boolean_time_after_the_number_it_equals(api, shop, first, then):
+    r = api.post("/metrics", json=[{**_good(0), "ts": first}, {**_good(1), "ts": then}])
+    assert r.status_code == 422 and r.json["error"]["field"] == "[1].ts"
+
+
 def test_it_names_a_point_that_is_not_an_object(api, shop):
     r = api.post("/metrics", json=[_good(0), 5])
     assert r.status_code == 422 and r.json["error"]["field"] == "[1]"
