@@ -210,7 +210,8 @@ def parse_prometheus(body: str, application: str | None) -> Batch:
     for s in samples:
         if s.value - s.value != 0:
             continue  # NaN/Inf have no place on a chart; exporters emit them for "no data"
-        raw = (s.name, id(s.labels))  # the parser hands out one labels dict per series
+        # The parser hands out one labels dict per series (a new empty one per plain line).
+        raw = (s.name, id(s.labels) if s.labels else 0)
         k = index.get(raw)
         if k is None:
             k = index[raw] = len(batch.keys)
