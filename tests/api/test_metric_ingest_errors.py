@@ -79,3 +79,9 @@ def test_it_reads_many_lines_of_few_series_in_prometheus_text(api, shop):
     body = "\n".join([*lines, 'cpu{host="a"} NaN 1767225700000', "up 1 1767225600000", ""])
     r = api.post("/metrics?application=shop", data=body, content_type="text/plain")
     assert r.status_code == 201 and r.json == {"accepted": 151, "written": 151, "series": 4}
+
+
+def test_it_takes_plain_lines_of_one_metric_as_one_series(api, shop):
+    body = "".join(f"queue_depth {i} {1767225600000 + i * 1000}\n" for i in range(3))
+    r = api.post("/metrics?application=shop", data=body, content_type="text/plain")
+    assert r.status_code == 201 and r.json == {"accepted": 3, "written": 3, "series": 1}
