@@ -199,6 +199,9 @@ def _finite(value: float) -> bool:
 def parse_prometheus(body: str, application: str | None) -> Batch:
     if not application:
         raise Invalid("Prometheus text needs ?application=<slug>", field="application")
+    if "\x00" in body:  # a label value may hold any character but this one: jsonb refuses it
+        line = body.count("\n", 0, body.index("\x00")) + 1
+        raise Invalid(f"line {line}: a NUL character cannot be stored", field="body")
     try:
         samples = prometheus_text.parse(body, _within_limits)
     except prometheus_text.SampleRefused as exc:

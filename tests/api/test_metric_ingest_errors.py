@@ -85,3 +85,9 @@ def test_it_takes_plain_lines_of_one_metric_as_one_series(api, shop):
     body = "".join(f"queue_depth {i} {1767225600000 + i * 1000}\n" for i in range(3))
     r = api.post("/metrics?application=shop", data=body, content_type="text/plain")
     assert r.status_code == 201 and r.json == {"accepted": 3, "written": 3, "series": 1}
+
+
+def test_it_refuses_a_nul_in_a_prometheus_label_naming_the_line(api, shop):
+    body = 'up{job="a"} 1\nup{job="b\x00"} 1\n'
+    r = api.post("/metrics?application=shop", data=body, content_type="text/plain")
+    assert r.status_code == 422 and r.json["error"]["message"].startswith("line 2: ")
