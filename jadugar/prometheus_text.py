@@ -33,6 +33,14 @@ _NAME = re.compile(rf"[ \t]*({_METRIC_NAME})")
 _LABEL = re.compile(r'[ \t]*([a-zA-Z_][a-zA-Z0-9_]*)[ \t]*=[ \t]*"((?:[^"\\]|\\.)*)"[ \t]*')
 _CLOSE = re.compile(r"[ \t]*\}")
 _TAIL = re.compile(r"[ \t]*(\S+)(?:[ \t]+(\S+))?[ \t]*")
+# Most lines, read by one match each: labels without escapes or spaces, a decimal value and
+# an integer timestamp. Every line they match reads the same through the general path.
+_SIMPLE_TAIL = r"[ \t]+([+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)(?:[ \t]+([+-]?\d+))?[ \t]*"
+_PLAIN_TAIL = re.compile(_SIMPLE_TAIL)
+_SIMPLE_LABEL = r'[a-zA-Z_][a-zA-Z0-9_]*="[^"\\]*"'
+_SIMPLE = re.compile(rf"({_METRIC_NAME})\{{((?:{_SIMPLE_LABEL}(?:,{_SIMPLE_LABEL})*,?)?)\}}"
+                     + _SIMPLE_TAIL)
+_SIMPLE_PAIR = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="([^"\\]*)"')
 _DECIMAL = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _TIMESTAMP = re.compile(r"[+-]?\d+")
 _ESCAPE = re.compile(r"\\(.)")
@@ -47,20 +55,34 @@ def parse(text: str, check: Callable[[Sample], None] | None = None) -> list[Samp
     """Parse a whole exposition; raise ValueError("line N: ...") at the first bad line.
 
     `check` may refuse a well-formed sample by raising SampleRefused (the API's size
-    limits); it gets the line number too, and stays a SampleRefused."""
+    limits); it gets the line number too, and stays a SampleRefused. It sees each series
+    once: a line repeating the exact `name{labels}` of an earlier one reuses its name and
+    labels (the same dict), and only its value and timestamp are read."""
     samples = []
+    series: dict[str, tuple[str, dict[str, str]]] = {}
+    label_sets: dict[str, dict[str, str]] = {}  # metrics of one target share label sets
     for number, line in enumerate(text.split("\n"), start=1):
-        stripped = line.strip()
-        if not stripped:
+        sample = _known_series(line, series)
+        if sample is not None:
+            samples.append(sample)
             continue
         try:
-            if stripped[0] == "#":
-                _check_comment(stripped)
+            simple = _SIMPLE.fullmatch(line)
+            if simple:
+                sample, end = _simple_sample(simple, label_sets), simple.end(2) + 1
             else:
-                sample = parse_line(line)
-                if check is not None:
-                    check(sample)
-                samples.append(sample)
+                stripped = line.strip()
+                if not stripped:
+                    continue
+                if stripped[0] == "#":
+                    _check_comment(stripped)
+                    continue
+                sample, end = _parse_line(line)
+            if check is not None:
+                check(sample)
+            samples.append(sample)
+            if end:
+                series[line[:end]] = (sample.name, sample.labels)
         except SampleRefused as exc:
             raise SampleRefused(f"line {number}: {exc}") from None
         except ValueError as exc:
@@ -68,12 +90,43 @@ def parse(text: str, check: Callable[[Sample], None] | None = None) -> list[Samp
     return samples
 
 
+def _known_series(line: str, series: dict[str, tuple[str, dict[str, str]]]) -> Sample | None:
+    """The sample of a line whose `name{labels}` is in `series` and whose value and
+    timestamp are plain numbers, else None."""
+    end = line.rfind("}") + 1
+    known = series.get(line[:end]) if end else None
+    if known is None:
+        return None
+    tail = _PLAIN_TAIL.fullmatch(line, end)
+    if not tail:
+        return None
+    stamp = tail[2]
+    return Sample(known[0], known[1], float(tail[1]), int(stamp) if stamp is not None else None)
+
+
+def _simple_sample(match: re.Match[str], label_sets: dict[str, dict[str, str]]) -> Sample:
+    labels = label_sets.get(match[2])
+    if labels is None:
+        pairs = _SIMPLE_PAIR.findall(match[2])
+        labels = label_sets[match[2]] = dict(pairs)
+        if len(labels) < len(pairs):
+            name = next(k for i, (k, _) in enumerate(pairs) if k in dict(pairs[:i]))
+            raise ValueError(f"duplicate label {name!r}")
+    stamp = match[4]
+    return Sample(match[1], labels, float(match[3]), int(stamp) if stamp is not None else None)
+
+
 def parse_line(line: str) -> Sample:
     """Parse one sample line (no line number in errors; parse() adds it)."""
+    return _parse_line(line)[0]
+
+
+def _parse_line(line: str) -> tuple[Sample, int]:
+    """The sample, and where its labels end (0 when it has none)."""
     line = line.rstrip("\r")
     plain = _PLAIN.fullmatch(line) if "{" not in line else None
     if plain:
-        return Sample(plain[1], {}, parse_value(plain[2]), _timestamp(plain[3]))
+        return Sample(plain[1], {}, parse_value(plain[2]), _timestamp(plain[3])), 0
     name_match = _NAME.match(line)
     if not name_match:
         raise ValueError(f"invalid metric name at {_excerpt(line)}")
@@ -84,7 +137,7 @@ def parse_line(line: str) -> Sample:
     tail = _TAIL.fullmatch(line, pos)
     if not tail:
         raise ValueError(f"expected ' value [timestamp]' after {_excerpt(line[:pos])}")
-    return Sample(name, labels, parse_value(tail[1]), _timestamp(tail[2]))
+    return Sample(name, labels, parse_value(tail[1]), _timestamp(tail[2])), pos
 
 
 def _why_not_plain(name: str, rest: str) -> str:
