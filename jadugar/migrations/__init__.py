@@ -22,7 +22,14 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations, then make sure today's and the coming days' partitions exist, so
+    a fresh install (or one whose collector has not run yet) writes into daily partitions."""
     command.upgrade(alembic_config(engine), revision)
+    from jadugar.services import partitions
+    from jadugar.timeutil import utcnow
+
+    with engine.begin() as conn:
+        partitions.ensure(conn, utcnow())
 
 
 @functools.cache
