@@ -198,3 +198,33 @@ def retention_days(cfg: object) -> dict[str, int]:
     return {"history": raw, "metrics": raw, "check_rollup_1m": m, "metric_rollup_1m": m,
             "check_rollup_1h": h, "metric_rollup_1h": h, "check_rollup_1d": d,
             "metric_rollup_1d": d}
+
+
+# A chart reads the coarsest resolution that still gives this many points.
+MIN_POINTS = 300
+KEEP_SETTING = {"raw": "retention_raw_days", "1m": "retention_1m_days",
+                "1h": "retention_1h_days", "1d": "retention_1d_days"}
+
+
+def resolution_for(since: datetime, until: datetime, now: datetime,
+                   keep_days: dict[str, int]) -> str:
+    """'1d', '1h', '1m' or 'raw': the coarsest whose buckets give at least MIN_POINTS over
+    the range and which is still kept at `since`; else the finest still kept."""
+    def kept(res: str) -> bool:
+        days = keep_days.get(res, 0)
+        return days <= 0 or since >= now - timedelta(days=days)
+
+    for res in ("1d", "1h", "1m"):
+        if (until - since) / RES[res] >= MIN_POINTS and kept(res):
+            return res
+    return next((r for r in ("raw", "1m", "1h") if kept(r)), "1d")
+
+
+def keep_days_of(cfg: object) -> dict[str, int]:
+    return {res: getattr(cfg, name) for res, name in KEEP_SETTING.items()}
+
+
+def step_of(step: timedelta, res: str) -> timedelta:
+    """A chart bucket that is a whole number of rollup buckets (so both bin alike)."""
+    whole = RES[res]
+    return max(whole, -(-step // whole) * whole)
