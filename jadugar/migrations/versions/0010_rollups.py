@@ -120,6 +120,8 @@ def upgrade() -> None:
             table = f"{kind}_rollup_{res}"
             op.execute(f"create table {table} ({columns}) partition by range (ts)")
             op.execute(f"create table {table}_default partition of {table} default")
+            # The SLA report reads the buckets of given days of every check.
+            op.execute(f"create index {table}_ts_brin on {table} using brin (ts)")
 
 
 def downgrade() -> None:
