@@ -70,85 +70,99 @@ select a.slug as application, a.name, p.period, p.results, p.down_results, p.inc
 PERIODS = {"month": "date_trunc('month', h.ts at time zone 'UTC') at time zone 'UTC'",
            "range": "cast(:since as timestamptz)"}
 
-# Does an occurrence that applies to check c (of application a) overlap [t, t + span)?
-IN_MAINTENANCE = """exists (select 1 from occurrences o
-    where o.starts_at < {t} + interval '{span}' and o.ends_at > {t}
-      and (o.check_id = {c} or (o.check_id is null and o.application_id = {a})
-           or (o.check_id is null and o.application_id is null)))"""
-# A day (an hour) of a check read from the daily (hourly) rollup: whole, in range, rolled
-# up, and clear of the check's maintenance.
-DAY_WHOLE = ("{t} >= :since and {t} + interval '1 day' <= :until "
-             "and {t} + interval '1 day' <= :done_1d and not "
-             + IN_MAINTENANCE.replace("{span}", "1 day"))
-HOUR_WHOLE = ("{t} >= :since and {t} + interval '1 hour' <= :until "
-              "and {t} + interval '1 hour' <= :done_1h and not "
-              + IN_MAINTENANCE.replace("{span}", "1 hour"))
 HOUR = "date_bin('1 hour', {x}, timestamptz '2000-01-01 00:00+00')"
 DAY = "date_bin('1 day', {x}, timestamptz '2000-01-01 00:00+00')"
+# Whole: inside the range and rolled up (the check's maintenance is tested apart).
+DAY_IN = ("{t} >= :since and {t} + interval '1 day' <= :until "
+          "and {t} + interval '1 day' <= :done_1d")
+HOUR_IN = ("{t} >= :since and {t} + interval '1 hour' <= :until "
+           "and {t} + interval '1 hour' <= :done_1h")
+EPS = "interval '1 microsecond'"
 
+# Per check: the days and hours its maintenance touches (hash-joined on equality, never
+# scanned per row), the days and hours at the ends of the range or not rolled up yet.
+# A check's day is read from the daily rollup when whole and untouched; the other days
+# from the hourly rollup where the hour is whole and untouched; the rest from raw rows,
+# filtered against the maintenance occurrences only in hours that maintenance touches.
 SLA_ROLLUP = OCCURRENCES + """,
 checks as (
     select c.id, c.application_id from health_checks c
       join applications a on a.id = c.application_id
      where cast(:application as text) is null or a.slug = :application
 ),
--- Days some check cannot take whole from the daily rollup, and hours inside them that
--- some check cannot take whole from the hourly one: only there are finer rows read.
+occ_checks as (
+    select k.id as check_id, o.starts_at, o.ends_at
+      from occurrences o join checks k
+        on o.check_id = k.id or (o.check_id is null and o.application_id = k.application_id)
+           or (o.check_id is null and o.application_id is null)
+),
 edge_days as (
-    select distinct d from (
-        select """ + DAY.format(x=":since") + """ as d
-        union all select """ + DAY.format(x="cast(:until as timestamptz)") + """
-        union all select generate_series(""" + DAY.format(x="least(:done_1d, :until)") + """,
-                                         :until, interval '1 day')
-        union all select generate_series(""" + DAY.format(x="o.starts_at") + """,
-                                         o.ends_at, interval '1 day') from occurrences o
-    ) x where d < :until and d + interval '1 day' > :since
+    select distinct check_id, d from occ_checks,
+           generate_series(""" + DAY.format(x="starts_at") + """, ends_at - """ + EPS + """,
+                           interval '1 day') d
 ),
 edge_hours as (
-    select distinct h from (
-        select """ + HOUR.format(x=":since") + """ as h
-        union all select generate_series(""" + HOUR.format(x="least(:done_1h, :until)") + """,
-                                         :until, interval '1 hour')
-        union all select """ + HOUR.format(x="o.starts_at") + """ from occurrences o
-        union all select """ + HOUR.format(x="o.ends_at") + """ from occurrences o
-    ) x where h < :until and h + interval '1 hour' > :since
+    select check_id, h, bool_or(h < starts_at or h + interval '1 hour' > ends_at) as boundary
+      from occ_checks,
+           generate_series(""" + HOUR.format(x="starts_at") + """, ends_at - """ + EPS + """,
+                           interval '1 hour') h
+     group by 1, 2
+),
+open_days as (
+    select """ + DAY.format(x=":since") + """ as d
+    union select generate_series(""" + DAY.format(x="least(:done_1d, :until)") + """,
+                                 :until - """ + EPS + """, interval '1 day')
+),
+open_hours as (
+    select """ + HOUR.format(x=":since") + """ as h
+    union select generate_series(""" + HOUR.format(x="least(:done_1h, :until)") + """,
+                                 :until - """ + EPS + """, interval '1 hour')
+),
+day_pairs as (
+    select p.check_id, p.d from (
+        select check_id, d from edge_days where d < :until and d + interval '1 day' > :since
+        union select k.id, o.d from open_days o cross join checks k) p
+      left join edge_days e on e.check_id = p.check_id and e.d = p.d
+     where not (""" + DAY_IN.format(t="p.d") + """ and e.check_id is null)
+),
+hour_pairs as (
+    select p.check_id, p.h, e.check_id is not null as touched from (
+        select check_id, h from edge_hours
+         where boundary and h < :until and h + interval '1 hour' > :since
+        union select k.id, o.h from open_hours o cross join checks k) p
+      left join edge_hours e on e.check_id = p.check_id and e.h = p.h
+      left join edge_days ed on ed.check_id = p.check_id and ed.d = """ + DAY.format(x="p.h") + """
+     where not (""" + HOUR_IN.format(t="p.h") + """ and e.check_id is null)
+       and not (""" + DAY_IN.format(t=DAY.format(x="p.h")) + """ and ed.check_id is null)
 ),
 segments as (
-    select k.application_id, d.check_id, d.ts, d.total as results, d.down, d.down_runs,
-           d.first_down, d.last_down
-      from checks k cross join lateral (
-           select * from check_rollup_1d d
-            where d.check_id = k.id and d.ts >= :since and d.ts < :until) d
-     where """ + DAY_WHOLE.format(t="d.ts", c="d.check_id", a="k.application_id") + """
+    select d.check_id, d.ts, d.total as results, d.down, d.down_runs, d.first_down,
+           d.last_down
+      from check_rollup_1d d join checks k on k.id = d.check_id
+     where d.ts >= :since and d.ts < :until and """ + DAY_IN.format(t="d.ts") + """
+       and not exists (select 1 from edge_days e where e.check_id = d.check_id and e.d = d.ts)
     union all
-    select k.application_id, h.check_id, h.ts, h.total, h.down, h.down_runs,
-           h.first_down, h.last_down
-      from edge_days e cross join checks k cross join lateral (
+    select h.check_id, h.ts, h.total, h.down, h.down_runs, h.first_down, h.last_down
+      from day_pairs p cross join lateral (
            select * from check_rollup_1h h
-            where h.check_id = k.id and h.ts >= e.d and h.ts < e.d + interval '1 day') h
-     where not (""" + DAY_WHOLE.format(t="e.d", c="k.id", a="k.application_id") + """)
-       and """ + HOUR_WHOLE.format(t="h.ts", c="k.id", a="k.application_id") + """
+            where h.check_id = p.check_id and h.ts >= p.d and h.ts < p.d + interval '1 day') h
+     where """ + HOUR_IN.format(t="h.ts") + """
+       and not exists (select 1 from edge_hours e where e.check_id = h.check_id and e.h = h.ts)
     union all
-    select k.application_id, r.check_id, r.ts, 1, (r.status = 'down')::int,
-           (r.status = 'down')::int, r.status = 'down', r.status = 'down'
-      from edge_hours e cross join checks k cross join lateral (
+    select r.check_id, r.ts, 1, (r.status = 'down')::int, (r.status = 'down')::int,
+           r.status = 'down', r.status = 'down'
+      from hour_pairs p cross join lateral (
            select check_id, ts, status from history r
-            where r.check_id = k.id and r.ts >= greatest(e.h, :since)
-              and r.ts < least(e.h + interval '1 hour', :until)) r
-     where not (""" + DAY_WHOLE.format(t=DAY.format(x="e.h"), c="k.id",
-                                       a="k.application_id") + """)
-       and not (""" + HOUR_WHOLE.format(t="e.h", c="k.id", a="k.application_id") + """)
-       and not exists (
-           select 1 from occurrences o
-            where r.ts >= o.starts_at and r.ts < o.ends_at
-              and (o.check_id = k.id
-                   or (o.check_id is null and o.application_id = k.application_id)
-                   or (o.check_id is null and o.application_id is null)))
+            where r.check_id = p.check_id and r.ts >= greatest(p.h, :since)
+              and r.ts < least(p.h + interval '1 hour', :until)) r
+     where not p.touched or not exists (
+           select 1 from occ_checks o
+            where o.check_id = r.check_id and r.ts >= o.starts_at and r.ts < o.ends_at)
 ),
 joined as (
-    select s.*, {period} as period,
+    select s.*, k.application_id, {period} as period,
            lag(last_down) over (partition by check_id, {period} order by ts) as prev_down
-      from segments s
+      from segments s join checks k on k.id = s.check_id
 ),
 per_app as (
     select application_id, period, sum(results) as results, sum(down) as down_results,
