@@ -1,5 +1,6 @@
 """The collector's periodic jobs, run by `schedule` in a thread of their own:
-status report, notification sending, overdue heartbeats, window-based alert rules.
+status report, notification sending, overdue heartbeats, window-based alert rules, and the
+data lifecycle (rollups, partitions ahead, retention).
 
 Every job catches its own failures: the database being away, or a bug in one job, must not
 stop the others or the probe engine."""
@@ -12,10 +13,11 @@ import threading
 from collections.abc import Callable
 
 import schedule
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
-from jadugar import db
-from jadugar.services import collector_status, heartbeat, notifications
+from jadugar import config, db
+from jadugar.services import collector_status, heartbeat, notifications, partitions, rollups
+from jadugar.timeutil import utcnow
 
 from .alerting import evaluate_rules
 from .alerting.facts import KIND_FACTS, PER_BATCH
@@ -67,6 +69,25 @@ def evaluate_periodic_rules() -> None:
             evaluate_rules(conn, PERIODIC_KINDS)
 
 
+def keep_data(max_steps: int = 50) -> None:
+    """Rollups, then partitions ahead and retention; one collector at a time. Each step is
+    its own short transaction, so partition DDL never waits behind a long rollup."""
+    for _ in range(max_steps):
+        with db.transaction() as conn:
+            if not _try_lock(conn, "jadugar-rollups") or not rollups.run(conn, utcnow()):
+                break
+    with db.transaction() as conn:
+        if _try_lock(conn, "jadugar-rollups"):
+            partitions.ensure(conn, utcnow())
+            partitions.apply_retention(conn, utcnow(), rollups.retention_days(config.get()),
+                                       rollups.keep_after(rollups.watermarks(conn)))
+
+
+def _try_lock(conn: Connection, name: str) -> bool:
+    return bool(conn.execute(text("select pg_try_advisory_xact_lock(hashtext(:n))"),
+                             {"n": name}).scalar())
+
+
 def build(name: str, location: str, stats: Stats, spool: Spool,
           report_every_s: int = collector_status.REPORT_EVERY_S) -> schedule.Scheduler:
     jobs = schedule.Scheduler()
@@ -75,6 +96,7 @@ def build(name: str, location: str, stats: Stats, spool: Spool,
     jobs.every(2).seconds.do(guarded(send_notifications))
     jobs.every(2).seconds.do(guarded(check_heartbeats), name)
     jobs.every(5).seconds.do(guarded(evaluate_periodic_rules))
+    jobs.every(60).seconds.do(guarded(keep_data))
     return jobs
 
 

@@ -138,6 +138,15 @@ SETTINGS: tuple[Setting, ...] = (
             "Comma-separated CIDRs that may read /metrics without a token (e.g. the "
             "Prometheus server's address). Unset: a token is always needed.",
             check=_cidr_list),
+    Setting("JADUGAR_RETENTION_RAW_DAYS", "14",
+            "Days raw check results and metric points are kept (whole daily partitions are "
+            "dropped after that); 0 keeps them forever.", int),
+    Setting("JADUGAR_RETENTION_1M_DAYS", "90",
+            "Days the 1-minute rollups are kept; 0 keeps them forever.", int),
+    Setting("JADUGAR_RETENTION_1H_DAYS", "730",
+            "Days the 1-hour rollups are kept; 0 keeps them forever.", int),
+    Setting("JADUGAR_RETENTION_1D_DAYS", "0",
+            "Days the 1-day rollups are kept; 0 (the default) keeps them forever.", int),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
             str, ("DEBUG", "INFO", "WARNING", "ERROR")),
 )
@@ -204,7 +213,27 @@ def load(environ: dict[str, str] | None = None) -> Config:
         if raw is None or raw == "":
             raw = setting.default
         values[setting.name] = None if raw is None else _convert(setting, raw)
+    _check_retention(values)
     return Config(values)
+
+
+RETENTION_ORDER = ("JADUGAR_RETENTION_RAW_DAYS", "JADUGAR_RETENTION_1M_DAYS",
+                   "JADUGAR_RETENTION_1H_DAYS", "JADUGAR_RETENTION_1D_DAYS")
+
+
+def _check_retention(values: dict[str, Any]) -> None:
+    """A coarser resolution is computed from the finer one, so it must not be kept for a
+    shorter time (0 means forever, the longest)."""
+    def span(name: str) -> float:
+        return values[name] or float("inf")
+
+    for finer, coarser in zip(RETENTION_ORDER, RETENTION_ORDER[1:], strict=False):
+        if span(coarser) < span(finer):
+            raise ConfigError(f"{coarser} ({values[coarser]}) must be at least "
+                              f"{finer} ({values[finer]}), or 0 for forever")
+    if 0 < values["JADUGAR_RETENTION_RAW_DAYS"] < 2:
+        raise ConfigError("JADUGAR_RETENTION_RAW_DAYS must be at least 2 (the rollups read "
+                          "raw rows of the last day), or 0 for forever")
 
 
 _current: Config | None = None

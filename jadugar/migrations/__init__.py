@@ -22,7 +22,15 @@ def alembic_config(engine: Engine) -> AlembicConfig:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Apply migrations, then make sure today's and the next two days' partitions exist, so
+    a fresh install (or one whose collector has not run yet) writes into daily partitions;
+    the collector's job keeps a week ahead."""
     command.upgrade(alembic_config(engine), revision)
+    from jadugar.services import partitions
+    from jadugar.timeutil import utcnow
+
+    with engine.begin() as conn:
+        partitions.ensure(conn, utcnow(), days_ahead=2)
 
 
 def downgrade(engine: Engine, revision: str) -> None:

@@ -10,8 +10,11 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from jadugar import config
 from jadugar.errors import Invalid
+from jadugar.services import rollups
 from jadugar.services.ranges import MAX_POINTS, ORIGIN, step_for
+from jadugar.timeutil import utcnow
 
 AGGREGATIONS = {
     "avg": "avg(value)", "min": "min(value)", "max": "max(value)", "sum": "sum(value)",
@@ -31,6 +34,18 @@ with points as (
 select t, {agg} as value, min({col}) as min, max({col}) as max, count(*) as count
   from {source} group by t order by t
 """
+# The same buckets from a rollup, for the aggregations a rollup keeps exactly.
+ROLLUP_AGGREGATIONS = {"avg": "sum(r.sum) / nullif(sum(r.count), 0)", "min": "min(r.min)",
+                       "max": "max(r.max)", "sum": "sum(r.sum)"}
+ROLLUP_SERIES = """
+select date_bin(:step, r.ts, :origin) as t, {agg} as value, min(r.min) as min,
+       max(r.max) as max, sum(r.count) as count
+  from {table} r join metric_series s on s.id = r.series_id
+  join applications a on a.id = s.application_id
+ where a.slug = :app and s.name = :name and s.labels @> cast(:labels as jsonb)
+   and r.ts >= :since and r.ts < :until
+ group by 1 order by 1
+"""
 RATE_CTE = """, per_series as (
     select t, series_id, max(value) - min(value) as rise from points group by t, series_id
 )"""
@@ -40,9 +55,26 @@ def series(conn: Connection, app: str, name: str, since: datetime, until: dateti
            agg: str = "avg", labels: dict[str, str] | None = None,
            max_points: int = MAX_POINTS) -> list[dict[str, Any]]:
     """[{t, value, min, max, count}] per bucket (min/max of the raw values, or of the
-    per-series rises for rate)."""
+    per-series rises for rate). avg, min, max and sum over a long range read the coarsest
+    metric rollup with enough points, and raw points after its watermark."""
     if agg not in AGGREGATIONS:
         raise Invalid(f"aggregation must be one of {', '.join(AGGREGATIONS)}", field="agg")
+    res = rollups.resolution_for(since, until, utcnow(), rollups.keep_days_of(config.get()))
+    if agg in ROLLUP_AGGREGATIONS and res != "raw":
+        done = rollups.watermarks(conn).get(f"metric_{res}")
+        step = rollups.step_of(step_for(since, until, max_points), res)
+        split = min(rollups.bucket(until, res), done) if done else since
+        split -= (split - ORIGIN) % step
+        if split > since:
+            params = {"step": step, "origin": ORIGIN, "app": app, "name": name,
+                      "labels": json.dumps(labels or {})}
+            rolled = conn.execute(text(ROLLUP_SERIES.format(
+                agg=ROLLUP_AGGREGATIONS[agg], table=f"metric_rollup_{res}")),
+                {**params, "since": rollups.bucket(since, res), "until": split})
+            recent = conn.execute(text(SERIES.format(
+                agg=AGGREGATIONS[agg], rate="", col="value", source="points")),
+                {**params, "since": split, "until": until}) if split < until else []
+            return [dict(r._mapping) for r in [*rolled, *recent]]
     rate = agg == "rate"
     sql = SERIES.format(agg=AGGREGATIONS[agg], rate=RATE_CTE if rate else "",
                         col="rise" if rate else "value",

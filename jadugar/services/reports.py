@@ -3,6 +3,13 @@ one custom range, with results inside maintenance windows left out.
 
 Maintenance windows are expanded into their occurrences inside the range first (a handful of
 rows), then history is filtered against them set-based; no per-row function calls.
+
+Once the rollups have run, a report reads them (SLA_ROLLUP): a whole UTC day of a check
+clear of its maintenance windows comes from the daily rollup, a whole clear hour of the
+other days from the hourly one, and raw rows only for the hours at the edges of the range,
+of a maintenance window, or not rolled up yet. So exclusion stays exact, and a year of
+5,000 checks reads about 1.8 M daily rows instead of 2.6 G results. Incidents (runs of
+'down') join across buckets: each bucket knows its runs and whether it starts and ends down.
 """
 
 from __future__ import annotations
@@ -13,8 +20,9 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from jadugar.errors import Invalid
+from jadugar.services import rollups
 
-SLA = """
+OCCURRENCES = """
 with occurrences as (
     select w.application_id, w.check_id,
            w.starts_at + coalesce(n * w.every, interval '0') as starts_at,
@@ -30,7 +38,8 @@ with occurrences as (
                else ceil(extract(epoch from (:until - w.starts_at))
                          / extract(epoch from w.every))::int end) as n
      where w.ends_at + coalesce(n * w.every, interval '0') > :since
-), r as (
+)"""
+SLA = OCCURRENCES + """, r as (
     select c.application_id, h.check_id, h.ts, h.status,
            {period} as period
       from history h join health_checks c on c.id = h.check_id
@@ -61,17 +70,131 @@ select a.slug as application, a.name, p.period, p.results, p.down_results, p.inc
 PERIODS = {"month": "date_trunc('month', h.ts at time zone 'UTC') at time zone 'UTC'",
            "range": "cast(:since as timestamptz)"}
 
+HOUR = "date_bin('1 hour', {x}, timestamptz '2000-01-01 00:00+00')"
+DAY = "date_bin('1 day', {x}, timestamptz '2000-01-01 00:00+00')"
+# Whole: inside the range and rolled up (the check's maintenance is tested apart).
+DAY_IN = ("{t} >= :since and {t} + interval '1 day' <= :until "
+          "and {t} + interval '1 day' <= :done_1d")
+HOUR_IN = ("{t} >= :since and {t} + interval '1 hour' <= :until "
+           "and {t} + interval '1 hour' <= :done_1h")
+EPS = "interval '1 microsecond'"
+
+# Per check: the days and hours its maintenance touches (hash-joined on equality, never
+# scanned per row), the days and hours at the ends of the range or not rolled up yet.
+# A check's day is read from the daily rollup when whole and untouched; the other days
+# from the hourly rollup where the hour is whole and untouched; the rest from raw rows,
+# filtered against the maintenance occurrences only in hours that maintenance touches.
+SLA_ROLLUP = OCCURRENCES + """,
+checks as (
+    select c.id, c.application_id from health_checks c
+      join applications a on a.id = c.application_id
+     where cast(:application as text) is null or a.slug = :application
+),
+occ_checks as (
+    select k.id as check_id, o.starts_at, o.ends_at
+      from occurrences o join checks k
+        on o.check_id = k.id or (o.check_id is null and o.application_id = k.application_id)
+           or (o.check_id is null and o.application_id is null)
+),
+edge_days as (
+    select distinct check_id, d from occ_checks,
+           generate_series(""" + DAY.format(x="starts_at") + """, ends_at - """ + EPS + """,
+                           interval '1 day') d
+),
+edge_hours as (
+    select check_id, h, bool_or(h < starts_at or h + interval '1 hour' > ends_at) as boundary
+      from occ_checks,
+           generate_series(""" + HOUR.format(x="starts_at") + """, ends_at - """ + EPS + """,
+                           interval '1 hour') h
+     group by 1, 2
+),
+open_days as (
+    select """ + DAY.format(x=":since") + """ as d
+    union select generate_series(""" + DAY.format(x="least(:done_1d, :until)") + """,
+                                 :until - """ + EPS + """, interval '1 day')
+),
+open_hours as (
+    select """ + HOUR.format(x=":since") + """ as h
+    union select generate_series(""" + HOUR.format(x="least(:done_1h, :until)") + """,
+                                 :until - """ + EPS + """, interval '1 hour')
+),
+day_pairs as (
+    select p.check_id, p.d from (
+        select check_id, d from edge_days where d < :until and d + interval '1 day' > :since
+        union select k.id, o.d from open_days o cross join checks k) p
+      left join edge_days e on e.check_id = p.check_id and e.d = p.d
+     where not (""" + DAY_IN.format(t="p.d") + """ and e.check_id is null)
+),
+hour_pairs as (
+    select p.check_id, p.h, e.check_id is not null as touched from (
+        select check_id, h from edge_hours
+         where boundary and h < :until and h + interval '1 hour' > :since
+        union select k.id, o.h from open_hours o cross join checks k) p
+      left join edge_hours e on e.check_id = p.check_id and e.h = p.h
+      left join edge_days ed on ed.check_id = p.check_id and ed.d = """ + DAY.format(x="p.h") + """
+     where not (""" + HOUR_IN.format(t="p.h") + """ and e.check_id is null)
+       and not (""" + DAY_IN.format(t=DAY.format(x="p.h")) + """ and ed.check_id is null)
+),
+segments as (
+    select d.check_id, d.ts, d.total as results, d.down, d.down_runs, d.first_down,
+           d.last_down
+      from check_rollup_1d d join checks k on k.id = d.check_id
+     where d.ts >= :since and d.ts < :until and """ + DAY_IN.format(t="d.ts") + """
+       and not exists (select 1 from edge_days e where e.check_id = d.check_id and e.d = d.ts)
+    union all
+    select h.check_id, h.ts, h.total, h.down, h.down_runs, h.first_down, h.last_down
+      from day_pairs p cross join lateral (
+           select * from check_rollup_1h h
+            where h.check_id = p.check_id and h.ts >= p.d and h.ts < p.d + interval '1 day') h
+     where """ + HOUR_IN.format(t="h.ts") + """
+       and not exists (select 1 from edge_hours e where e.check_id = h.check_id and e.h = h.ts)
+    union all
+    select r.check_id, r.ts, 1, (r.status = 'down')::int, (r.status = 'down')::int,
+           r.status = 'down', r.status = 'down'
+      from hour_pairs p cross join lateral (
+           select check_id, ts, status from history r
+            where r.check_id = p.check_id and r.ts >= greatest(p.h, :since)
+              and r.ts < least(p.h + interval '1 hour', :until)) r
+     where not p.touched or not exists (
+           select 1 from occ_checks o
+            where o.check_id = r.check_id and r.ts >= o.starts_at and r.ts < o.ends_at)
+),
+joined as (
+    select s.*, k.application_id, {period} as period,
+           lag(last_down) over (partition by check_id, {period} order by ts) as prev_down
+      from segments s join checks k on k.id = s.check_id
+),
+per_app as (
+    select application_id, period, sum(results) as results, sum(down) as down_results,
+           sum(down_runs) - count(*) filter (where first_down and prev_down) as incidents
+      from joined group by application_id, period
+)
+select a.slug as application, a.name, p.period, p.results, p.down_results, p.incidents,
+       (p.results - p.down_results)::float / nullif(p.results, 0) as uptime
+  from per_app p join applications a on a.id = p.application_id
+ order by p.period, a.slug
+"""
+
 
 def sla(conn: Connection, since: datetime, until: datetime, period: str = "month",
-        application: str | None = None) -> list[dict[str, Any]]:
-    """One row per application and period: results, down results, incidents, uptime."""
+        application: str | None = None, use_rollups: bool = True) -> list[dict[str, Any]]:
+    """One row per application and period: results, down results, incidents, uptime.
+    From the rollups once they have run (the module doc), else from raw history."""
     if period not in PERIODS:
         raise Invalid("period must be month or range", field="period")
     if since >= until:
         raise Invalid("since must be before until", field="since")
-    sql = text(SLA.format(period=PERIODS[period]))
-    rows = conn.execute(sql, {"since": since, "until": until, "application": application})
-    return [dict(r._mapping) for r in rows]
+    params: dict[str, Any] = {"since": since, "until": until, "application": application}
+    marks = rollups.watermarks(conn) if use_rollups else {}
+    if marks.get("check_1h") is None or marks.get("check_1d") is None:
+        sql = text(SLA.format(period=PERIODS[period]))
+    else:
+        sql = text(SLA_ROLLUP.replace("{period}", PERIODS[period].replace("h.ts", "s.ts")))
+        params |= {"done_1h": marks["check_1h"], "done_1d": marks["check_1d"]}
+        # The planner's estimates for the edge sets are high; JIT would then spend seconds
+        # compiling a query that runs in milliseconds.
+        conn.execute(text("set local jit = off"))
+    return [dict(r._mapping) for r in conn.execute(sql, params)]
 
 
 HEADER = ["application", "name", "period", "results", "down_results", "incidents", "uptime"]

@@ -8,7 +8,10 @@ from typing import Any
 
 from sqlalchemy import Connection, Result, text
 
+from jadugar import config
+from jadugar.services import rollups
 from jadugar.services.ranges import MAX_POINTS, ORIGIN, step_for
+from jadugar.timeutil import utcnow
 
 RESPONSE_TIMES = text("""
 select date_bin(:step, ts, :origin) as t,
@@ -19,6 +22,19 @@ select date_bin(:step, ts, :origin) as t,
  where check_id = :check_id and ts >= :since and ts < :until and response_ms is not null
  group by 1 order by 1
 """)
+
+# The same columns from a rollup: p50 and p95 from the merged histograms (within one
+# histogram slot of the exact value), min, max and count exact.
+ROLLUP_RESPONSE_TIMES = """
+select date_bin(:step, ts, :origin) as t,
+       jadugar_hist_quantile(jadugar_hist_merge(ms_hist), 0.5, min(ms_min), max(ms_max)) as p50,
+       jadugar_hist_quantile(jadugar_hist_merge(ms_hist), 0.95, min(ms_min), max(ms_max))
+           as p95,
+       min(ms_min) as min, max(ms_max) as max, sum(ms_count) as count
+  from {table}
+ where check_id = :check_id and ts >= :since and ts < :until and ms_count > 0
+ group by 1 order by 1
+"""
 
 # Gaps and islands: consecutive results with the same status form one band. Each band ends
 # where the next begins (or at the last result), so bands tile the time axis.
@@ -100,11 +116,33 @@ select id, name, type, target, interval_s, timeout_s, retries, enabled, expect, 
 
 
 def response_times(conn: Connection, check_id: int, since: datetime, until: datetime,
-                   max_points: int = MAX_POINTS) -> list[dict[str, Any]]:
-    """p50, p95, min and max per bucket; buckets sized so there are at most max_points."""
+                   max_points: int = MAX_POINTS, now: datetime | None = None,
+                   keep_days: dict[str, int] | None = None) -> list[dict[str, Any]]:
+    """p50, p95, min and max per bucket; buckets sized so there are at most max_points.
+
+    1. the coarsest rollup that still gives enough points (rollups.resolution_for): a
+       year reads about 365 daily rows,
+    2. its buckets up to its watermark, re-binned to the chart's step in SQL,
+    3. raw rows for the recent part not rolled up yet."""
     step = step_for(since, until, max_points)
-    return _rows(conn, RESPONSE_TIMES, check_id=check_id, since=since, until=until,
-                 step=step, origin=ORIGIN)
+    keep = keep_days or rollups.keep_days_of(config.get())
+    res = rollups.resolution_for(since, until, now or utcnow(), keep)
+    done = rollups.watermarks(conn).get(f"check_{res}") if res != "raw" else None
+    if done is None or done <= since:
+        return _rows(conn, RESPONSE_TIMES, check_id=check_id, since=since, until=until,
+                     step=step, origin=ORIGIN)
+    step = rollups.step_of(step, res)
+    split = min(rollups.bucket(until, res), done)
+    split -= (split - ORIGIN) % step  # the raw part starts on a chart bucket
+    if split <= since:
+        return _rows(conn, RESPONSE_TIMES, check_id=check_id, since=since, until=until,
+                     step=step, origin=ORIGIN)
+    rolled = _rows(conn, text(ROLLUP_RESPONSE_TIMES.format(table=f"check_rollup_{res}")),
+                   check_id=check_id, since=rollups.bucket(since, res), until=split,
+                   step=step, origin=ORIGIN)
+    recent = _rows(conn, RESPONSE_TIMES, check_id=check_id, since=split, until=until,
+                   step=step, origin=ORIGIN) if split < until else []
+    return rolled + recent
 
 
 def status_bands(conn: Connection, check_id: int, since: datetime,
