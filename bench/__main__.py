@@ -34,12 +34,13 @@ BEGIN, END = "<!-- bench:summary -->", "<!-- /bench:summary -->"
 
 # name: (module, full-size arguments, --quick arguments, Debian packages it needs)
 BENCHES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
-    "metric_ingest": ("bench.metric_ingest", [], ["--quick"], []),
+    "metric_ingest": ("bench.metric_ingest", [], ["--batches", "3"], []),
     "collector": ("bench.collector_throughput",
                   ["--checks", "100000", "--interval", "60", "--seconds", "120"],
                   ["--checks", "2000", "--interval", "5", "--seconds", "10"],
                   ["nginx", "prometheus-blackbox-exporter"]),
-    "series": ("bench.series_rollups", [], ["--quick"], []),
+    "series": ("bench.series_rollups", [],
+               ["--checks", "200", "--chart-months", "1", "--raw-hours", "1"], []),
     "overview": ("bench.monitoring_pages", ["--checks", "50000", "--days", "2"],
                  ["--checks", "2000", "--days", "1"], []),
     "sockets": ("bench.sockets_idle", ["--sockets", "2000"], ["--sockets", "200"], []),

@@ -37,6 +37,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sqlalchemy import text  # noqa: E402
 from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
 
+from bench.suite import Row, emit  # noqa: E402
 from jadugar import auth, db, migrations  # noqa: E402
 from jadugar.services import applications  # noqa: E402
 
@@ -271,11 +272,20 @@ def main() -> None:
         expected = len(PHASES) * args.clients * args.batches * per_batch * len(keys)
         print(f"  stored {stored} of {expected} points"
               f"{'' if stored == expected else '  MISMATCH'}")
+        summary = [Row(f"metric ingest via the API, {kind}, {args.clients} clients, batches of "
+                       f"{per_batch * len(keys):,}",
+                       f"{results[kind][0]:,.0f} points/s",
+                       f"raw binary COPY, same rows and server: {copy_rate:,.0f} rows/s "
+                       f"({results[kind][0] / copy_rate:.2f}x)", "≥ 0.5x and ≥ 150,000 points/s",
+                       results[kind][0] / copy_rate >= 0.5 and results[kind][0] >= 150_000
+                       and stored == expected)
+                   for kind in ("json", "prometheus")]
         print(f"  load after {os.getloadavg()[0]:.2f}")
     finally:
         stop_process(proc)
         if server is not None:
             server.cleanup()
+    emit(summary)
 
 
 if __name__ == "__main__":
