@@ -101,6 +101,8 @@ alert_rules = Table(
     Column("params", JSONB, nullable=False),
     Column("severity", Text, nullable=False),
     Column("repeat_s", Integer, nullable=False),
+    Column("group_by", Text, nullable=False),
+    Column("max_reminders", Integer, nullable=False),
     Column("is_default", Boolean, nullable=False),
     Column("enabled", Boolean, nullable=False),
     ts("pending_since"), ts("created_at"), ts("updated_at"),
@@ -121,6 +123,17 @@ alerts = Table(
     Column("resolved_by", Text),
     ts("last_notified_at"),
     Column("notify_count", Integer, nullable=False),
+    Column("incident_key", Text),
+)
+
+silences = Table(
+    "silences", metadata, pk(),
+    Column("application_id", BigInteger, ForeignKey("applications.id")),
+    Column("check_id", BigInteger, ForeignKey("health_checks.id")),
+    ts("starts_at"), ts("ends_at"),
+    Column("reason", Text, nullable=False),
+    Column("created_by", Text),
+    ts("created_at"),
 )
 
 maintenance_windows = Table(
@@ -139,6 +152,7 @@ notification_targets = Table(
     Column("url", SealedText, nullable=False),
     Column("application_id", BigInteger, ForeignKey("applications.id")),
     Column("enabled", Boolean, nullable=False),
+    Column("min_severity", Text, nullable=False),
     Column("last_error", Text),
     ts("last_error_at"), ts("last_sent_at"), ts("created_at"),
 )
@@ -176,6 +190,32 @@ status_pages = Table(
     Column("title", Text, nullable=False),
     Column("description", Text),
     ts("created_at"),
+)
+
+status_incidents = Table(
+    "status_incidents", metadata, pk(),
+    Column("status_page_id", BigInteger, ForeignKey("status_pages.id"), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("impact", Text, nullable=False),
+    Column("state", Text, nullable=False),
+    ts("created_at"),
+    Column("created_by", Text),
+    ts("resolved_at"),
+)
+
+status_incident_applications = Table(
+    "status_incident_applications", metadata,
+    Column("incident_id", BigInteger, ForeignKey("status_incidents.id"), primary_key=True),
+    Column("application_id", BigInteger, ForeignKey("applications.id"), primary_key=True),
+)
+
+status_incident_updates = Table(
+    "status_incident_updates", metadata, pk(),
+    Column("incident_id", BigInteger, ForeignKey("status_incidents.id"), nullable=False),
+    ts("at"),
+    Column("state", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("author", Text),
 )
 
 status_page_applications = Table(
