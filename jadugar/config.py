@@ -117,6 +117,12 @@ SETTINGS: tuple[Setting, ...] = (
             "cookie, password, session or credential."),
     Setting("JADUGAR_SOCKETS_PER_CLIENT", "20",
             "Most open live-update sockets per user, per API token and per address.", int),
+    Setting("JADUGAR_PRODUCTION_ENVIRONMENTS", "production,prod",
+            "Comma-separated deploy environment names (any case) that delivery metrics "
+            "(DORA) count as production."),
+    Setting("JADUGAR_CHANGE_FAILURE_WINDOW_H", "24",
+            "Hours after a production deploy in which an alert on a linked application "
+            "counts as that deploy's failure (it ends sooner at the next deploy).", float),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
             str, ("DEBUG", "INFO", "WARNING", "ERROR")),
 )
