@@ -2,8 +2,9 @@
 
 Definitions, as the DORA research program states them, on production deploys only: builds of
 kind `deploy` whose environment is one of the production names (JADUGAR_PRODUCTION_ENVIRONMENTS,
-compared case-insensitively, or the names a caller passes). Deploys belong to a range by
-created_at, as in the builds table the tiles link to.
+compared case-insensitively, or the names a caller passes). A deploy belongs to the range in
+which it finished (reached production, or failed to); webhooks may arrive late, so not by
+created_at. The index builds_production_deploys (migration 0011) serves these reads.
 
 - deployment frequency: successful production deploys per day.
 - lead time for changes: median of head-commit time → the production deploy that first
@@ -47,14 +48,15 @@ from jadugar.timeutil import iso, utcnow
 
 DEFAULT_RANGE = timedelta(days=30)
 
-# The production deploys of [since, until) plus the last successful one before (it may be
-# rolled back in the range), and everything after (the deploy that ends a window or restores).
+# The production deploys finished in [since, until) plus the last successful one before (it
+# may be rolled back in the range), and everything after (the deploy that ends a window or
+# restores).
 DEPLOYS = """
 with prev as (
-    select created_at from builds
+    select finished_at from builds
      where project_id = :pid and kind = 'deploy' and status = 'success'
-       and lower(environment) = any(:envs) and finished_at is not null and created_at < :since
-     order by created_at desc limit 1
+       and lower(environment) = any(:envs) and finished_at < :since
+     order by finished_at desc limit 1
 ), prod as (
     select b.id, b.number, b.status, b.environment, b.created_at, b.finished_at, b.commit_sha,
            b.trigger,
@@ -64,7 +66,7 @@ with prev as (
       from builds b
      where b.project_id = :pid and b.kind = 'deploy' and lower(b.environment) = any(:envs)
        and b.status in ('success', 'failed') and b.finished_at is not null
-       and b.created_at >= coalesce((select created_at from prev), :since)
+       and b.finished_at >= coalesce((select finished_at from prev), :since)
 ), ok as (
     select id, finished_at, commit_sha, trigger,
            lag(id) over w as prev_id, lag(commit_sha) over w as prev_sha,
@@ -113,7 +115,7 @@ select d.id, d.number, d.status, d.environment, d.created_at, d.finished_at, d.c
       select array_agg(failure order by began) as failures, min(began) as began,
              max(restored_at) as restored_at, count(*) - count(restored_at) as open
         from events where deploy_id = d.id) e
- where d.created_at >= :since and d.created_at < :until
+ where d.finished_at >= :since and d.finished_at < :until
  order by d.finished_at, d.id
 """
 
@@ -131,7 +133,7 @@ def failure_window() -> timedelta:
 def deploy_rows(conn: Connection, project_id: int, since: datetime, until: datetime,
                 environments: Sequence[str] | None = None,
                 window: timedelta | None = None) -> list[dict[str, Any]]:
-    """Each production deploy created in [since, until), oldest first, with its lead time
+    """Each production deploy finished in [since, until), oldest first, with its lead time
     (None when not counted), whether it is a rollback or a redeploy, the failures found on
     it, when the first began and when the last was over (None while one is open)."""
     envs = [e.lower() for e in environments] if environments else production_environments()
