@@ -98,6 +98,7 @@ _DELIVERY_PERIOD = {
     "lead_time_deploys": {"type": "integer", "description": "deploys with a commit time"},
     "change_failure_rate": _NUMBER_OR_NULL,
     "failures": {"type": "integer", "description": "deploys that failed"},
+    "rolled_back": {"type": "integer"}, "with_incident": {"type": "integer"},
     "time_to_restore_s": _NUMBER_OR_NULL,
     "open_failures": {"type": "integer", "description": "failures not yet over"},
 }

@@ -120,6 +120,20 @@ select d.id, d.number, d.status, d.environment, d.created_at, d.finished_at, d.c
 """
 
 
+ROW_COLUMNS = ("id", "number", "status", "environment", "created_at", "finished_at",
+               "commit_sha", "commit_at", "rollback", "redeploy", "lead_time_s", "failures",
+               "began", "restored_at", "time_to_restore_s")
+
+
+def environments(conn: Connection, project_id: int, limit: int = 50) -> list[str]:
+    """The environments a project has deployed to, most deployed first (for the filter)."""
+    return list(conn.scalars(text("""
+        select environment from builds
+         where project_id = :pid and kind = 'deploy' and environment is not null
+         group by environment order by count(*) desc, environment limit :limit"""),
+        {"pid": project_id, "limit": limit}))
+
+
 def production_environments() -> list[str]:
     """The environment names that count as production (JADUGAR_PRODUCTION_ENVIRONMENTS)."""
     raw = config.get().production_environments or ""
@@ -168,6 +182,10 @@ def summarise(rows: list[dict[str, Any]], since: datetime, until: datetime) -> d
         "lead_time_deploys": len(leads),
         "change_failure_rate": _num(len(failed) / len(rows)) if rows else None,
         "failures": len(failed),
+        "rolled_back": sum(1 for r in failed if any(f.startswith("rolled back")
+                                                     for f in r["failures"])),
+        "with_incident": sum(1 for r in failed if any(f.startswith("incident")
+                                                       for f in r["failures"])),
         "time_to_restore_s": _num(median(restores)) if restores else None,
         "open_failures": len(failed) - len(restores),
     }
