@@ -102,6 +102,10 @@ with prev as (
         on ap.application_id = coalesce(al.application_id, hc.application_id)
        and ap.project_id = :pid
      where al.severity <> 'info'
+), per_deploy as (
+    select deploy_id, array_agg(failure order by began) as failures, min(began) as began,
+           max(restored_at) as restored_at, count(*) - count(restored_at) as open
+      from events group by deploy_id
 )
 select d.id, d.number, d.status, d.environment, d.created_at, d.finished_at, d.commit_sha,
        d.commit_at, coalesce(m.rollback, false) as rollback,
@@ -111,10 +115,7 @@ select d.id, d.number, d.status, d.environment, d.created_at, d.finished_at, d.c
        e.failures, e.began,
        case when e.open = 0 then e.restored_at end as restored_at
   from prod d left join marked m on m.id = d.id
-  cross join lateral (
-      select array_agg(failure order by began) as failures, min(began) as began,
-             max(restored_at) as restored_at, count(*) - count(restored_at) as open
-        from events where deploy_id = d.id) e
+  left join per_deploy e on e.deploy_id = d.id
  where d.finished_at >= :since and d.finished_at < :until
  order by d.finished_at, d.id
 """
