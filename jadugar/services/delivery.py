@@ -68,9 +68,8 @@ with prev as (
        and b.status in ('success', 'failed') and b.finished_at is not null
        and b.finished_at >= coalesce((select finished_at from prev), :since)
 ), ok as (
-    select id, finished_at, commit_sha, trigger,
-           lag(id) over w as prev_id, lag(commit_sha) over w as prev_sha,
-           lead(finished_at) over w as next_at,
+    select p.*, lag(id) over w as prev_id, lag(commit_sha) over w as prev_sha,
+           lag(finished_at) over w as prev_finished_at, lead(finished_at) over w as next_at,
            exists(select 1 from builds e
                    where e.project_id = :pid and e.commit_sha = p.commit_sha
                      and e.kind = 'deploy' and e.status = 'success'
@@ -82,15 +81,21 @@ with prev as (
     select ok.*, prev_id is not null and (trigger is not distinct from 'rollback'
                or (redeploy and commit_sha is distinct from prev_sha)) as rollback
       from ok
+), failed as (
+    -- newest first with a frame that grows from the front (linear): the earliest success
+    -- at or after each deploy, i.e. the one that restores a failed deploy
+    select * from (
+        select p.*, min(finished_at) filter (where status = 'success')
+                        over (order by finished_at desc, id desc rows unbounded preceding)
+                        as next_ok_at
+          from prod p) f
+     where status = 'failed'
 ), events as (
-    select m.prev_id as deploy_id, 'rolled back by #' || coalesce(r.number, r.id) as failure,
-           p.finished_at as began, m.finished_at as restored_at
-      from marked m join prod p on p.id = m.prev_id join prod r on r.id = m.id
-     where m.rollback
+    select prev_id as deploy_id, 'rolled back by #' || coalesce(number, id) as failure,
+           prev_finished_at as began, finished_at as restored_at
+      from marked where rollback
     union all
-    select f.id, 'deploy failed', f.finished_at,
-           (select min(o.finished_at) from ok o where o.finished_at > f.finished_at)
-      from prod f where f.status = 'failed'
+    select id, 'deploy failed', finished_at, next_ok_at from failed
     union all
     select o.id, 'incident: ' || al.title, al.fired_at, al.resolved_at
       from ok o
@@ -106,16 +111,21 @@ with prev as (
     select deploy_id, array_agg(failure order by began) as failures, min(began) as began,
            max(restored_at) as restored_at, count(*) - count(restored_at) as open
       from events group by deploy_id
+), deploys as (
+    -- every deploy once with its marks, in one pass each (joining them back was quadratic)
+    select id, number, status, environment, created_at, finished_at, commit_sha, commit_at,
+           rollback, redeploy from marked
+    union all
+    select id, number, status, environment, created_at, finished_at, commit_sha, commit_at,
+           false, false from failed
 )
 select d.id, d.number, d.status, d.environment, d.created_at, d.finished_at, d.commit_sha,
-       d.commit_at, coalesce(m.rollback, false) as rollback,
-       coalesce(m.redeploy, false) as redeploy,
-       case when d.status = 'success' and not m.redeploy and not m.rollback
+       d.commit_at, d.rollback, d.redeploy,
+       case when d.status = 'success' and not d.redeploy and not d.rollback
             then extract(epoch from d.finished_at - d.commit_at) end as lead_time_s,
        e.failures, e.began,
        case when e.open = 0 then e.restored_at end as restored_at
-  from prod d left join marked m on m.id = d.id
-  left join per_deploy e on e.deploy_id = d.id
+  from deploys d left join per_deploy e on e.deploy_id = d.id
  where d.finished_at >= :since and d.finished_at < :until
  order by d.finished_at, d.id
 """
