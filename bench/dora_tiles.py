@@ -1,6 +1,6 @@
 """The delivery (DORA) tiles of /builds/<slug> with 100,000 builds (5,000 deploys) in one
-project: delivery.for_project (the range and the range before) plus deploy_rows (the
-counted-deploys table), for several ranges. Seeds like bench/project_page.py.
+project: delivery.with_rows (the range and the range before, and the counted deploys
+behind the tiles), for several ranges. Seeds like bench/project_page.py.
 
     python -m bench.dora_tiles [--builds 100000] [--runs 7]
 """
@@ -24,8 +24,7 @@ def tiles(engine, pid: int, days: int) -> tuple[float, int]:
     since = until - timedelta(days=days)
     t0 = time.perf_counter()
     with engine.connect() as conn:
-        delivery.for_project(conn, "big", since, until)
-        rows = delivery.deploy_rows(conn, pid, since, until)
+        _tiles, rows = delivery.with_rows(conn, "big", since, until)
     return time.perf_counter() - t0, len(rows)
 
 

@@ -171,9 +171,7 @@ def draw_tiles(range_, branch, kind, status, env, tz, _refresh, slug):
     flt = _filters(range_, None, None, None)
     envs = [env] if env else None
     with db.connection() as conn:
-        d = delivery.for_project(conn, slug, flt.since, flt.until, envs)
-        rows = delivery.deploy_rows(conn, get_project(conn, slug).id, flt.since, flt.until,
-                                    envs)
+        d, rows = delivery.with_rows(conn, slug, flt.since, flt.until, envs)
     return (dora.tiles(P, d), dora.deploys_table(P, slug, rows, tz),
             dora.ignored_note("dora", {"branch": branch, "kind": kind, "status": status}))
 

@@ -211,14 +211,22 @@ def for_project(conn: Connection, slug: str, since: datetime | None = None,
                 ) -> dict[str, Any]:
     """Metrics for [since, until) (default: the last 30 days) and for the range of the same
     length just before it, so a page can say whether delivery is getting better."""
+    return with_rows(conn, slug, since, until, environments)[0]
+
+
+def with_rows(conn: Connection, slug: str, since: datetime | None = None,
+              until: datetime | None = None, environments: Sequence[str] | None = None,
+              ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """for_project's answer and the deploy_rows of [since, until) behind it."""
     project = get_project(conn, slug)
     until = until or utcnow()
     since = since or until - DEFAULT_RANGE
     before = since - (until - since)
     envs = [e.lower() for e in environments] if environments else production_environments()
-    out = summarise(deploy_rows(conn, project.id, since, until, envs), since, until)
+    rows = deploy_rows(conn, project.id, since, until, envs)
+    out = summarise(rows, since, until)
     out["environments"] = envs
     out["window_h"] = failure_window().total_seconds() / 3600
     out["previous"] = summarise(deploy_rows(conn, project.id, before, since, envs),
                                 before, since)
-    return out
+    return out, rows

@@ -88,21 +88,29 @@ def tiles(prefix: str, d: dict[str, Any]) -> html.Div:
     ], className="g-3")])
 
 
+TABLE_ROWS = 200
+
+
 def deploys_table(prefix: str, slug: str, rows: list[dict[str, Any]], tz: str | None) -> Any:
+    """The newest TABLE_ROWS counted deploys, newest first; the CSV has them all."""
     if not rows:
         return html.P("No production deploys finished in this range.", className="small")
+    shown = rows[::-1][:TABLE_ROWS]
+    caption = (f"The newest {TABLE_ROWS} of {len(rows)}; Download CSV has them all."
+               if len(rows) > TABLE_ROWS else f"{len(rows)} deploys, newest first.")
     body = [html.Tr([
         html.Td(html.A(f"#{r['number'] or r['id']}", href=f"/builds/{slug}/{r['id']}")),
         html.Td(r["status"]), html.Td(r["environment"]),
         html.Td(local_time(r["finished_at"], tz)), html.Td((r["commit_sha"] or "")[:8]),
         html.Td(_lead(r)), html.Td("; ".join(r["failures"]) or "–"),
         html.Td(hours(r["time_to_restore_s"]) if r["failures"] else "–"),
-    ]) for r in rows]
+    ]) for r in shown]
     head = html.Thead(html.Tr([html.Th(h) for h in (
         "Deploy", "Status", "Environment", "Finished", "Commit", "Lead time", "Failure",
         "Restored after")]))
-    return dbc.Table([head, html.Tbody(body)], size="sm", hover=True, responsive=True,
-                     id=f"{prefix}-{ROWS_ANCHOR}-table")
+    return html.Div([html.Small(caption, className="text-body-secondary"),
+                     dbc.Table([head, html.Tbody(body)], size="sm", hover=True,
+                               responsive=True, id=f"{prefix}-{ROWS_ANCHOR}-table")])
 
 
 def _lead(row: dict[str, Any]) -> str:
