@@ -229,7 +229,8 @@ def config_group() -> None:
 
 @config_group.command("export")
 def config_export() -> None:
-    """Write applications, checks, rules, windows and status pages as YAML to stdout."""
+    """Write projects, applications (with links, checks, dependencies and rules),
+    notification targets, windows and status pages as YAML to stdout; no secrets."""
     from jadugar import db
     from jadugar.services import config_io
 
@@ -239,9 +240,15 @@ def config_export() -> None:
 
 @config_group.command("apply")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, allow_dash=True))
-@click.option("--prune", is_flag=True, help="Also delete what the file does not list.")
-def config_apply(path: str, prune: bool) -> None:
-    """Make the database match the file (one transaction; errors name the file line)."""
+@click.option("--prune", is_flag=True, help="Also delete what the file's sections do not list.")
+@click.option("--dry-run", is_flag=True, help="Print the plan and change nothing.")
+@click.option("--yes", is_flag=True,
+              help="Let --prune delete more than --max-delete percent of all objects.")
+@click.option("--max-delete", type=click.IntRange(0, 100), default=25, show_default=True,
+              help="The share of objects (percent) --prune may delete without --yes.")
+def config_apply(path: str, prune: bool, dry_run: bool, yes: bool, max_delete: int) -> None:
+    """Make the database match the file (one transaction; errors name the file line).
+    Prints the plan: each object created, updated, deleted (and, with --dry-run, unchanged)."""
     from pathlib import Path
 
     from jadugar import db
@@ -252,11 +259,17 @@ def config_apply(path: str, prune: bool) -> None:
     try:
         doc = config_io.load(source, path)
         with db.transaction() as conn:
-            counts = applier.apply(conn, doc, path, prune=prune)
-    except config_io.ConfigFileError as exc:
+            plan = applier.apply(conn, doc, path, prune=prune, dry_run=dry_run, yes=yes,
+                                 max_delete_share=max_delete / 100)
+    except (config_io.ConfigFileError, applier.ApplyRefused) as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"applied {path}: {counts['created']} created, {counts['updated']} updated, "
-               f"{counts['deleted']} deleted")
+    for line in plan.lines(unchanged=dry_run):
+        click.echo(line)
+    counts = plan.counts()
+    click.echo(f"{'would apply' if dry_run else 'applied'} {path}: {counts['created']} "
+               f"created, {counts['updated']} updated, {counts['deleted']} deleted, "
+               f"{counts['unchanged']} unchanged" + (" (dry run: nothing changed)"
+                                                     if dry_run else ""))
 
 
 @main.group("secrets")

@@ -209,5 +209,11 @@ def override(cfg: Config | None) -> None:
     _current = cfg
 
 
+def file_reference(name: str) -> str | None:
+    """The environment variable a config file names as `${NAME}` (`jadugar config apply`
+    reads notification URLs this way, so the file holds no secret)."""
+    return os.environ.get(name)
+
+
 def setting(name: str) -> Setting:
     return _BY_NAME[name]

@@ -20,6 +20,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 from jadugar import db, policy
 from jadugar.errors import JadugarError
 from jadugar.services import build_reads, build_series, delivery
+from jadugar.services.applications import linked_to_project
 from jadugar.services.csv_export import to_string
 from jadugar.services.projects import get_project
 from jadugar.timeutil import utcnow
@@ -86,6 +87,15 @@ def _graph(name: str) -> dcc.Graph:
     return dcc.Graph(id=f"{P}-{name}", config={"displaylogo": False})
 
 
+def _linked_applications(apps: list) -> html.Span:
+    """The applications this project builds or deploys (Settings → Applications links them)."""
+    links: list = []
+    for app in apps:
+        links += [", " if links else "", dcc.Link(app.name, href=f"/monitoring/{app.slug}")]
+    return html.Span(["Applications: ", *links] if links else [], id=f"{P}-applications",
+                     className="ms-3 small")
+
+
 def layout(slug: str = "", **query):
     q = {"range": query.get("range") if query.get("range") in RANGES else "30d",
          "branch": query.get("branch"), "kind": query.get("kind"),
@@ -98,6 +108,7 @@ def layout(slug: str = "", **query):
             project = get_project(conn, slug)
             branches = build_series.branches(conn, project.id)
             environments = delivery.environments(conn, project.id)
+            apps = linked_to_project(conn, project.id)
     except JadugarError as err:
         return dbc.Alert(err.message, color="warning")
     who = policy.current_principal()
@@ -110,7 +121,8 @@ def layout(slug: str = "", **query):
         dcc.Location(id=f"{P}-url", refresh=False),
         dcc.Download(id=f"{P}-download"),
         html.Div([html.H3(project.name, className="me-2 mb-0"),
-                  html.Span(project.repository or "", className="text-body-secondary")],
+                  html.Span(project.repository or "", className="text-body-secondary"),
+                  _linked_applications(apps)],
                  className="d-flex align-items-baseline mb-3"),
         _filter_bar(branches, q),
         dora.card(P, environments, q["env"], csv_button("dora")),

@@ -30,6 +30,15 @@ RANGE_INPUTS = [Input(f"{P}-range", "value"), Input(f"{P}-since", "value"),
                 Input(f"{P}-until", "value"), Input(f"{P}-check", "value")]
 
 
+def _linked_projects(slugs: list[str]) -> html.Span:
+    """The projects that build or deploy this application (their deploys mark the charts)."""
+    links: list = []
+    for slug in slugs:
+        links += [", " if links else "", dcc.Link(slug, href=f"/builds/{slug}")]
+    return html.Span(["Projects: ", *links] if links else [], id=f"{P}-projects",
+                     className="ms-3 small")
+
+
 def layout(slug: str | None = None, range: str = "24h", since: str | None = None,  # noqa: A002
            until: str | None = None, check: str | None = None, **_query):
     with db.connection() as conn:
@@ -47,7 +56,8 @@ def layout(slug: str | None = None, range: str = "24h", since: str | None = None
         html.Div([html.H3(app.name, className="me-2 mb-0"), status_badge(app.status),
                   html.Span(app.environment or "", className="ms-2 text-body-secondary"),
                   html.Span(" ".join(f"#{t}" for t in app.tags),
-                            className="ms-2 small text-body-secondary")],
+                            className="ms-2 small text-body-secondary"),
+                  _linked_projects(app.projects)],
                  className="d-flex align-items-center flex-wrap mb-2"),
         range_picker(P, range if range else "24h", since, until),
         dbc.Row([dbc.Col(dcc.Dropdown(id=f"{P}-check", options=options, value=chosen,

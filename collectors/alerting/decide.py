@@ -26,15 +26,19 @@ class RuleState:
     open_state: str | None = None  # 'firing' or 'acknowledged' when an alert is open
     last_notified_at: datetime | None = None
     silenced: bool = False  # a maintenance window, or the check it depends on is down
+    notified: int = 0  # notifications sent for the open alert: the first, then reminders
+    max_reminders: int | None = None  # None: no cap
 
 
 def decide(s: RuleState, now: datetime) -> Decision:
-    """1. an open alert resolves once recovered, else maybe reminds;
+    """1. an open alert resolves once recovered, else maybe reminds (at most max_reminders
+       times after its first notification);
     2. without one, a breach fires after for_s unless silenced, else is remembered."""
     if s.open_state is not None:
         if s.recovered:
             return Decision.RESOLVE
         if (s.breaching and s.open_state == "firing" and not s.silenced and s.repeat_s > 0
+                and (s.max_reminders is None or s.notified - 1 < s.max_reminders)
                 and _age(s.last_notified_at, now) >= s.repeat_s):
             return Decision.REMIND
         return Decision.NOTHING

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from jadugar.humanize import duration
 from jadugar.services import alerts
 
 from .decide import Decision, RuleState, decide
@@ -18,10 +19,10 @@ DESCRIBE = {
     "uptime_below": "uptime {value:.2f}% is below {threshold:g}%",
     "latency_p95_above": "p95 response time {value:.0f} ms is above {threshold:g} ms",
     "metric_threshold": "metric is {value:g} (threshold {threshold:g})",
-    "heartbeat_missed": "no successful ping for {value:.0f} s",
+    "heartbeat_missed": "no successful ping for {value:duration}",
     "run_duration": "the last run took {value:.1f} s",
     "certificate_expiry": "certificate expires in {value:.1f} days",
-    "degraded_for": "degraded for {value:.0f} s",
+    "degraded_for": "degraded for {value:duration}",
 }
 
 
@@ -42,7 +43,8 @@ def _state(rule: Any) -> RuleState:
     return RuleState(breaching=rule.breaching, recovered=rule.recovered, for_s=rule.for_s,
                      repeat_s=rule.repeat_s, pending_since=rule.pending_since,
                      open_state=rule.open_state, last_notified_at=rule.last_notified_at,
-                     silenced=rule.silenced)
+                     silenced=rule.silenced, notified=rule.notify_count or 0,
+                     max_reminders=rule.max_reminders)
 
 
 def _apply(conn: Connection, rule: Any, decision: Decision, now: Any) -> None:
@@ -71,11 +73,22 @@ def title(rule: Any) -> str:
 
 
 def describe(rule: Any) -> str:
+    if rule.kind == "heartbeat_missed" and rule.last_error and not rule.last_error.startswith(
+            "no ping since"):
+        # The job pinged /fail: say so, with its own words, rather than a silence.
+        return f"the job reported a failure: {rule.last_error[:200]}"
     template = DESCRIBE[rule.kind]
     try:
-        return template.format(value=rule.value or 0, threshold=rule.threshold or 0)
+        return template.format(value=_Value(rule.value or 0), threshold=rule.threshold or 0)
     except (TypeError, ValueError):
         return rule.kind.replace("_", " ")
+
+
+class _Value(float):
+    """A rule's value; the format spec `duration` writes seconds for people (2 h 5 min)."""
+
+    def __format__(self, spec: str) -> str:
+        return duration(float(self)) if spec == "duration" else format(float(self), spec)
 
 
 def message(rule: Any) -> str:

@@ -39,8 +39,12 @@ KIND_FACTS: dict[str, str] = {
                where s.application_id = a.id and s.name = r.params->>'metric'
                  and s.labels @> coalesce(r.params->'labels', '{}'::jsonb)
                  and m.ts > now() - make_interval(secs => coalesce(r.window_s, 60))) x""",
+    # The value is the time since the last *successful* ping: a /fail ping is a ping too,
+    # and "no successful ping for 0 s" right after one said nothing true.
     "heartbeat_missed": """select c.status = 'down', c.status = 'up',
-        extract(epoch from now() - coalesce(c.last_ping_at, c.created_at))::float8""",
+        extract(epoch from now() - coalesce(
+            (select max(h.ts) from history h where h.check_id = c.id and h.status = 'up'),
+            c.created_at))::float8""",
     "run_duration": """select
         x.d > coalesce((r.params->>'max_s')::float8, r.threshold, 'infinity')
           or x.d < coalesce((r.params->>'min_s')::float8, 0),
@@ -76,8 +80,8 @@ def rule_facts(conn: Connection, kind: str, check_ids: list[int] | None = None) 
     return list(conn.execute(text(f"""
         select r.id, r.kind, r.name, r.check_id, a.id as app_id, a.slug, a.name as app_name,
                c.name as check_name, c.last_error, r.threshold, r.for_s, r.repeat_s,
-               r.pending_since, r.severity, o.id as open_id, o.state as open_state,
-               o.last_notified_at,
+               r.pending_since, r.severity, r.group_by, r.max_reminders,
+               o.id as open_id, o.state as open_state, o.last_notified_at, o.notify_count,
                coalesce(f.breaching, false) as breaching,
                coalesce(f.recovered, false) as recovered, f.value,
                (c.id is not null and (in_maintenance(c.id, a.id, now())

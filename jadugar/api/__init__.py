@@ -2,10 +2,12 @@
 
 from flask import Blueprint
 
+from jadugar.api import csv_lists
 from jadugar.api.helpers import refuse_nul_bytes
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 api.before_request(refuse_nul_bytes)
+api.after_request(csv_lists.convert)
 
 
 def register_resources() -> Blueprint:
@@ -19,7 +21,7 @@ def register_resources() -> Blueprint:
     )
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
               "collectors", "heartbeat", "status_pages", "exports", "status_updates",
-              "alert_rules", "maintenance", "notification_targets", "reports", "audit",
+              "alert_rules", "maintenance", "notification_targets", "reports", "audit", "silences",
               "openapi")
     return api
 

@@ -4,10 +4,13 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body
+from jadugar.api.helpers import created, json_body, known_fields
 from jadugar.api.openapi import op, path_param, query_param
 from jadugar.policy import current_actor
 from jadugar.services import alert_rules as svc
+
+RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
+               "params", "severity", "repeat_s", "enabled")
 
 
 @api.get("/alert-rules")
@@ -21,7 +24,7 @@ def list_rules():
 
 @api.post("/alert-rules")
 def create_rule():
-    body = json_body()
+    body = known_fields(json_body(), ("check_id", "application", *RULE_FIELDS))
     with db.transaction() as conn:
         return created(svc.to_dict(svc.create_rule(conn, body, current_actor())))
 
@@ -34,7 +37,7 @@ def get_rule(rule_id: int):
 
 @api.patch("/alert-rules/<int:rule_id>")
 def update_rule(rule_id: int):
-    body = json_body()
+    body = known_fields(json_body(), RULE_FIELDS)
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.update_rule(conn, rule_id, body, current_actor())))
 
@@ -66,7 +69,13 @@ OPENAPI = {
             "kind": {"type": "string", "enum": list(svc.KINDS)},
             "threshold": {"type": "number"}, "recover_threshold": {"type": "number"},
             "window_s": {"type": "integer"}, "for_s": {"type": "integer"},
-            "repeat_s": {"type": "integer"},
+            "repeat_s": {"type": "integer", "description": "seconds between reminders; 0: none"},
+            "max_reminders": {"type": "integer", "minimum": 0, "default": 3,
+                              "description": "reminders after the first notification"},
+            "group_by": {"type": "string", "enum": list(svc.GROUP_BY),
+                         "default": "application",
+                         "description": "open alerts with the same application (or check) "
+                                        "are one incident, notified once"},
             "severity": {"type": "string", "enum": list(svc.SEVERITIES)},
             "params": {"type": "object"}, "name": {"type": "string"},
             "enabled": {"type": "boolean"}}},
@@ -74,6 +83,7 @@ OPENAPI = {
             "id": {"type": "integer"}, "kind": {"type": "string"},
             "check_id": {"type": "integer", "nullable": True},
             "application": {"type": "string"}, "threshold": {"type": "number"},
+            "max_reminders": {"type": "integer"}, "group_by": {"type": "string"},
             "is_default": {"type": "boolean"}, "enabled": {"type": "boolean"}}},
     },
 }

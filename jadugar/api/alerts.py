@@ -61,5 +61,7 @@ OPENAPI = {
         "fired_at": {"type": "string"}, "acknowledged_at": {"type": "string", "nullable": True},
         "acknowledged_by": {"type": "string", "nullable": True},
         "resolved_at": {"type": "string", "nullable": True},
-        "resolved_by": {"type": "string", "nullable": True}}}},
+        "resolved_by": {"type": "string", "nullable": True},
+        "incident_key": {"type": "string", "nullable": True,
+                         "description": "open alerts with the same key are one incident"}}}},
 }

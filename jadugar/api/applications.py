@@ -66,12 +66,19 @@ OPENAPI = {
             "environment": {"type": "string", "nullable": True},
             "tags": {"type": "array", "items": {"type": "string"}},
             "owner": {"type": "string", "nullable": True},
+            "projects": {"type": "array", "items": {"type": "string"},
+                         "description": "Slugs of the linked projects (their deploys mark "
+                                        "this application's charts)"},
             "status": {"type": "string", "enum": ["up", "degraded", "down", "unknown"]},
             "created_at": {"type": "string", "format": "date-time"}}},
         "ApplicationInput": {"type": "object", "required": ["slug", "name"], "properties": {
             "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
             "name": {"type": "string"}, "description": {"type": "string"},
             "environment": {"type": "string"}, "owner": {"type": "string"},
-            "tags": {"type": "array", "items": {"type": "string"}}}},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "projects": {"type": "array", "items": {"type": "string"},
+                         "description": "Slugs of the projects that build or deploy it; "
+                                        "PATCH replaces the links"}},
+            "additionalProperties": False},
     },
 }

@@ -6,9 +6,9 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
+from jadugar.api.csv_lists import wants_csv
 from jadugar.api.helpers import cursor_arg, limit_arg, page, time_args
 from jadugar.api.openapi import PAGING, TIME_RANGE, op, query_param
-from jadugar.api.projects import wants_csv
 from jadugar.audit_context import VIAS
 from jadugar.errors import Invalid
 from jadugar.services import audit

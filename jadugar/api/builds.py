@@ -4,9 +4,9 @@ from flask import jsonify, request
 
 from jadugar import db
 from jadugar.api import api
+from jadugar.api.csv_lists import wants_csv
 from jadugar.api.helpers import cursor_arg, json_body, limit_arg, page, time_args
 from jadugar.api.openapi import PAGING, TIME_RANGE, op, path_param, query_param
-from jadugar.api.projects import wants_csv
 from jadugar.errors import JadugarError
 from jadugar.policy import current_actor
 from jadugar.services import build_reads, delivery

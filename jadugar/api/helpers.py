@@ -15,7 +15,7 @@ from flask import Response, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 
 from jadugar import limits
-from jadugar.errors import JadugarError
+from jadugar.errors import Invalid, JadugarError
 from jadugar.timeutil import parse_time
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,6 +31,16 @@ def json_body(kind: type = dict) -> Any:
     if not isinstance(body, kind):
         name = "an object" if kind is dict else "a list"
         raise JadugarError(f"the JSON body must be {name}", code="malformed_json")
+    return body
+
+
+def known_fields(body: dict[str, Any], known: Sequence[str]) -> dict[str, Any]:
+    """`body` when every key is one of `known`; else 422 naming the first other one (a typo
+    such as `threshhold` must not be ignored)."""
+    unknown = sorted(set(body) - set(known))
+    if unknown:
+        raise Invalid(f"unknown field {unknown[0]!r} (known: {', '.join(known)})",
+                      field=unknown[0])
     return body
 
 
@@ -146,6 +156,11 @@ def int_arg(name: str, default: int, low: int, high: int) -> int:
 
 
 def limit_arg(default: int = 100) -> int:
+    """Rows per page; a CSV page may be larger (csv_lists turns the page into CSV)."""
+    from jadugar.api.csv_lists import CSV_MAX_LIMIT, wants_csv
+
+    if wants_csv():
+        return int_arg("limit", CSV_MAX_LIMIT, 1, CSV_MAX_LIMIT)
     return int_arg("limit", default, 1, MAX_LIMIT)
 
 

@@ -4,7 +4,7 @@ from flask import jsonify
 
 from jadugar import db, policy
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body
+from jadugar.api.helpers import created, json_body, known_fields
 from jadugar.api.openapi import op, path_param
 from jadugar.policy import current_actor
 from jadugar.services import maintenance as svc
@@ -18,7 +18,8 @@ def list_windows():
 
 @api.post("/maintenance-windows")
 def create_window():
-    body = json_body()
+    body = known_fields(json_body(), ("title", "starts_at", "ends_at", "recurrence",
+                                      "application", "check_id"))
     with db.transaction() as conn:
         row = svc.create_window(conn, body, current_actor())
         # Judged on the stored row, after validation; a refusal rolls the insert back.

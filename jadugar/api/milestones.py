@@ -4,9 +4,9 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
+from jadugar.api.csv_lists import wants_csv
 from jadugar.api.helpers import created, json_body
 from jadugar.api.openapi import op, path_param
-from jadugar.api.projects import wants_csv
 from jadugar.policy import current_actor
 from jadugar.services import milestones as svc
 from jadugar.services.csv_export import stream

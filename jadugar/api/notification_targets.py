@@ -4,9 +4,11 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body, limit_arg
+from jadugar.api.helpers import created, json_body, known_fields, limit_arg
 from jadugar.api.openapi import op, path_param, query_param
 from jadugar.services import notifications as svc
+
+TARGET_FIELDS = ("name", "url", "application", "enabled")
 
 
 @api.get("/notification-targets")
@@ -17,14 +19,14 @@ def list_targets():
 
 @api.post("/notification-targets")
 def create_target():
-    body = json_body()
+    body = known_fields(json_body(), TARGET_FIELDS)
     with db.transaction() as conn:
         return created(svc.to_dict(svc.create_target(conn, body)))
 
 
 @api.patch("/notification-targets/<int:target_id>")
 def update_target(target_id: int):
-    body = json_body()
+    body = known_fields(json_body(), TARGET_FIELDS)
     with db.transaction() as conn:
         return jsonify(svc.to_dict(svc.update_target(conn, target_id, body)))
 
@@ -68,5 +70,8 @@ OPENAPI = {
     "schemas": {"TargetInput": {"type": "object", "properties": {
         "name": {"type": "string"}, "url": {"type": "string"},
         "application": {"type": "string", "nullable": True},
+        "min_severity": {"type": "string", "enum": ["info", "warning", "critical"],
+                         "default": "info",
+                         "description": "the target hears alerts at least this severe"},
         "enabled": {"type": "boolean"}}}},
 }

@@ -100,7 +100,7 @@ def describe_check_types(schemas: dict[str, Any]) -> None:
         for part, declared in (("expect", kind.expect), ("options", kind.options)):
             if declared.settings:
                 component = f"Check{part.title()}.{name}"
-                schemas[component] = {**declared.json_schema(),
+                schemas[component] = {**declared.json_schema(refuse_unknown=True),
                                       "description": f"`{part}` of a {name} check"}
                 refs[part].append(ref(component))
     described: dict[str, Any] = {

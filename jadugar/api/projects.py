@@ -1,19 +1,15 @@
 """/api/v1/projects"""
 
-from flask import jsonify, request
+from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
+from jadugar.api.csv_lists import wants_csv
 from jadugar.api.helpers import created, cursor_arg, json_body, limit_arg, page
 from jadugar.api.openapi import PAGING, op, path_param
 from jadugar.services import projects as svc
 from jadugar.services.csv_export import stream
 from jadugar.services.webhooks import registry as ci_sources
-
-
-def wants_csv() -> bool:
-    """`Accept: text/csv` turns a list endpoint into a streamed CSV export."""
-    return request.accept_mimetypes.best_match(["application/json", "text/csv"]) == "text/csv"
 
 
 @api.get("/projects")

@@ -7,8 +7,10 @@ from flask import jsonify
 
 from jadugar import db
 from jadugar.api import api
-from jadugar.api.helpers import created, json_body
+from jadugar.api.helpers import created, json_body, known_fields
 from jadugar.api.openapi import op, path_param
+from jadugar.policy import current_actor
+from jadugar.services import status_incidents
 from jadugar.services import status_pages as svc
 from jadugar.services.serialize import value
 
@@ -34,7 +36,7 @@ def list_status_pages():
 
 @api.post("/status-pages")
 def create_status_page():
-    body = json_body()
+    body = known_fields(json_body(), ("slug", "title", "description", "applications"))
     with db.transaction() as conn:
         svc.create_page(conn, body.get("slug"), body.get("title"), body.get("description"),
                         body.get("applications", []))
@@ -43,7 +45,7 @@ def create_status_page():
 
 @api.put("/status-pages/<slug>")
 def save_status_page(slug: str):
-    body = json_body()
+    body = known_fields(json_body(), ("slug", "title", "description", "applications"))
     with db.transaction() as conn:
         svc.save_page(conn, slug, body.get("title"), body.get("description"),
                       body.get("applications", []))
@@ -63,7 +65,46 @@ def delete_status_page(slug: str):
     return "", 204
 
 
+def _incident(conn, slug: str, incident_id: int) -> dict:
+    return _incident_out(status_incidents.get_incident(conn, slug, incident_id))
+
+
+def _incident_out(incident: dict) -> dict:
+    return {k: value(v) for k, v in incident.items()}
+
+
+@api.get("/status-pages/<slug>/incidents")
+def list_status_incidents(slug: str):
+    with db.connection() as conn:
+        items = status_incidents.list_incidents(conn, slug, limit=500)
+        return jsonify({"items": [_incident_out(i) for i in items], "next_cursor": None})
+
+
+@api.post("/status-pages/<slug>/incidents")
+def open_status_incident(slug: str):
+    body = json_body()
+    with db.transaction() as conn:
+        incident_id = status_incidents.open_incident(conn, slug, body, current_actor())
+        return created(_incident(conn, slug, incident_id))
+
+
+@api.get("/status-pages/<slug>/incidents/<int:incident_id>")
+def get_status_incident(slug: str, incident_id: int):
+    with db.connection() as conn:
+        return jsonify(_incident(conn, slug, incident_id))
+
+
+@api.post("/status-pages/<slug>/incidents/<int:incident_id>/updates")
+def update_status_incident(slug: str, incident_id: int):
+    body = json_body()
+    with db.transaction() as conn:
+        status_incidents.post_update(conn, slug, incident_id, body, current_actor())
+        return created(_incident(conn, slug, incident_id))
+
+
 SLUG = [path_param("slug")]
+INCIDENT = [path_param("slug"), path_param("incident_id", "integer")]
+STATES = {"type": "string", "enum": list(status_incidents.STATES)}
 OPENAPI = {
     "paths": {
         "/status-pages": {
@@ -75,6 +116,19 @@ OPENAPI = {
             "put": op("Create or replace a status page", "admin", body="StatusPageInput",
                       response="StatusPage", params=SLUG),
             "delete": op("Delete a status page", "admin", params=SLUG, status=204)},
+        "/status-pages/{slug}/incidents": {
+            "get": op("Incidents posted on a status page, newest first", "read",
+                      response="StatusIncident", params=SLUG, listing=True),
+            "post": op("Post an incident on a status page", "admin",
+                       body="StatusIncidentInput", response="StatusIncident", params=SLUG,
+                       status=201)},
+        "/status-pages/{slug}/incidents/{incident_id}": {
+            "get": op("One incident with its updates", "read", response="StatusIncident",
+                      params=INCIDENT)},
+        "/status-pages/{slug}/incidents/{incident_id}/updates": {
+            "post": op("Post an update; state 'resolved' ends the incident", "admin",
+                       body="StatusIncidentUpdateInput", response="StatusIncident",
+                       params=INCIDENT, status=201)},
     },
     "schemas": {
         "StatusPageInput": {"type": "object", "required": ["title"], "properties": {
@@ -87,5 +141,31 @@ OPENAPI = {
             "description": {"type": "string", "nullable": True},
             "applications": {"type": "array", "items": {"type": "string"}},
             "created_at": {"type": "string", "format": "date-time"}}},
+        "StatusIncidentInput": {"type": "object", "required": ["title", "message"],
+                                "properties": {
+            "title": {"type": "string", "maxLength": status_incidents.TITLE_MAX},
+            "impact": {"type": "string", "enum": list(status_incidents.IMPACTS),
+                       "default": "down"},
+            "state": {**STATES, "default": "investigating"},
+            "message": {"type": "string", "maxLength": status_incidents.MESSAGE_MAX},
+            "applications": {"type": "array", "items": {"type": "string"},
+                             "description": "slugs of applications on the page; none means "
+                                            "the whole page"}}},
+        "StatusIncidentUpdateInput": {"type": "object", "required": ["state", "message"],
+                                      "properties": {
+            "state": STATES,
+            "message": {"type": "string", "maxLength": status_incidents.MESSAGE_MAX}}},
+        "StatusIncident": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "title": {"type": "string"},
+            "impact": {"type": "string", "enum": list(status_incidents.IMPACTS)},
+            "state": STATES,
+            "created_at": {"type": "string", "format": "date-time"},
+            "created_by": {"type": "string", "nullable": True},
+            "resolved_at": {"type": "string", "format": "date-time", "nullable": True},
+            "applications": {"type": "array", "items": {"type": "string"}},
+            "updates": {"type": "array", "items": {"type": "object", "properties": {
+                "at": {"type": "string", "format": "date-time"}, "state": STATES,
+                "message": {"type": "string"},
+                "author": {"type": "string", "nullable": True}}}}}},
     },
 }

@@ -56,7 +56,7 @@ class Setting:
     check: Callable[[str, Any], None] | None = None
     secret: str | None = None
 
-    def validate(self, field: str, value: Any) -> None:
+    def validate(self, field: str, value: Any, refuse_unknown: bool | None = None) -> None:
         if value is None and self.nullable:
             return
         if self.json and not _PY_TYPES[self.json](value):
@@ -74,7 +74,7 @@ class Setting:
         if self.pattern and self.json == "string" and not self._matches(value):
             fail(field, f"must be {self.shape or f'text like {self.example!r}'}")
         if self.fields is not None:
-            self.fields.validate(value, field)
+            self.fields.validate(value, field, refuse_unknown)
         if self.check:
             self.check(field, value)
 
@@ -104,7 +104,7 @@ class Setting:
     def _matches(self, text: Any) -> bool:
         return self.pattern is None or bool(re.fullmatch(self.pattern, str(text)))
 
-    def json_schema(self) -> dict[str, Any]:
+    def json_schema(self, refuse_unknown: bool | None = None) -> dict[str, Any]:
         """This setting as an OpenAPI 3.0 schema object."""
         out: dict[str, Any] = {"type": self.json} if self.json else {}
         out["description"] = self.help
@@ -122,7 +122,7 @@ class Setting:
         if self.values:
             out["additionalProperties"] = {"type": self.values}
         if self.fields is not None:
-            out.update(self.fields.json_schema())
+            out.update(self.fields.json_schema(refuse_unknown))
         if self.nullable:
             out["nullable"] = True
         return out
@@ -141,7 +141,9 @@ class Schema:
     rules: Callable[[dict, str], None] | None = None
 
     def validate(self, values: dict, prefix: str, refuse_unknown: bool | None = None) -> None:
-        """Raise Invalid naming the first key of `values` that breaks the declaration."""
+        """Raise Invalid naming the first key of `values` that breaks the declaration;
+        `refuse_unknown` overrides `open` here and in nested objects (the API and config
+        files refuse every undeclared key, so a typo such as `expect.staus` is an error)."""
         closed = (not self.open) if refuse_unknown is None else refuse_unknown
         for key in values:
             if key not in self.settings and closed:
@@ -152,7 +154,7 @@ class Schema:
                 fail(f"{prefix}.{key}", "is required")
         for key, setting in self.settings.items():
             if key in values:
-                setting.validate(f"{prefix}.{key}", values[key])
+                setting.validate(f"{prefix}.{key}", values[key], refuse_unknown)
         if self.rules:
             self.rules(values, prefix)
 
@@ -163,10 +165,11 @@ class Schema:
         """{key: "value" | "headers"} for the keys nobody may read back."""
         return {k: s.secret for k, s in self.settings.items() if s.secret}
 
-    def json_schema(self) -> dict[str, Any]:
+    def json_schema(self, refuse_unknown: bool | None = None) -> dict[str, Any]:
+        closed = (not self.open) if refuse_unknown is None else refuse_unknown
         out: dict[str, Any] = {"type": "object", "properties": {
-            k: s.json_schema() for k, s in self.settings.items()},
-            "additionalProperties": self.open}
+            k: s.json_schema(refuse_unknown) for k, s in self.settings.items()},
+            "additionalProperties": not closed}
         if self.required:
             out["required"] = list(self.required)
         return out

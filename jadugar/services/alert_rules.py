@@ -34,9 +34,11 @@ KINDS = ("consecutive_failures", "failures_in_window", "uptime_below", "latency_
 NEEDS_THRESHOLD = ("uptime_below", "latency_p95_above", "metric_threshold")
 SEVERITIES = ("info", "warning", "critical")
 MIN_REPEAT_S = 60
+GROUP_BY = ("application", "check", "none")
 _SELECT = """select r.id, r.name, r.check_id, a.slug as application, r.kind, r.threshold,
     r.recover_threshold, r.window_s, r.for_s, r.params, r.severity, r.repeat_s,
-    r.is_default, r.enabled, r.pending_since, r.created_at, r.updated_at
+    r.max_reminders, r.group_by, r.is_default, r.enabled, r.pending_since, r.created_at,
+    r.updated_at
     from alert_rules r left join health_checks c on c.id = r.check_id
     join applications a on a.id = coalesce(r.application_id, c.application_id)"""
 
@@ -62,7 +64,7 @@ def get_rule(conn: Connection, rule_id: int) -> Any:
 
 def create_rule(conn: Connection, data: dict[str, Any], actor: str | None = None) -> Any:
     """{check_id | application, kind, threshold?, recover_threshold?, window_s?, for_s?,
-    repeat_s?, severity?, params?, name?, enabled?}"""
+    repeat_s?, max_reminders?, group_by?, severity?, params?, name?, enabled?}"""
     values = clean_rule(data)
     target = _owner(conn, data)
     values.update(target)
@@ -123,7 +125,7 @@ def clean_rule(data: dict[str, Any], partial: bool = False) -> dict[str, Any]:
             out[field] = _number(data[field], field)
     if not partial and kind in NEEDS_THRESHOLD and "threshold" not in out:
         raise Invalid(f"a {kind} rule needs a threshold", field="threshold")
-    for field, low in (("window_s", 1), ("for_s", 0), ("repeat_s", 0)):
+    for field, low in (("window_s", 1), ("for_s", 0), ("repeat_s", 0), ("max_reminders", 0)):
         if data.get(field) is not None:
             out[field] = int(_number(data[field], field, low))
     if out.get("repeat_s") and out["repeat_s"] < MIN_REPEAT_S:
@@ -133,6 +135,10 @@ def clean_rule(data: dict[str, Any], partial: bool = False) -> dict[str, Any]:
         if data["severity"] not in SEVERITIES:
             raise Invalid("severity must be info, warning or critical", field="severity")
         out["severity"] = data["severity"]
+    if "group_by" in data:
+        if data["group_by"] not in GROUP_BY:
+            raise Invalid(f"group_by must be one of {', '.join(GROUP_BY)}", field="group_by")
+        out["group_by"] = data["group_by"]
     if "params" in data or (not partial and kind == "metric_threshold"):
         out["params"] = _params(kind, data.get("params"))
     for field in ("name",):

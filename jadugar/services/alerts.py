@@ -117,15 +117,28 @@ def publish(conn: Connection, row: Any) -> None:
         "state": row.state, "title": row.title, "severity": row.severity})
 
 
+def incident_key(rule: Any) -> str:
+    """Open alerts with the same key are one incident, notified once: by application unless
+    the rule groups by check, or not at all."""
+    group_by = getattr(rule, "group_by", None) or "application"
+    if group_by == "check" and rule.check_id is not None:
+        return f"check:{rule.check_id}"
+    if group_by == "none":
+        return f"rule:{rule.id}"
+    return f"application:{rule.app_id}"
+
+
 def fire(conn: Connection, rule: Any, title: str, message: str) -> Any | None:
     """Open an alert for `rule` unless one is open already; returns it or None."""
     alert_id = conn.execute(text("""
-        insert into alerts (rule_id, check_id, application_id, severity, title, message)
-        values (:rule, :check, :app, :severity, :title, :message)
+        insert into alerts (rule_id, check_id, application_id, severity, title, message,
+                            incident_key)
+        values (:rule, :check, :app, :severity, :title, :message, :key)
         on conflict (rule_id) where state <> 'resolved' do nothing
         returning id"""),
         {"rule": rule.id, "check": rule.check_id, "app": rule.app_id,
-         "severity": rule.severity, "title": title, "message": message}).scalar()
+         "severity": rule.severity, "title": title, "message": message,
+         "key": incident_key(rule)}).scalar()
     if alert_id is None:
         return None
     return _changed(conn, alert_id, "fired")

@@ -42,7 +42,8 @@ def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
             raise Invalid("target is required", field="target")
         _check_target(kind, out["target"])
     if kind is not None and ("expect" in out or "options" in out):
-        kind.validate_settings(out.get("expect", {}), out.get("options", {}))
+        kind.validate_settings(out.get("expect", {}), out.get("options", {}),
+                               refuse_unknown=True)
     if not partial:
         out.setdefault("timeout_s", float(min(10, out["interval_s"])))
     if "timeout_s" in out and "interval_s" in out and out["timeout_s"] > out["interval_s"]:

@@ -1,33 +1,63 @@
-"""Configuration as code: `jadugar config export` writes applications (with their checks and
-alert rules), maintenance windows and status pages as YAML; `jadugar config apply` makes the
-database match a file (create, update, and with prune also delete), in ONE transaction.
+"""Configuration as code: `jadugar config export` writes everything a file can set as YAML;
+`jadugar config apply` makes the database match a file (see config_apply), in ONE
+transaction.
 
-Validation is the services' own (applications, checks, alert_rules, maintenance,
-status_pages), so the file and the UI accept exactly the same things.
+A file has up to five sections: `projects`, `applications` (with their project links, checks
+with dependencies and rules, and application-level rules), `notification_targets`,
+`maintenance_windows` and `status_pages`. Every key is known: a typo such as
+`applicationz:` or `max_reponse_ms:` is an error at its line, never silently ignored, and a
+file that names none of the sections is refused (an empty file must not read as "delete
+everything").
+
+Validation of values is the services' own (applications, checks, alert_rules, maintenance,
+notifications, status_pages, projects), so the file and the UI accept exactly the same things.
 
 The export never writes a secret: check credentials appear as `***` (target passwords and
-tokens, sensitive header values, bodies) and heartbeat tokens are left out. Applying such a
-file to the database it came from keeps the stored secrets (`***` means "as stored"); on
-another database a `***` is refused at its line, asking for the real value. Every error names the
-file line: the loader keeps each mapping's line and each key's line (yaml node marks).
+tokens, sensitive header values, bodies); notification target URLs, secrets through and
+through, as a reference to an environment variable (`url: ${NOTIFY_URL_OPS}`); heartbeat
+tokens and project webhook secrets are left out. Apply reads `${NAME}` in a target URL from
+its environment. Applying such a file to the database it came from keeps the stored secrets
+(`***`, or a `${NAME}` that is not set, means "as stored"); on another database a `***` or an
+unset variable is refused at its line, asking for the real value. Every error names the file line:
+the loader keeps each mapping's line and each key's line (yaml node marks).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
 from sqlalchemy import Connection, text
 
 from jadugar.errors import JadugarError
-from jadugar.services import redact, status_pages
+from jadugar.services import applications, notifications, redact, status_pages
 from jadugar.timeutil import iso
 
+SECTIONS = ("projects", "applications", "notification_targets", "maintenance_windows",
+            "status_pages")
 APP_FIELDS = ("name", "description", "environment", "owner", "tags")
 CHECK_FIELDS = ("type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
                 "options", "grace_s", "locations_required")
 RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
                "params", "severity", "repeat_s", "enabled")
+PROJECT_FIELDS = ("name", "description", "repository_url", "repository", "default_branch")
+TARGET_FIELDS = ("url", "application", "enabled")
+WINDOW_FIELDS = ("application", "check", "starts_at", "ends_at", "recurrence")
+PAGE_FIELDS = ("title", "description", "applications")
+# The keys each kind of entry may have; anything else is a typo, refused at its line.
+KEYS: dict[str, tuple[str, ...]] = {
+    "project": ("slug", *PROJECT_FIELDS),
+    "application": ("slug", *APP_FIELDS, "projects", "checks", "rules"),
+    "check": ("name", *CHECK_FIELDS, "depends_on", "rules"),
+    "rule": RULE_FIELDS,
+    "notification target": ("name", *TARGET_FIELDS),
+    "maintenance window": ("title", *WINDOW_FIELDS),
+    "status page": ("slug", *PAGE_FIELDS),
+}
+# What `params` of a rule may hold, by kind (a kind not listed takes none).
+RULE_PARAMS = {"metric_threshold": ("metric", "op", "labels"), "failures_in_window": ("of",),
+               "run_duration": ("max_s", "min_s")}
 
 
 class ConfigFileError(Exception):
@@ -59,60 +89,64 @@ _Loader.add_constructor("tag:yaml.org,2002:map", _located_map)
 
 
 def load(source: str, path: str = "<config>") -> Located:
+    """The file as Located mappings; refuses broken YAML, unknown keys anywhere, and a file
+    that names none of the sections."""
     try:
         doc = yaml.load(source, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigFileError(path, mark.line + 1 if mark else None, str(exc)) from None
-    if doc is None:
-        doc = Located()
-    if not isinstance(doc, dict):
-        raise ConfigFileError(path, 1, "the file must be a mapping with applications, "
-                              "maintenance_windows and status_pages")
+    if not isinstance(doc, dict) and doc is not None:
+        raise ConfigFileError(path, 1, f"the file must be a mapping with {_sections()}")
+    if not doc:
+        raise ConfigFileError(path, 1, f"the file is empty: it must name at least one of "
+                              f"{_sections()}")
+    only_known(doc, SECTIONS, "section", path)
+    for section, kind in zip(SECTIONS, ("project", "application", "notification target",
+                                        "maintenance window", "status page"), strict=True):
+        for item in need_list(doc, section, path):
+            _check_keys(item, kind, path)
     return doc
 
 
-def export(conn: Connection) -> str:
-    """The whole configuration as YAML, secrets masked (heartbeat tokens left out)."""
-    apps = [dict(r._mapping) for r in conn.execute(text(
-        "select id, slug, name, description, environment, owner, tags from applications "
-        "order by slug"))]
-    rows = conn.execute(text(f"select id, application_id, name, {', '.join(CHECK_FIELDS)} "
-                             "from health_checks order by name")).all()
-    rules = conn.execute(text(f"select check_id, {', '.join(RULE_FIELDS)} from alert_rules "
-                              "where check_id is not null order by id")).all()
-    out_apps = []
-    for app in apps:
-        entry = {"slug": app["slug"], **{k: app[k] for k in APP_FIELDS if app[k] not in
-                                         (None, [])}}
-        entry["checks"] = [{"name": c.name, **redact.check({k: getattr(c, k)
-                                                            for k in CHECK_FIELDS}),
-                            "rules": [_clean({k: getattr(r, k) for k in RULE_FIELDS})
-                                      for r in rules if r.check_id == c.id]}
-                           for c in rows if c.application_id == app["id"]]
-        out_apps.append(entry)
-    windows = [{"title": w.title, "application": w.slug, "check": w.check,
-                "starts_at": iso(w.starts_at), "ends_at": iso(w.ends_at),
-                "recurrence": w.recurrence} for w in conn.execute(text("""
-        select w.title, a.slug, c.name as "check", w.starts_at, w.ends_at, w.recurrence
-          from maintenance_windows w left join applications a on a.id = w.application_id
-          left join health_checks c on c.id = w.check_id order by w.title"""))]
-    pages = [{"slug": p["slug"], "title": p["title"], "description": p["description"],
-              "applications": list(p["applications"])} for p in status_pages.list_pages(conn)]
-    doc = {"applications": out_apps, "maintenance_windows": [_clean(w) for w in windows],
-           "status_pages": [_clean(p) for p in pages]}
-    return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
+def _sections() -> str:
+    return ", ".join(SECTIONS[:-1]) + " or " + SECTIONS[-1]
 
 
-def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in d.items() if v is not None}
+def _check_keys(item: dict, kind: str, path: str) -> None:
+    only_known(item, KEYS[kind], f"{kind} key", path)
+    if kind == "application":
+        for check in need_list(item, "checks", path):
+            _check_keys(check, "check", path)
+    if kind in ("application", "check"):
+        for rule in need_list(item, "rules", path):
+            _check_keys(rule, "rule", path)
+    if kind == "rule" and isinstance(item.get("params"), dict):
+        allowed = RULE_PARAMS.get(item.get("kind"), ())
+        only_known(item["params"], allowed, f"params key of a {item.get('kind')} rule", path)
+
+
+def only_known(item: dict, allowed: tuple[str, ...], what: str, path: str) -> None:
+    """Refuse the first key of `item` that is not in `allowed`, at its line."""
+    for key in item:
+        if key not in allowed:
+            known = ", ".join(allowed) or "none"
+            raise ConfigFileError(path, getattr(item, "lines", {}).get(key, getattr(
+                item, "line", None)), f"unknown {what} {key!r} (known: {known})")
 
 
 def located(path: str, item: Any, err: JadugarError) -> ConfigFileError:
-    """The error at the line of the offending key, else of the item itself."""
-    key = (err.field or "").split(".")[0]
-    lines = getattr(item, "lines", {})
-    return ConfigFileError(path, lines.get(key, getattr(item, "line", None)), err.message)
+    """The error at the line of the offending key (following a dotted field such as
+    `expect.staus` into nested mappings), else of the item itself."""
+    line = getattr(item, "line", None)
+    node = item
+    for part in (err.field or "").split("."):
+        lines = getattr(node, "lines", {})
+        if part not in lines:
+            break
+        line = lines[part]
+        node = node.get(part) if isinstance(node, dict) else None
+    return ConfigFileError(path, line, err.message)
 
 
 def need_list(doc: dict, key: str, path: str) -> list:
@@ -125,3 +159,90 @@ def need_list(doc: dict, key: str, path: str) -> list:
                                   f"each entry of {key} must be a mapping")
     return value
 
+
+# -- export --------------------------------------------------------------------------------
+
+def export(conn: Connection) -> str:
+    """The whole configuration as YAML, secrets masked (see the module docstring)."""
+    return yaml.safe_dump(export_doc(conn), sort_keys=False, allow_unicode=True)
+
+
+def export_doc(conn: Connection) -> dict[str, list[dict[str, Any]]]:
+    """Every section, each entry in the form a file writes it (what `apply` compares to)."""
+    return {"projects": _projects(conn), "applications": _applications(conn),
+            "notification_targets": _targets(conn), "maintenance_windows": _windows(conn),
+            "status_pages": _pages(conn)}
+
+
+def _projects(conn: Connection) -> list[dict[str, Any]]:
+    rows = conn.execute(text(f"select slug, {', '.join(PROJECT_FIELDS)} from projects "
+                             "order by slug"))
+    return [_clean(dict(r._mapping)) for r in rows]
+
+
+def _applications(conn: Connection) -> list[dict[str, Any]]:
+    checks = conn.execute(text(f"""
+        select c.id, c.application_id, c.name, {', '.join('c.' + f for f in CHECK_FIELDS)},
+               pa.slug as parent_app, p.name as parent
+          from health_checks c left join health_checks p on p.id = c.depends_on
+          left join applications pa on pa.id = p.application_id
+         order by c.name""")).all()
+    rules = conn.execute(text(f"select check_id, application_id, {', '.join(RULE_FIELDS)} "
+                              "from alert_rules order by id")).all()
+    out = []
+    for app in applications.all_applications(conn):
+        entry: dict[str, Any] = {"slug": app.slug, **{
+            k: getattr(app, k) for k in APP_FIELDS if getattr(app, k) not in (None, [])}}
+        if app.projects:
+            entry["projects"] = list(app.projects)
+        entry["checks"] = [_check(app.slug, c, rules) for c in checks
+                           if c.application_id == app.id]
+        own = [rule_item(r) for r in rules if r.application_id == app.id]
+        if own:
+            entry["rules"] = own
+        out.append(entry)
+    return out
+
+
+def _check(app: str, c: Any, rules: list) -> dict[str, Any]:
+    entry = {"name": c.name, **redact.check({k: getattr(c, k) for k in CHECK_FIELDS})}
+    if c.parent is not None:
+        entry["depends_on"] = c.parent if c.parent_app == app else f"{c.parent_app}/{c.parent}"
+    entry["rules"] = [rule_item(r) for r in rules if r.check_id == c.id]
+    return entry
+
+
+def rule_item(row: Any) -> dict[str, Any]:
+    """A rule as a file writes it."""
+    return _clean({k: getattr(row, k) for k in RULE_FIELDS})
+
+
+def _targets(conn: Connection) -> list[dict[str, Any]]:
+    return [_clean({"name": t.name, "url": "${" + url_variable(t.name) + "}",
+                    "application": t.application, "enabled": t.enabled})
+            for t in notifications.list_targets(conn)]
+
+
+def url_variable(target_name: str) -> str:
+    """The environment variable an exported target's URL refers to, e.g. NOTIFY_URL_OPS."""
+    return "NOTIFY_URL_" + (re.sub(r"[^A-Z0-9]+", "_", target_name.upper()).strip("_")
+                            or "TARGET")
+
+
+def _windows(conn: Connection) -> list[dict[str, Any]]:
+    return [_clean({"title": w.title, "application": w.slug, "check": w.check,
+                    "starts_at": iso(w.starts_at), "ends_at": iso(w.ends_at),
+                    "recurrence": w.recurrence}) for w in conn.execute(text("""
+        select w.title, a.slug, c.name as "check", w.starts_at, w.ends_at, w.recurrence
+          from maintenance_windows w left join applications a on a.id = w.application_id
+          left join health_checks c on c.id = w.check_id order by w.title, w.id"""))]
+
+
+def _pages(conn: Connection) -> list[dict[str, Any]]:
+    return [_clean({"slug": p["slug"], "title": p["title"], "description": p["description"],
+                    "applications": list(p["applications"])})
+            for p in status_pages.list_pages(conn)]
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in d.items() if v is not None}

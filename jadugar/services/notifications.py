@@ -29,6 +29,7 @@ MAX_ATTEMPTS = 8
 BACKOFF_S = 30
 MAX_BACKOFF_S = 3600
 Sender = Callable[[str, str, str], str | None]  # (url, title, body) -> error or None
+SEVERITIES = ("info", "warning", "critical")
 
 
 def to_dict(row: Any) -> dict[str, Any]:
@@ -68,7 +69,8 @@ def get_target(conn: Connection, target_id: int, shown: bool = False) -> Any:
     return row
 
 
-_TARGETS = """select t.id, t.name, t.url, a.slug as application, t.enabled, t.last_error,
+_TARGETS = """select t.id, t.name, t.url, a.slug as application, t.enabled, t.min_severity,
+    t.last_error,
     t.last_error_at, t.last_sent_at, t.created_at
     from notification_targets t left join applications a on a.id = t.application_id"""
 
@@ -125,6 +127,11 @@ def _clean_target(conn: Connection, data: dict[str, Any], partial: bool) -> dict
         if not isinstance(data["enabled"], bool):
             raise Invalid("enabled must be true or false", field="enabled")
         out["enabled"] = data["enabled"]
+    if "min_severity" in data:
+        if data["min_severity"] not in SEVERITIES:
+            raise Invalid(f"min_severity must be one of {', '.join(SEVERITIES)}",
+                          field="min_severity")
+        out["min_severity"] = data["min_severity"]
     if "application" in data:
         from jadugar.services import applications
 
@@ -149,17 +156,46 @@ def _apprise_accepts(url: str) -> bool:
 
 # -- outbox --------------------------------------------------------------------------------
 
+SEVERITY_RANK = "array['info', 'warning', 'critical']"
+
+# Whether this alert's event speaks for its incident: 'fired' and 'reminder' only for the
+# incident's first open alert (later ones join it quietly), 'resolved' only when no other
+# alert of the incident is still open; an acknowledgement is a person's act, always told.
+_SPEAKS = text("""
+select case :event
+         when 'resolved' then not exists (
+             select 1 from alerts o where o.incident_key = al.incident_key
+                and o.state <> 'resolved' and o.id <> al.id)
+         when 'acknowledged' then true
+         else not exists (
+             select 1 from alerts o where o.incident_key = al.incident_key
+                and o.state <> 'resolved' and o.id < al.id)
+       end
+       and not exists (select 1 from silences s
+                        where now() >= s.starts_at and now() < s.ends_at
+                          and (s.application_id is null or s.application_id = al.application_id)
+                          and (s.check_id is null or s.check_id = al.check_id))
+  from alerts al where al.id = :alert
+""")
+
+
 def enqueue(conn: Connection, alert: Any, event: str) -> int:
-    """One pending notification per enabled target of the alert's application (or global)."""
+    """One pending notification per enabled target that hears this alert: its application
+    (or every application), and a severity at least its min_severity. Nothing when a silence
+    covers the alert or another alert speaks for its incident (see _SPEAKS)."""
+    if not conn.execute(_SPEAKS, {"alert": alert.id, "event": event}).scalar():
+        return 0
     title = f"[{event.upper()}] {alert.title}"
     body = "\n".join(filter(None, [alert.message, f"state: {alert.state}",
                                    f"severity: {alert.severity}"]))
-    n = conn.execute(text("""
+    n = conn.execute(text(f"""
         insert into notifications (alert_id, target_id, event, title, body)
         select :alert, t.id, :event, :title, :body from notification_targets t
-         where t.enabled and (t.application_id is null or t.application_id = :app)"""),
+         where t.enabled and (t.application_id is null or t.application_id = :app)
+           and array_position({SEVERITY_RANK}, :severity)
+               >= array_position({SEVERITY_RANK}, t.min_severity)"""),
         {"alert": alert.id, "event": event, "title": title, "body": body,
-         "app": alert.application_id}).rowcount
+         "app": alert.application_id, "severity": alert.severity}).rowcount
     conn.execute(text("""update alerts set last_notified_at = now(),
                          notify_count = notify_count + 1 where id = :id"""), {"id": alert.id})
     return n

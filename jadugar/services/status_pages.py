@@ -11,10 +11,15 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from jadugar.errors import Conflict, Invalid, NotFound
+from jadugar.services import status_incidents
 from jadugar.services.ranges import ORIGIN
 from jadugar.timeutil import utcnow
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# How bad a status is, for "the worst current status"; unknown (no data yet) ranks lowest.
+RANK = {"unknown": 0, "up": 1, "degraded": 2, "down": 3}
+# Resolved incidents stay on the page this long, under "Past incidents".
+RECENT_INCIDENTS = timedelta(days=14)
 
 PUBLIC_APPS = text("""
 with apps as (
@@ -38,7 +43,15 @@ select ap.name, ap.status, ap.position,
                                   when degraded > 0 then 'degraded' else 'up' end)
                    order by t) from days where days.id = ap.id) as bars,
        (select min(al.fired_at) from alerts al
-         where al.application_id = ap.id and al.state <> 'resolved') as incident_since
+         where al.application_id = ap.id and al.state <> 'resolved'
+           and al.severity <> 'info') as incident_since,
+       -- 'down' sorts after 'degraded', so max() is the worse impact
+       (select max(i.impact) from status_incidents i
+         where i.status_page_id = :page_id and i.resolved_at is null
+           and (exists (select 1 from status_incident_applications ia
+                         where ia.incident_id = i.id and ia.application_id = ap.id)
+                or not exists (select 1 from status_incident_applications ia
+                                where ia.incident_id = i.id))) as posted_impact
   from apps ap order by ap.position, ap.name
 """)
 
@@ -52,11 +65,31 @@ def public_view(conn: Connection, slug: str, days: int = 90,
         raise NotFound(f"no status page {slug!r}", field="slug")
     now = now or utcnow()
     last_day = ORIGIN + ((now - ORIGIN) // timedelta(days=1)) * timedelta(days=1)
-    apps = [dict(r._mapping) for r in conn.execute(PUBLIC_APPS, {
+    apps = [_public_status(dict(r._mapping)) for r in conn.execute(PUBLIC_APPS, {
         "page_id": page.id, "first_day": last_day - timedelta(days=days - 1),
         "last_day": last_day})]
+    incidents = status_incidents.list_incidents(conn, slug, since=now - RECENT_INCIDENTS)
     return {"slug": page.slug, "title": page.title, "description": page.description,
-            "applications": apps, "generated_at": now}
+            "applications": apps, "incidents": incidents, "generated_at": now,
+            "status": worst([a["status"] for a in apps]
+                            + [i["impact"] for i in incidents if i["resolved_at"] is None])}
+
+
+def worst(statuses: list[str | None]) -> str:
+    """The worst of some statuses; 'up' when none is worse (no data is not an outage)."""
+    rank = max((RANK.get(s or "unknown", 0) for s in statuses), default=0)
+    return {RANK["degraded"]: "degraded", RANK["down"]: "down"}.get(rank, "up")
+
+
+def _public_status(app: dict[str, Any]) -> dict[str, Any]:
+    """What the public is told of one application: the worst of what its checks say, an
+    ongoing alert (at least degraded: the team is dealing with something) and an incident
+    the team posted. So "Operational" never sits beside "Ongoing incident"."""
+    seen = [app["status"] or "unknown", app.pop("posted_impact")]
+    if app["incident_since"] is not None:
+        seen.append("degraded")
+    app["status"] = max(seen, key=lambda s: RANK.get(s or "unknown", 0))
+    return app
 
 
 def list_pages(conn: Connection) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import html
 
+from jadugar import humanize
 from jadugar.services import redact
 from jadugar.ui.clock import local_time
 from jadugar.ui.components import status_badge
@@ -22,12 +23,7 @@ def _table(headers: list[str], rows: list[html.Tr], id_: str | None = None) -> d
 
 
 def duration(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    s = int(seconds)
-    if s < 3600:
-        return f"{s // 60} min {s % 60} s"
-    return f"{s // 3600} h {s % 3600 // 60} min"
+    return "–" if seconds is None else humanize.duration(seconds)
 
 
 def incidents(rows: list[dict[str, Any]], tz: str | None) -> Any:

@@ -39,28 +39,44 @@ def _tags(value: str | None) -> list[str]:
     return [t.strip() for t in (value or "").split(",") if t.strip()]
 
 
-def _create_app(conn, v: dict, _actor: str) -> None:
-    applications.create_application(conn, {
-        "slug": v["slug"], "name": v["name"], "environment": v["environment"] or None,
-        "owner": v["owner"] or None, "tags": _tags(v["tags"])})
+def _projects(id_: str) -> dcc.Dropdown:
+    with db.connection() as conn:
+        slugs = applications.project_choices(conn)
+    return dcc.Dropdown(id=id_, options=slugs, multi=True, placeholder="projects")
+
+
+def _save_app(conn, v: dict, _actor: str) -> None:
+    """Add an application, or change the one with that slug (its links to projects too)."""
+    values = {"name": v["name"], "environment": v["environment"] or None,
+              "owner": v["owner"] or None, "tags": _tags(v["tags"]),
+              "projects": v["projects"] or []}
+    if v["slug"] in applications.slugs(conn):
+        applications.update_application(conn, v["slug"], values)
+    else:
+        applications.create_application(conn, {"slug": v["slug"], **values})
 
 
 def _app_rows(conn) -> tuple[list[str], list]:
     rows = applications.all_applications(conn)
-    return (["Slug", "Name", "Environment", "Tags", "Status"],
+    return (["Slug", "Name", "Environment", "Tags", "Projects", "Status"],
             [(r.slug, [r.slug, r.name, r.environment or "", ", ".join(r.tags),
-                       status_badge(r.status)]) for r in rows])
+                       ", ".join(r.projects), status_badge(r.status)]) for r in rows])
 
 
 APPLICATIONS = Section(
     "set-apps", "Applications",
     [("slug", "Slug", lambda i: _text(i, "payments-api"), 2),
-     ("name", "Name", lambda i: _text(i, "Payments API"), 3),
+     ("name", "Name", lambda i: _text(i, "Payments API"), 2),
      ("environment", "Environment", lambda i: _text(i, "production"), 2),
      ("owner", "Owner", lambda i: _text(i, "team-core"), 2),
-     ("tags", "Tags (comma separated)", lambda i: _text(i, "api, customer"), 3)],
-    _create_app, _app_rows,
-    lambda conn, key, _a: applications.delete_application(conn, key))
+     ("tags", "Tags (comma separated)", lambda i: _text(i, "api, customer"), 2),
+     ("projects", "Projects (deploys shown on its charts)", _projects, 2)],
+    _save_app, _app_rows,
+    lambda conn, key, _a: applications.delete_application(conn, key),
+    save_label="Save",
+    help="A new slug adds an application; an existing slug changes that application, its "
+         "links to projects included. A linked project's deploys mark the application's "
+         "charts, and the project's page lists the application.")
 
 
 def _create_window(conn, v: dict, actor: str) -> None:

@@ -45,9 +45,12 @@ def _application(app: dict[str, Any]) -> str:
     uptime = "–" if app["uptime"] is None else f'{app["uptime"] * 100:.2f}%'
     incident = ""
     if app["incident_since"] is not None:
-        incident = (f'<div class="alert alert-danger py-1 px-2 mt-2 mb-0 small">Ongoing '
-                    f'incident since <time datetime="{iso(app["incident_since"])}">'
-                    f'{iso(app["incident_since"])}</time></div>')
+        # The alert's own title names checks and errors, which stay private: the public
+        # title says which application and how bad, which is what a reader needs.
+        title = f'{app["name"]}: {STATUS_TEXT.get(status, status).lower()}'
+        incident = (f'<div class="alert alert-danger py-1 px-2 mt-2 mb-0 small">'
+                    f'Ongoing incident: <strong>{escape(title)}</strong> since '
+                    f'{_time(app["incident_since"])}</div>')
     bars = "".join(_bar(d) for d in app["bars"] or [])
     return f"""<div class="app" data-status="{escape(status)}">
   <div class="d-flex justify-content-between align-items-baseline">
@@ -60,10 +63,44 @@ def _application(app: dict[str, Any]) -> str:
 </div>"""
 
 
+def _time(value: Any) -> str:
+    stamp = escape(iso(value) if not isinstance(value, str) else value)
+    return f'<time datetime="{stamp}">{stamp}</time>'
+
+
+def _incident(incident: dict[str, Any]) -> str:
+    resolved = incident["resolved_at"] is not None
+    badge = "Resolved" if resolved else STATUS_TEXT[incident["impact"]]
+    tone = "up" if resolved else incident["impact"]
+    affects = ", ".join(incident["applications"]) or "all services"
+    updates = "".join(
+        f'<li class="mb-2"><strong>{escape(u["state"].capitalize())}</strong> — '
+        f'{escape(u["message"])}<br><span class="small text-body-secondary">'
+        f'{_time(u["at"])}</span></li>' for u in incident["updates"])
+    state = escape(incident["state"])
+    return f"""<div class="incident border rounded p-3 mb-3" data-state="{state}">
+  <div class="d-flex justify-content-between align-items-baseline">
+    <h3 class="h6 mb-1">{escape(incident["title"])}</h3>
+    <span class="badge" style="background:{color(tone)}">{badge}</span></div>
+  <div class="small text-body-secondary mb-2">Affects {escape(affects)}</div>
+  <ul class="list-unstyled mb-0">{updates}</ul>
+</div>"""
+
+
+def _incidents(incidents: list[dict[str, Any]]) -> str:
+    ongoing = [i for i in incidents if i["resolved_at"] is None]
+    past = [i for i in incidents if i["resolved_at"] is not None]
+    out = ""
+    if ongoing:
+        out += '<h2 class="h5 mt-4">Ongoing incidents</h2>' + "".join(map(_incident, ongoing))
+    if past:
+        out += '<h2 class="h5 mt-4">Past incidents</h2>' + "".join(map(_incident, past))
+    return out
+
+
 def render(view: dict[str, Any]) -> str:
     apps = view["applications"]
-    worst = ("down" if any(a["status"] == "down" for a in apps) else
-             "degraded" if any(a["status"] == "degraded" for a in apps) else "up")
+    worst = view["status"]
     headline = {"up": "All systems operational", "degraded": "Some systems are degraded",
                 "down": "Some systems have an outage"}[worst]
     description = f'<p class="text-body-secondary">{escape(view["description"])}</p>' \
@@ -76,6 +113,7 @@ def render(view: dict[str, Any]) -> str:
 <body><h1 class="h3">{escape(view["title"])}</h1>{description}
 <div id="status-headline" class="alert mt-3" style="background:{color(worst)};color:#fff">
 {headline}</div>
+{_incidents(view["incidents"])}
 {"".join(_application(a) for a in apps)}
 <p class="small text-body-secondary mt-3">Updated
 <time datetime="{iso(view["generated_at"])}">{iso(view["generated_at"])}</time></p>

@@ -49,7 +49,7 @@ def test_it_creates_everything_a_file_lists_and_exports_it_back(conn):
 def test_it_is_idempotent(conn):
     _apply(conn, FILE)
     again = _apply(conn, FILE)
-    assert again["created"] == 0
+    assert again.counts()["created"] == 0
     assert conn.execute(text("select count(*) from health_checks")).scalar_one() == 1
 
 

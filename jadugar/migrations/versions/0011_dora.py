@@ -10,14 +10,14 @@
 commit_at itself has been on builds since 0001; the webhooks fill it from the head commit.
 
 Revision ID: 0011
-Revises: 0008
+Revises: 0013 (was 0008; re-chained after merging main)
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0011"
-down_revision = "0008"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
