@@ -55,14 +55,17 @@ def seed(engine, n: int) -> int:
             started = created + timedelta(seconds=rng.uniform(5, 60))
             minutes = 8 * rng.lognormvariate(0, 0.35)
             kind = "deploy" if i % 20 == 0 else "build"
+            # Deploys go to production (DORA counts those), one in ten to staging.
+            env = ("staging" if i % 200 == 0 else "production") if kind == "deploy" else None
             rows.append((pid, f"b{i}", i, rng.choice(BRANCHES), rng.choice(STATUSES), kind,
-                         created, started, started + timedelta(minutes=minutes),
+                         env, f"{i:040x}", created, started,
+                         started + timedelta(minutes=minutes),
                          created - timedelta(minutes=rng.uniform(1, 120))))
         db.copy_rows(conn, "builds", ["project_id", "external_id", "number", "branch",
-                                      "status", "kind", "created_at", "started_at",
-                                      "finished_at", "commit_at"], rows,
-                     ["int8", "text", "int4", "text", "text", "text", "timestamptz",
-                      "timestamptz", "timestamptz", "timestamptz"])
+                                      "status", "kind", "environment", "commit_sha",
+                                      "created_at", "started_at", "finished_at", "commit_at"],
+                     rows, ["int8", "text", "int4", "text", "text", "text", "text", "text",
+                            "timestamptz", "timestamptz", "timestamptz", "timestamptz"])
         for pos, name in enumerate(STAGES):
             conn.execute(text("""
                 insert into build_stages (build_id, external_id, name, status, position,

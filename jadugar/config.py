@@ -147,6 +147,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Days the 1-hour rollups are kept; 0 keeps them forever.", int),
     Setting("JADUGAR_RETENTION_1D_DAYS", "0",
             "Days the 1-day rollups are kept; 0 (the default) keeps them forever.", int),
+    Setting("JADUGAR_PRODUCTION_ENVIRONMENTS", "production,prod",
+            "Comma-separated deploy environment names (any case) that delivery metrics "
+            "(DORA) count as production."),
+    Setting("JADUGAR_CHANGE_FAILURE_WINDOW_H", "24",
+            "Hours after a production deploy in which an alert on a linked application "
+            "counts as that deploy's failure (it ends sooner at the next deploy).", float),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
             str, ("DEBUG", "INFO", "WARNING", "ERROR")),
 )

@@ -1,6 +1,10 @@
-"""/builds/<slug> — one project: duration, success rate, outcomes, stages, branches,
-delivery tiles, milestones and the builds table, for a time range and filters that live in
-the URL query string (?range=30d&branch=main&kind=build&status=failed&unit=week&page=2).
+"""/builds/<slug> — one project: delivery (DORA) tiles, duration, success rate, outcomes,
+stages, branches, milestones and the builds table, for a time range and filters that live in
+the URL query string (?range=30d&branch=main&kind=build&status=failed&unit=week&page=2&env=).
+
+Every panel applies every filter that is set, or says beside its title which it ignores
+(dora_panels.IGNORED). The delivery card has its own environment filter (production unless
+another is picked).
 
 Callbacks stay thin: filters → build_series / delivery (SQL) → build_figures."""
 
@@ -22,8 +26,9 @@ from jadugar.services.projects import get_project
 from jadugar.timeutil import utcnow
 from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
+from jadugar.ui import dora_panels as dora
 from jadugar.ui.clock import TZ, local_time, localise
-from jadugar.ui.components import kpi, minutes, percent, status_badge
+from jadugar.ui.components import minutes, percent, status_badge
 from jadugar.ui.live import follow, follow_components
 
 dash.register_page(__name__, path_template="/builds/<slug>", title="Project · Jadugar")
@@ -61,13 +66,19 @@ def _filter_bar(branches: list[str], q: dict) -> dbc.Row:
     ], className="g-2 align-items-center mb-3")
 
 
+def csv_button(name: str) -> dbc.Button:
+    return dbc.Button([html.I(className="bi bi-download me-1"), "Download CSV"],
+                      id={"type": "builds-csv", "chart": name}, size="sm", color="secondary",
+                      outline=True)
+
+
 def chart_card(name: str, title: str, body, extra=None) -> dbc.Card:
-    """A chart or table with its own "Download CSV" button and a loading spinner."""
-    button = dbc.Button([html.I(className="bi bi-download me-1"), "Download CSV"],
-                        id={"type": "builds-csv", "chart": name}, size="sm", color="secondary",
-                        outline=True)
-    head = html.Div([html.Span(title, className="fw-semibold me-auto"), extra, button],
-                    className="d-flex align-items-center gap-2")
+    """A chart or table with its own "Download CSV" button and a loading spinner, and a note
+    naming the filters it ignores when it ignores some."""
+    note = dora.note_slot(P, name) if name in dora.IGNORED else None
+    head = html.Div([html.Span(title, className="fw-semibold"), note,
+                     html.Span(className="me-auto"), extra, csv_button(name)],
+                    className="d-flex align-items-center gap-2 flex-wrap")
     return dbc.Card([dbc.CardHeader(head), dbc.CardBody(dcc.Loading(body))],
                     className="mb-3 shadow-sm")
 
@@ -90,11 +101,13 @@ def layout(slug: str = "", **query):
          "branch": query.get("branch"), "kind": query.get("kind"),
          "status": query.get("status") if query.get("status") in STATUSES else None,
          "unit": "week" if query.get("unit") == "week" else "day",
+         "env": query.get("env") or None,
          "page": int(query["page"]) if str(query.get("page", "")).isdigit() else 1}
     try:
         with db.read_connection() as conn:
             project = get_project(conn, slug)
             branches = build_series.branches(conn, project.id)
+            environments = delivery.environments(conn, project.id)
             apps = linked_to_project(conn, project.id)
     except JadugarError as err:
         return dbc.Alert(err.message, color="warning")
@@ -112,7 +125,7 @@ def layout(slug: str = "", **query):
                   _linked_applications(apps)],
                  className="d-flex align-items-baseline mb-3"),
         _filter_bar(branches, q),
-        dcc.Loading(html.Div(id=f"{P}-tiles", className="mb-3")),
+        dora.card(P, environments, q["env"], csv_button("dora")),
         chart_card("durations", "Build duration (each build; p50 and p95 trend)",
                    _graph("durations")),
         dbc.Row([
@@ -146,10 +159,12 @@ FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
 
 @callback(Output(f"{P}-durations", "figure"), Output(f"{P}-success", "figure"),
           Output(f"{P}-outcomes", "figure"), Output(f"{P}-stages", "figure"),
-          Output(f"{P}-branches", "children"), *FILTERS, Input(f"{P}-unit", "value"),
+          Output(f"{P}-branches", "children"), Output(f"{P}-ignores-success", "children"),
+          Output(f"{P}-ignores-branches", "children"), *FILTERS, Input(f"{P}-unit", "value"),
           Input(TZ, "data"), Input(f"{P}-refresh", "data"), State(f"{P}-slug", "data"))
 def draw_charts(range_, branch, kind, status, unit, tz, _refresh, slug):
     flt = _filters(range_, branch, kind, status)
+    set_ = {"branch": branch, "kind": kind, "status": status}
     with db.read_connection() as conn:
         data = build_series.project_charts(conn, get_project(conn, slug).id, flt, unit)
     # Per-build times in the viewer's zone; day and week buckets stay UTC days.
@@ -157,37 +172,20 @@ def draw_charts(range_, branch, kind, status, unit, tz, _refresh, slug):
                                  localise(data["trend"], tz, TIME_COLUMNS)),
             figs.success_rate_figure(data["success"]), figs.outcomes_figure(data["outcomes"]),
             figs.stage_figure(data["stages"], build_series.STAGE_SAMPLE),
-            branch_table(data["branches"]))
+            branch_table(data["branches"]), dora.ignored_note("success", set_),
+            dora.ignored_note("branches", set_))
 
 
-@callback(Output(f"{P}-tiles", "children"), Input(f"{P}-range", "value"),
-          State(f"{P}-slug", "data"))
-def draw_tiles(range_, slug):
+@callback(Output(f"{P}-tiles", "children"), Output(f"{P}-dora-table", "children"),
+          Output(f"{P}-ignores-dora", "children"), *FILTERS, Input(f"{P}-env", "value"),
+          Input(TZ, "data"), Input(f"{P}-refresh", "data"), State(f"{P}-slug", "data"))
+def draw_tiles(range_, branch, kind, status, env, tz, _refresh, slug):
     flt = _filters(range_, None, None, None)
+    envs = [env] if env else None
     with db.read_connection() as conn:
-        d = delivery.for_project(conn, slug, flt.since, flt.until)
-    return delivery_tiles(d)
-
-
-def _hours(seconds: float | None) -> str:
-    if seconds is None:
-        return "–"
-    return f"{seconds / 3600:.1f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
-
-
-def delivery_tiles(d: dict) -> dbc.Row:
-    prev = d["previous"]
-    tiles = [
-        ("Deploys / day", f"{d['deploys_per_day']:.2f}",
-         f"{d['deploys']} {d['basis']}; before: {prev['deploys_per_day']:.2f}"),
-        ("Lead time (median)", _hours(d["lead_time_s"]), f"before: {_hours(prev['lead_time_s'])}"),
-        ("Change failure rate", percent(d["change_failure_rate"]),
-         f"before: {percent(prev['change_failure_rate'])}"),
-        ("Time to restore (median)", _hours(d["time_to_restore_s"]),
-         f"{d['incidents']} incidents; before: {_hours(prev['time_to_restore_s'])}"),
-    ]
-    return dbc.Row([dbc.Col(kpi(label, value, hint, id_=f"{P}-tile-{n}"), md=3, xs=6)
-                    for n, (label, value, hint) in enumerate(tiles)], className="g-3")
+        d, rows = delivery.with_rows(conn, slug, flt.since, flt.until, envs)
+    return (dora.tiles(P, d), dora.deploys_table(P, slug, rows, tz),
+            dora.ignored_note("dora", {"branch": branch, "kind": kind, "status": status}))
 
 
 def branch_table(df) -> dbc.Table | html.P:
@@ -218,8 +216,8 @@ def turn_page(_prev, _next, *args):
 @callback(Output(f"{P}-table", "children"), Output(f"{P}-pageinfo", "children"),
           Output(f"{P}-url", "search"), *FILTERS, Input(f"{P}-unit", "value"),
           Input(f"{P}-page", "data"), Input(f"{P}-written", "data"), Input(TZ, "data"),
-          Input(f"{P}-refresh", "data"), State(f"{P}-slug", "data"))
-def draw_table(range_, branch, kind, status, unit, page, _written, tz, _refresh, slug):
+          Input(f"{P}-refresh", "data"), Input(f"{P}-env", "value"), State(f"{P}-slug", "data"))
+def draw_table(range_, branch, kind, status, unit, page, _written, tz, _refresh, env, slug):
     flt = _filters(range_, branch, kind, status)
     with db.read_connection() as conn:
         rows, total = build_reads.table_page(conn, get_project(conn, slug).id, flt, page,
@@ -227,7 +225,7 @@ def draw_table(range_, branch, kind, status, unit, page, _written, tz, _refresh,
     pages = max(1, -(-total // PAGE_SIZE))
     query = {k: v for k, v in (("range", range_), ("branch", branch), ("kind", kind),
                                ("status", status), ("unit", unit),
-                               ("page", page if page > 1 else None)) if v}
+                               ("page", page if page > 1 else None), ("env", env)) if v}
     return builds_table(slug, rows, tz), f"page {page} of {pages} · {total} builds", \
         "?" + urlencode(query)
 
@@ -251,13 +249,14 @@ def builds_table(slug: str, rows: list[dict], tz: str | None = None) -> dbc.Tabl
           Input({"type": "builds-csv", "chart": ALL}, "n_clicks"),
           State(f"{P}-range", "value"), State(f"{P}-branch", "value"),
           State(f"{P}-kind", "value"), State(f"{P}-status", "value"),
-          State(f"{P}-unit", "value"), State(f"{P}-slug", "data"), prevent_initial_call=True)
-def download_csv(clicks, range_, branch, kind, status, unit, slug):
+          State(f"{P}-unit", "value"), State(f"{P}-env", "value"), State(f"{P}-slug", "data"),
+          prevent_initial_call=True)
+def download_csv(clicks, range_, branch, kind, status, unit, env, slug):
     if not ctx.triggered_id or not any(clicks):
         return dash.no_update
     name = ctx.triggered_id["chart"]
     flt = _filters(range_, branch, kind, status)
     with db.read_connection() as conn:
-        df = panels.chart_frame(conn, slug, name, flt, unit)
+        df = panels.chart_frame(conn, slug, name, flt, unit, [env] if env else None)
     return dcc.send_string(to_string(list(df.columns), df.itertuples(index=False)),
                            f"{slug}-{name}.csv")

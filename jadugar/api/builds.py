@@ -7,6 +7,7 @@ from jadugar.api import api
 from jadugar.api.csv_lists import wants_csv
 from jadugar.api.helpers import cursor_arg, json_body, limit_arg, page, time_args
 from jadugar.api.openapi import PAGING, TIME_RANGE, op, path_param, query_param
+from jadugar.errors import JadugarError
 from jadugar.policy import current_actor
 from jadugar.services import build_reads, delivery
 from jadugar.services import builds as svc
@@ -73,9 +74,34 @@ def patch_build(build_id: int):
 def get_delivery(slug: str):
     since, until = time_args()
     with db.transaction() as conn:
-        return jsonify(delivery.for_project(conn, slug, since, until))
+        return jsonify(delivery.for_project(conn, slug, since, until, _environments()))
 
 
+def _environments() -> list[str] | None:
+    """?environment=staging or a comma-separated list; absent: the production names."""
+    raw = request.args.get("environment") or ""
+    names = [name.strip() for name in raw.split(",") if name.strip()]
+    if len(names) > 20 or any(len(name) > 255 for name in names):
+        raise JadugarError("environment takes at most 20 names of 255 characters",
+                           field="environment")
+    return names or None
+
+
+_NUMBER_OR_NULL = {"type": "number", "nullable": True}
+# One range of DORA keys on production deploys (jadugar/services/delivery.py defines them).
+_DELIVERY_PERIOD = {
+    "since": {"type": "string"}, "until": {"type": "string"},
+    "deploys": {"type": "integer", "description": "successful production deploys"},
+    "deploys_per_day": {"type": "number"},
+    "failed_deploys": {"type": "integer"}, "rollbacks": {"type": "integer"},
+    "lead_time_s": _NUMBER_OR_NULL,
+    "lead_time_deploys": {"type": "integer", "description": "deploys with a commit time"},
+    "change_failure_rate": _NUMBER_OR_NULL,
+    "failures": {"type": "integer", "description": "deploys that failed"},
+    "rolled_back": {"type": "integer"}, "with_incident": {"type": "integer"},
+    "time_to_restore_s": _NUMBER_OR_NULL,
+    "open_failures": {"type": "integer", "description": "failures not yet over"},
+}
 SLUG, ID = [path_param("slug")], [path_param("build_id", "integer")]
 FILTERS = [query_param("status", description="queued|running|success|failed|cancelled|skipped"),
            query_param("branch"), query_param("kind", description="build|deploy"),
@@ -118,7 +144,9 @@ OPENAPI = {
         "/projects/{slug}/delivery": {
             "get": op("Delivery metrics (deploy frequency, lead time, change failure rate, "
                       "time to restore) for a range, with the previous range to compare",
-                      "read", response="Delivery", params=SLUG + TIME_RANGE)},
+                      "read", response="Delivery", params=SLUG + TIME_RANGE + [query_param(
+                          "environment", description="comma-separated deploy environments; "
+                          "default JADUGAR_PRODUCTION_ENVIRONMENTS")])},
     },
     "schemas": {
         "Build": {"type": "object", "properties": {
@@ -140,12 +168,9 @@ OPENAPI = {
             "started_at": TIME, "finished_at": TIME,
             "message": {"type": "string", "description": "kept in the status update"}}},
         "Delivery": {"type": "object", "properties": {
-            "since": {"type": "string"}, "until": {"type": "string"},
-            "basis": {"type": "string", "enum": ["deploys", "default-branch builds"]},
-            "deploys": {"type": "integer"}, "deploys_per_day": {"type": "number"},
-            "lead_time_s": {"type": "number", "nullable": True},
-            "change_failure_rate": {"type": "number", "nullable": True},
-            "time_to_restore_s": {"type": "number", "nullable": True},
-            "previous": {"type": "object"}}},
+            **_DELIVERY_PERIOD,
+            "environments": {"type": "array", "items": {"type": "string"}},
+            "window_h": {"type": "number", "description": "change failure window"},
+            "previous": {"type": "object", "properties": _DELIVERY_PERIOD}}},
     },
 }

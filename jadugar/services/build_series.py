@@ -203,8 +203,9 @@ def branches(conn: Connection, pid: int, limit: int = 200) -> list[str]:
 
 def project_charts(conn: Connection, pid: int, flt: BuildFilter,
                    unit: str = "day") -> dict[str, pd.DataFrame]:
-    """Everything the charts of /builds/<slug> draw, for one set of filters. Aggregates
-    ignore the status filter (a success rate of failed builds says nothing)."""
+    """Everything the charts of /builds/<slug> draw, for one set of filters. The success
+    rate and branch health ignore the status filter (a success rate of failed builds says
+    nothing), and the page says so beside them; durations, outcomes and stages apply it."""
     assert flt.since is not None and flt.until is not None
     roomy_sorts(conn)
     step = step_for(flt.since, flt.until)
@@ -215,9 +216,10 @@ def project_charts(conn: Connection, pid: int, flt: BuildFilter,
     return {
         "durations": duration_points(conn, pid, flt, total=total),
         "trend": trend,
-        "outcomes": outcomes(counts, step),
+        "outcomes": outcomes(counts if flt.status is None
+                             else counts[counts["status"] == flt.status], step),
         "success": success_rate(counts, unit),
-        "stages": stage_durations(conn, pid, every),
+        "stages": stage_durations(conn, pid, flt),
         "branches": branch_health(conn, pid, every),
     }
 

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 
 from jadugar import db
 from jadugar.policy import current_actor
-from jadugar.services import build_series, milestones, status_updates
+from jadugar.services import build_series, delivery, milestones, status_updates
 from jadugar.services import projects as project_svc
 from jadugar.services.build_reads import BuildFilter
 from jadugar.services.projects import get_project
@@ -183,9 +183,14 @@ def save_project(_n, *values):
 
 
 def chart_frame(conn: Connection, slug: str, name: str, flt: BuildFilter,
-                unit: str) -> pd.DataFrame:
+                unit: str, environments: list[str] | None = None) -> pd.DataFrame:
     """The rows behind one chart or table, with the page's current filters."""
     project = get_project(conn, slug)
+    if name == "dora":
+        assert flt.since is not None and flt.until is not None
+        rows = delivery.deploy_rows(conn, project.id, flt.since, flt.until, environments)
+        return pd.DataFrame([{**r, "failures": "; ".join(r["failures"])} for r in rows],
+                            columns=list(delivery.ROW_COLUMNS))
     if name == "table":
         return build_series.build_table(conn, project.id, flt)
     if name == "milestones":

@@ -5,14 +5,14 @@ its page (a page is the audience), the applications it affects, and keeps every 
 its author, so the page can show "Investigating → Identified → Resolved" as it happened.
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01
 """
 
 from alembic import op
 
 revision = "0012"
-down_revision = "0010"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -54,6 +54,7 @@ def load(conn: Connection, rng: random.Random, now: datetime) -> dict[str, int]:
     build_rows = []
     for slug, _name, repo, median_min, per_day, fail_rate in PROJECTS:
         pid, number = ids[slug], 0
+        shipped: list[tuple[str, datetime]] = []  # production deploys so far: (sha, commit)
         for day in range(DAYS, -1, -1):
             start_of_day = (now - timedelta(days=day)).replace(hour=7, minute=0, second=0,
                                                                microsecond=0)
@@ -75,7 +76,8 @@ def load(conn: Connection, rng: random.Random, now: datetime) -> dict[str, int]:
                 if finished > now:
                     status, finished = "running", None
                 kind, env = "build", None
-                if branch == "main" and status == "success" and rng.random() < 0.35:
+                # Main builds deploy; a failed one is a failed deploy (DORA counts it).
+                if branch == "main" and status in ("success", "failed") and rng.random() < 0.35:
                     kind, env = "deploy", rng.choice(["production", "staging", "staging"])
                 sha = f"{rng.getrandbits(160):040x}"
                 commit_at = created - timedelta(minutes=rng.uniform(1, 240))
@@ -88,6 +90,11 @@ def load(conn: Connection, rng: random.Random, now: datetime) -> dict[str, int]:
                                    kind, env, status, progress, "api",
                                    f"https://github.com/{repo}/actions/runs/{number}",
                                    created, started, finished, finished or started))
+                if env == "production" and status == "success" and finished:
+                    number += 1
+                    rollback = _rollback(rng, pid, slug, repo, number, shipped, finished, now)
+                    build_rows.extend(rollback)
+                    shipped.append((sha, commit_at))
     db.copy_rows(conn, "builds", [
         "project_id", "external_id", "number", "branch", "commit_sha", "commit_at", "pipeline",
         "trigger", "kind", "environment", "status", "progress", "source", "url", "created_at",
@@ -96,6 +103,27 @@ def load(conn: Connection, rng: random.Random, now: datetime) -> dict[str, int]:
     _running_now(conn, ids, now)
     _milestones(conn, rng, ids, now)
     return ids
+
+
+ROLLBACK_RATE = 0.06
+
+
+def _rollback(rng: random.Random, pid: int, slug: str, repo: str, number: int,
+              shipped: list[tuple[str, datetime]], deployed: datetime,
+              now: datetime) -> list[tuple]:
+    """Now and then a production deploy is rolled back within the hour: the previous
+    production commit is deployed again, with trigger 'rollback'."""
+    if not shipped or rng.random() >= ROLLBACK_RATE:
+        return []
+    sha, commit_at = shipped[-1]
+    started = deployed + timedelta(minutes=rng.uniform(15, 60))
+    finished = started + timedelta(minutes=rng.uniform(2, 6))
+    if finished > now:
+        return []
+    return [(pid, f"demo-{slug}-{number}", number, "main", sha, commit_at, "deploy",
+             "rollback", "deploy", "production", "success", 100, "api",
+             f"https://github.com/{repo}/actions/runs/{number}", started, started, finished,
+             finished)]
 
 
 # A failed build stops after `test` (position 2) and a cancelled one after `build`: the later

@@ -33,10 +33,11 @@ FIELDS: dict[str, str] = {
     "status": "required; one of " + ", ".join(STATUSES) + " (or an alias below)",
     "branch": "string",
     "commit": "hexadecimal commit id, 4 to 64 digits",
-    "commit_at": "time of the commit",
+    "commit_at": "time of the commit; lead time for changes runs from it",
     "number": "integer >= 0, the run number people see",
     "pipeline": "string, the workflow or job name",
-    "trigger": "string such as push, pull_request, schedule, manual",
+    "trigger": "string such as push, pull_request, schedule, manual; rollback marks a "
+               "deploy that rolls back",
     "kind": "build (default) or deploy",
     "environment": "string such as production",
     "started_at": "time",
@@ -222,7 +223,8 @@ def _normalize(_event: str | None, payload: Any) -> BuildEvent:
 _STRING = {"type": "string"}
 BODY_SCHEMA = {"type": "object", "required": ["repository", "run_id", "status"], "properties": {
     "repository": _STRING, "run_id": _STRING, "status": _STRING, "branch": _STRING,
-    "commit": _STRING, "number": {"type": "integer"}, "pipeline": _STRING,
+    "commit": _STRING, "commit_at": _STRING, "number": {"type": "integer"},
+    "pipeline": _STRING, "trigger": _STRING,
     "kind": {"type": "string", "enum": list(KINDS)}, "environment": _STRING,
     "started_at": _STRING, "finished_at": _STRING, "url": _STRING,
     "progress": {"type": "number"}, "stages": {"type": "array", "items": {
