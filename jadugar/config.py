@@ -101,8 +101,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most API requests per token (or per address without one); more get 429.",
             check=_rate_limit),
     Setting("JADUGAR_RATE_LIMIT_STORAGE", "memory://",
-            "Where rate-limit counters live: memory:// (per process) or a redis:// URL shared "
-            "by every web process."),
+            "Where rate-limit counters live: memory:// (each web worker process counts alone, "
+            "so N workers allow up to N times the limits) or a redis:// URL shared by every "
+            "web process."),
     Setting("JADUGAR_CHECK_ALLOW_NETWORKS", None,
             "Comma-separated CIDRs that checks, scrapes and notifications may reach. Unset: "
             "every address except the deny list, link-local and cloud metadata.",
@@ -116,7 +117,11 @@ SETTINGS: tuple[Setting, ...] = (
             "encrypted at rest), besides any name containing auth, token, secret, key, "
             "cookie, password, session or credential."),
     Setting("JADUGAR_SOCKETS_PER_CLIENT", "20",
-            "Most open live-update sockets per user, per API token and per address.", int),
+            "Most open live-update sockets per user, per API token and per address, in each "
+            "web worker process.", int),
+    Setting("JADUGAR_AGGREGATE_CACHE_S", "3",
+            "Seconds a web worker keeps the dashboard tiles and overview pages; any live event "
+            "clears them at once. 0 turns the cache off.", float),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
             str, ("DEBUG", "INFO", "WARNING", "ERROR")),
 )

@@ -1,4 +1,4 @@
-"""The production web server: gunicorn with one worker process.
+"""The production web server: gunicorn with N worker processes (default one per core).
 
 The default worker is gevent: each open WebSocket is a greenlet parked on its socket, not a
 thread, so idle live-update sockets cost a little memory each instead of one of a fixed
@@ -13,16 +13,27 @@ imports ssl); `load()` refuses to start a worker where that went wrong. Only the
 is patched; the collector is a separate, unpatched process with its own asyncio loop.
 
 `--worker gthread` keeps the previous model (one thread per socket) for comparison.
+
+Several workers need no sticky sessions: browsers open their socket on the WebSocket transport
+only (jadugar.ui.live), so a whole Socket.IO session lives on the one connection the kernel
+handed to one worker. Each worker builds its own app after the fork (no `--preload`: the app
+starts the event listener and the socket sweep, which must run in the worker, never in the
+master), LISTENs for its own events and emits to its own sockets. What stays per process is
+listed in docs/deployment.md ("Several web workers"): socket caps and, with the default
+`memory://` storage, rate-limit counters.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from jadugar import config
 
+log = logging.getLogger(__name__)
 WORKERS = ("gevent", "gthread")
 
 
@@ -43,15 +54,17 @@ def _post_fork(_server: Any, _worker: Any) -> None:
 
 
 class _Gunicorn(BaseApplication):
-    def __init__(self, cfg: config.Config, worker: str, threads: int, connections: int) -> None:
+    def __init__(self, cfg: config.Config, worker: str, threads: int, connections: int,
+                 workers: int) -> None:
         self.cfg_jadugar = cfg
         self.worker, self.threads, self.connections = worker, threads, connections
+        self.workers = workers
         super().__init__()
 
     def load_config(self) -> None:
         settings: dict[str, Any] = {
             "bind": f"{self.cfg_jadugar.host}:{self.cfg_jadugar.port}",
-            "workers": 1,
+            "workers": self.workers,
             "worker_class": self.worker,
             "threads": self.threads,
             "worker_connections": self.connections,
@@ -71,10 +84,28 @@ class _Gunicorn(BaseApplication):
         if self.worker == "gevent":
             _check_cooperative_database_driver()
         import app
+        from jadugar.services import cache
 
-        return app.create_app(self.cfg_jadugar).server
+        server = app.create_app(self.cfg_jadugar).server
+        # Only here, where the event listener runs that clears it (services/cache.py).
+        cache.enable(self.cfg_jadugar.aggregate_cache_s)
+        return server
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def serve(cfg: config.Config, worker: str = "gevent", threads: int = 64,
-          connections: int = 2000) -> None:
-    _Gunicorn(cfg, worker, threads, connections).run()
+          connections: int = 2000, workers: int | None = None) -> None:
+    workers = workers or default_workers()
+    if workers > 1 and cfg.rate_limit_storage.startswith("memory://"):
+        log.warning("%d web workers count rate limits each on their own (memory://): up to %d "
+                    "times JADUGAR_LOGIN_RATE_LIMIT and JADUGAR_API_RATE_LIMIT get through; "
+                    "set JADUGAR_RATE_LIMIT_STORAGE to a shared store for exact limits",
+                    workers, workers)
+    _Gunicorn(cfg, worker, threads, connections, workers).run()

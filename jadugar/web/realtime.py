@@ -10,8 +10,11 @@
 Who may open a socket is decided before the WebSocket upgrade (jadugar.web.socket_auth), and
 sockets whose token or user loses access are closed (jadugar.web.socket_sweep).
 
-No Redis: PostgreSQL is the bus, so one web process or many behave the same (each process
-listens and serves its own sockets; a load balancer keeps a client on one process).
+No Redis: PostgreSQL is the bus, so one web process or many behave the same: each worker
+process listens on its own connection and emits to its own sockets only. Clients use the
+WebSocket transport, which keeps a whole session on one connection, so no load balancer
+needs sticky sessions. Every event also clears this process's aggregate cache
+(jadugar.services.cache), as does losing or regaining the database.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from flask_socketio import SocketIO
 
 from jadugar import config, db
 from jadugar.events import EVENTS, listen, rooms_for
+from jadugar.services import cache
 from jadugar.timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
@@ -47,7 +51,10 @@ def dispatch(raw: str) -> None:
     except (ValueError, KeyError, TypeError):
         log.warning("ignoring a malformed event: %.200s", raw)
         return
-    if event not in EVENTS or socketio is None:
+    if event not in EVENTS:
+        return
+    cache.invalidate()
+    if socketio is None:
         return
     data["at"] = iso(utcnow())  # lets a page ask for what it missed after a reconnect
     for room in rooms_for(event, data):
@@ -71,6 +78,7 @@ class Listener(threading.Thread):
             try:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as conn:
                     listen(conn)
+                    cache.invalidate()  # events may have gone unheard while away
                     self.connected.set()
                     backoff = 0.5
                     while not self.stopping.is_set():
@@ -78,6 +86,7 @@ class Listener(threading.Thread):
                             dispatch(note.payload)
             except Exception as exc:  # the database went away: wait and listen again
                 self.connected.clear()
+                cache.invalidate()
                 if self.stopping.is_set():
                     return
                 log.warning("event listener lost the database (%s); retrying",
