@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -28,6 +29,15 @@ sys.path.insert(0, str(ROOT / "tests"))
 from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
 
 from jadugar import auth, db, events, migrations  # noqa: E402
+
+
+def raise_open_files() -> int:
+    """Every socket is a file on both ends (client here, worker there), and the workers
+    inherit this limit: take the hard limit, which a default soft limit of 1,024 is not."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -60,6 +70,7 @@ def commit_event(engine, event_id: int) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
+    print(f"open files allowed: {raise_open_files()}")
     tmp = Path(tempfile.mkdtemp(prefix="jadugar-bench-"))
     os.chmod(tmp, 0o755)
     url = os.environ.get("JADUGAR_DATABASE_URL") or db.embedded_url(tmp / "data")
@@ -73,6 +84,7 @@ async def run(args: argparse.Namespace) -> None:
                JADUGAR_SOCKETS_PER_CLIENT=str(args.clients + 10))  # one token for them all
     log = tmp / "serve.log"
     proc = start_process(["serve", "--no-migrate", "--port", str(port), "--worker", args.worker,
+                          "--workers", "1",
                           "--threads", str(args.clients + 100)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:

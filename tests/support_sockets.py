@@ -3,8 +3,10 @@ keeping what it received."""
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.parse
+import urllib.request
 from collections.abc import Callable
 
 import socketio
@@ -53,3 +55,13 @@ def connect_over_workers(base: str, token: str, workers: int, events: tuple[str,
         client.disconnect()
     raise AssertionError(f"{MOST_CLIENTS} clients all landed on fewer than {workers} workers: "
                          f"{connections_by_pid(port)}")
+
+
+def api_call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
+    req = urllib.request.Request(
+        base + "/api/v1" + path, method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        raw = r.read()
+    return json.loads(raw) if raw else {}

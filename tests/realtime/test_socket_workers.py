@@ -5,9 +5,8 @@ each worker LISTENs for its own events."""
 import time
 
 import pytest
-from socket_support import api_call
 from support_processes import process_env, serving
-from support_sockets import connect_over_workers
+from support_sockets import api_call, connect_over_workers
 
 pytestmark = pytest.mark.slow
 
