@@ -81,7 +81,7 @@ def up(host: str | None, port: int | None, demo: bool) -> None:
 @click.option("--worker", type=click.Choice(["gevent", "gthread"]), default="gevent",
               show_default=True,
               help="gevent: an open WebSocket costs a greenlet; gthread: it holds a thread.")
-@click.option("--connections", type=int, default=2000, show_default=True,
+@click.option("--connections", type=int, default=5000, show_default=True,
               help="gevent: most simultaneous connections (sockets and HTTP requests).")
 @click.option("--threads", type=int, default=64, show_default=True,
               help="gthread: worker threads; each open WebSocket holds one.")

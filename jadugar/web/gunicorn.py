@@ -100,9 +100,25 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def raise_open_files() -> int:
+    """Take the hard limit on open files as the soft one (workers inherit it): every socket
+    is a file, and a soft limit of 1,024 would refuse sockets long before --connections."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        soft = hard
+    return soft
+
+
 def serve(cfg: config.Config, worker: str = "gevent", threads: int = 64,
-          connections: int = 2000, workers: int | None = None) -> None:
+          connections: int = 5000, workers: int | None = None) -> None:
     workers = workers or default_workers()
+    files = raise_open_files()
+    if worker == "gevent" and files < connections + 100:
+        log.warning("at most %d open files per process: fewer than --connections %d; raise "
+                    "the limit (systemd: LimitNOFILE=)", files, connections)
     if workers > 1 and cfg.rate_limit_storage.startswith("memory://"):
         log.warning("%d web workers count rate limits each on their own (memory://): up to %d "
                     "times JADUGAR_LOGIN_RATE_LIMIT and JADUGAR_API_RATE_LIMIT get through; "

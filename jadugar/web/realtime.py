@@ -31,11 +31,13 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from jadugar import config, db
-from jadugar.events import EVENTS, listen, rooms_for
+from jadugar.events import EVENTS, listen, publish, rooms_for
 from jadugar.services import cache
 from jadugar.timeutil import iso, utcnow
 
 log = logging.getLogger(__name__)
+# Not a client event: "move socket `sid` into these rooms", for whichever worker holds it.
+ROOMS_EVENT = "_rooms"
 
 socketio: SocketIO | None = None
 _listener: Listener | None = None
@@ -50,6 +52,9 @@ def dispatch(raw: str) -> None:
         event, data = message["event"], message["data"]
     except (ValueError, KeyError, TypeError):
         log.warning("ignoring a malformed event: %.200s", raw)
+        return
+    if event == ROOMS_EVENT and isinstance(data, dict):
+        _move_rooms(data)
         return
     if event not in EVENTS:
         return
@@ -138,10 +143,27 @@ def async_mode() -> str:
 
 def join_rooms(sid: str, wanted: list[str]) -> list[str]:
     """Move a connected client (by sid) into exactly these detail rooms (the shell calls this
-    when the page changes)."""
+    when the page changes). The Dash callback that asks may reach another worker than the
+    one holding the socket (no sticky sessions): then the request goes to every worker
+    through PostgreSQL, and the one that holds `sid` moves it (`_move_rooms`)."""
     from jadugar.web import socket_rooms
 
-    return [] if socketio is None else socket_rooms.move_to(socketio, sid, wanted)
+    if socketio is None:
+        return []
+    if socket_rooms.principal_of(sid) is not None:
+        return socket_rooms.move_to(socketio, sid, wanted)
+    rooms = socket_rooms.well_formed(wanted)[:socket_rooms.MAX_ROOMS]
+    with db.transaction() as conn:
+        publish(conn, ROOMS_EVENT, {"sid": sid, "rooms": rooms})
+    return rooms
+
+
+def _move_rooms(data: dict[str, Any]) -> None:
+    from jadugar.web import socket_rooms
+
+    sid = data.get("sid")
+    if socketio is not None and isinstance(sid, str) and socket_rooms.principal_of(sid):
+        socket_rooms.move_to(socketio, sid, data.get("rooms") or [])
 
 
 def _close_session(eio_sid: str) -> None:
