@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 import socketio
 from sqlalchemy import create_engine
 
@@ -45,11 +46,13 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-async def connect_all(base: str, token: str, n: int, inbox: list) -> list:
+async def connect_all(base: str, token: str, n: int, inbox: list,
+                      session: aiohttp.ClientSession) -> list:
     clients = []
 
     async def one(i: int):
-        c = socketio.AsyncClient(reconnection=False)
+        # One HTTP session for all clients: the client side must not be what is measured.
+        c = socketio.AsyncClient(reconnection=False, http_session=session)
 
         @c.on("build")
         async def _on(data):  # noqa: ANN001
@@ -91,7 +94,8 @@ async def run(args: argparse.Namespace) -> None:
         wait_http(base + "/healthz", proc, log)
         inbox: list = []
         t0 = time.monotonic()
-        clients = await connect_all(base, token, args.clients, inbox)
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        clients = await connect_all(base, token, args.clients, inbox, session)
         print(f"connected {len(clients)} clients in {time.monotonic() - t0:.1f}s")
 
         # 1. Steady rate: latency from commit to receipt.
@@ -123,6 +127,7 @@ async def run(args: argparse.Namespace) -> None:
               f"{len(inbox)}/{expected} in {took:.2f}s = {len(inbox) / took:.0f} deliveries/s;"
               f" latency p50 {statistics.median(lat):.0f} ms, p95 {pct(lat, 0.95):.0f} ms")
         await asyncio.gather(*(c.disconnect() for c in clients))
+        await session.close()
     finally:
         stop_process(proc)
         engine.dispose()

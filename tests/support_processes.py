@@ -76,7 +76,9 @@ def serving(env: dict[str, str], log_dir: Path, workers: int = 1) -> Iterator[st
                           "--workers", str(workers)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + "/healthz", proc, log)
+        # Generous: a worker imports Dash, pandas and plotly, which takes a minute of wall
+        # time on a 2-core machine shared with other test runs.
+        wait_http(base + "/healthz", proc, log, timeout_s=150)
         yield base
     finally:
         stop_process(proc)

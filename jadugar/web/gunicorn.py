@@ -19,7 +19,7 @@ only (jadugar.ui.live), so a whole Socket.IO session lives on the one connection
 handed to one worker. Each worker builds its own app after the fork (no `--preload`: the app
 starts the event listener and the socket sweep, which must run in the worker, never in the
 master), LISTENs for its own events and emits to its own sockets. What stays per process is
-listed in docs/deployment.md ("Several web workers"): socket caps and, with the default
+listed in the README ("Serving Socket.IO in production"): socket caps and, with the default
 `memory://` storage, rate-limit counters.
 """
 
