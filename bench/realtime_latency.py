@@ -91,7 +91,7 @@ async def run(args: argparse.Namespace) -> None:
                           "--threads", str(args.clients + 100)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + "/healthz", proc, log)
+        wait_http(base + "/healthz", proc, log, timeout_s=180)
         inbox: list = []
         t0 = time.monotonic()
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))

@@ -132,7 +132,7 @@ async def run(args: argparse.Namespace) -> None:
                           "--connections", str(args.clients + 500)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + "/healthz", proc, log)
+        wait_http(base + "/healthz", proc, log, timeout_s=180)
         print(f"worker {args.worker}" + (f", {args.threads} threads" if args.worker == "gthread"
                                          else "") + f"; {args.clients} clients")
         print(f"  no socket open: /healthz "
