@@ -25,6 +25,7 @@ listed in the README ("Serving Socket.IO in production"): socket caps and, with 
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from typing import Any
@@ -89,6 +90,10 @@ class _Gunicorn(BaseApplication):
         server = app.create_app(self.cfg_jadugar).server
         # Only here, where the event listener runs that clears it (services/cache.py).
         cache.enable(self.cfg_jadugar.aggregate_cache_s)
+        # The app's modules (Dash, plotly, pandas) are hundreds of thousands of objects that
+        # live as long as the worker: keep them out of every full garbage collection, which
+        # otherwise pauses all sockets and requests of the worker at once.
+        gc.freeze()
         return server
 
 
