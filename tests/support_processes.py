@@ -103,6 +103,8 @@ def connections_by_pid(port: int) -> dict[int, int]:
     /proc): which worker of a `jadugar serve --workers N` serves which clients."""
     inodes: set[str] = set()
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):  # IPv6 disabled
+            continue
         with open(table) as f:
             for line in list(f)[1:]:
                 cols = line.split()
