@@ -12,12 +12,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import resource
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import aiohttp
 import socketio
 from sqlalchemy import create_engine
 
@@ -30,16 +32,27 @@ from support_processes import free_port, start_process, stop_process, wait_http 
 from jadugar import auth, db, events, migrations  # noqa: E402
 
 
+def raise_open_files() -> int:
+    """Every socket is a file on both ends (client here, worker there), and the workers
+    inherit this limit: take the hard limit, which a default soft limit of 1,024 is not."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
 def pct(values: list[float], q: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(q * len(values)))]
 
 
-async def connect_all(base: str, token: str, n: int, inbox: list) -> list:
+async def connect_all(base: str, token: str, n: int, inbox: list,
+                      session: aiohttp.ClientSession) -> list:
     clients = []
 
     async def one(i: int):
-        c = socketio.AsyncClient(reconnection=False)
+        # One HTTP session for all clients: the client side must not be what is measured.
+        c = socketio.AsyncClient(reconnection=False, http_session=session)
 
         @c.on("build")
         async def _on(data):  # noqa: ANN001
@@ -60,6 +73,7 @@ def commit_event(engine, event_id: int) -> None:
 
 
 async def run(args: argparse.Namespace) -> None:
+    print(f"open files allowed: {raise_open_files()}")
     tmp = Path(tempfile.mkdtemp(prefix="jadugar-bench-"))
     os.chmod(tmp, 0o755)
     url = os.environ.get("JADUGAR_DATABASE_URL") or db.embedded_url(tmp / "data")
@@ -73,13 +87,15 @@ async def run(args: argparse.Namespace) -> None:
                JADUGAR_SOCKETS_PER_CLIENT=str(args.clients + 10))  # one token for them all
     log = tmp / "serve.log"
     proc = start_process(["serve", "--no-migrate", "--port", str(port), "--worker", args.worker,
+                          "--workers", "1",
                           "--threads", str(args.clients + 100)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + "/healthz", proc, log)
+        wait_http(base + "/healthz", proc, log, timeout_s=180)
         inbox: list = []
         t0 = time.monotonic()
-        clients = await connect_all(base, token, args.clients, inbox)
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+        clients = await connect_all(base, token, args.clients, inbox, session)
         print(f"connected {len(clients)} clients in {time.monotonic() - t0:.1f}s")
 
         # 1. Steady rate: latency from commit to receipt.
@@ -111,6 +127,7 @@ async def run(args: argparse.Namespace) -> None:
               f"{len(inbox)}/{expected} in {took:.2f}s = {len(inbox) / took:.0f} deliveries/s;"
               f" latency p50 {statistics.median(lat):.0f} ms, p95 {pct(lat, 0.95):.0f} ms")
         await asyncio.gather(*(c.disconnect() for c in clients))
+        await session.close()
     finally:
         stop_process(proc)
         engine.dispose()

@@ -81,13 +81,15 @@ def up(host: str | None, port: int | None, demo: bool) -> None:
 @click.option("--worker", type=click.Choice(["gevent", "gthread"]), default="gevent",
               show_default=True,
               help="gevent: an open WebSocket costs a greenlet; gthread: it holds a thread.")
-@click.option("--connections", type=int, default=2000, show_default=True,
+@click.option("--connections", type=int, default=5000, show_default=True,
               help="gevent: most simultaneous connections (sockets and HTTP requests).")
 @click.option("--threads", type=int, default=64, show_default=True,
               help="gthread: worker threads; each open WebSocket holds one.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Web worker processes (default: one per core). No sticky sessions needed.")
 @click.option("--no-migrate", is_flag=True, help="Do not apply pending migrations first.")
 def serve(host: str | None, port: int | None, worker: str, connections: int, threads: int,
-          no_migrate: bool) -> None:
+          workers: int | None, no_migrate: bool) -> None:
     """Run the web server alone (production)."""
     if worker == "gevent":
         # First, before psycopg, SQLAlchemy, Flask or ssl are imported (jadugar/web/gunicorn.py
@@ -99,9 +101,12 @@ def serve(host: str | None, port: int | None, worker: str, connections: int, thr
     from jadugar.web.gunicorn import serve as run_server
 
     cfg = _bind(host, port)
+    # In the master, before the fork: an embedded database is started (and held) once, not
+    # raced for by every worker; post_fork gives each worker pooled connections of its own.
+    engine = db.engine()
     if not no_migrate:
-        migrations.upgrade(db.engine())
-    run_server(cfg, worker=worker, threads=threads, connections=connections)
+        migrations.upgrade(engine)
+    run_server(cfg, worker=worker, threads=threads, connections=connections, workers=workers)
 
 
 @main.command()

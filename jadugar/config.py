@@ -115,8 +115,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Most API requests per token (or per address without one); more get 429.",
             check=_rate_limit),
     Setting("JADUGAR_RATE_LIMIT_STORAGE", "memory://",
-            "Where rate-limit counters live: memory:// (per process) or a redis:// URL shared "
-            "by every web process."),
+            "Where rate-limit counters live: memory:// (each web worker process counts alone, "
+            "so N workers allow up to N times the limits) or a redis:// URL shared by every "
+            "web process."),
     Setting("JADUGAR_CHECK_ALLOW_NETWORKS", None,
             "Comma-separated CIDRs that checks, scrapes and notifications may reach. Unset: "
             "every address except the deny list, link-local and cloud metadata.",
@@ -130,7 +131,8 @@ SETTINGS: tuple[Setting, ...] = (
             "encrypted at rest), besides any name containing auth, token, secret, key, "
             "cookie, password, session or credential."),
     Setting("JADUGAR_SOCKETS_PER_CLIENT", "20",
-            "Most open live-update sockets per user, per API token and per address.", int),
+            "Most open live-update sockets per user, per API token and per address, in each "
+            "web worker process.", int),
     Setting("JADUGAR_METRICS_TOKEN", None,
             "Bearer token that may read /metrics (Prometheus text), besides API tokens the "
             "policy table allows."),
@@ -153,6 +155,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JADUGAR_CHANGE_FAILURE_WINDOW_H", "24",
             "Hours after a production deploy in which an alert on a linked application "
             "counts as that deploy's failure (it ends sooner at the next deploy).", float),
+    Setting("JADUGAR_AGGREGATE_CACHE_S", "3",
+            "Seconds a web worker keeps the dashboard tiles and overview pages; any live event "
+            "clears them at once. 0 turns the cache off.", float),
     Setting("JADUGAR_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING or ERROR.",
             str, ("DEBUG", "INFO", "WARNING", "ERROR")),
 )

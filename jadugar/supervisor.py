@@ -101,7 +101,9 @@ def run_all(cfg: config.Config, demo: bool = False) -> int:
                JADUGAR_HOST=cfg.host, JADUGAR_PORT=str(cfg.port),
                JADUGAR_DATA_DIR=str(cfg.data_path))
     me = [sys.executable, "-m", "jadugar.cli"]
-    sup = Supervisor({"web": me + ["serve", "--no-migrate"], "collector": me + ["collect"]}, env)
+    # One worker: `up` is the all-in-one for a laptop or a small team, and starts faster.
+    sup = Supervisor({"web": me + ["serve", "--no-migrate", "--workers", "1"],
+                      "collector": me + ["collect"]}, env)
     signal.signal(signal.SIGTERM, sup.stop)
     signal.signal(signal.SIGINT, sup.stop)
     web = sup.start("web")

@@ -28,7 +28,10 @@ def process_env(database_url: str, tmp_root: Path, **extra: str) -> dict[str, st
     env = dict(os.environ, JADUGAR_DATABASE_URL=database_url,
                JADUGAR_DATA_DIR=str(tmp_root / "app"), JADUGAR_SECRET_KEY="test-secret",
                JADUGAR_LOG_LEVEL="INFO",
-               JADUGAR_API_RATE_LIMIT="100000 per minute")
+               JADUGAR_API_RATE_LIMIT="100000 per minute",
+               # Tests empty the database between tests, which no event announces; a cached
+               # overview would outlive it. Tests of the cache turn it on.
+               JADUGAR_AGGREGATE_CACHE_S="0")
     env.update(extra)
     return env
 
@@ -64,14 +67,18 @@ def stop_process(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def serving(env: dict[str, str], log_dir: Path) -> Iterator[str]:
-    """`jadugar serve` on a free loopback port for the block; yields its base URL."""
+def serving(env: dict[str, str], log_dir: Path, workers: int = 1) -> Iterator[str]:
+    """`jadugar serve` on a free loopback port for the block; yields its base URL. One
+    worker unless asked: per-process limits (socket caps, rate limits) are then exact."""
     port = free_port()
     log = log_dir / f"serve-{port}.log"
-    proc = start_process(["serve", "--no-migrate", "--port", str(port)], env, log)
+    proc = start_process(["serve", "--no-migrate", "--port", str(port),
+                          "--workers", str(workers)], env, log)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + "/healthz", proc, log)
+        # Generous: a worker imports Dash, pandas and plotly, which takes a minute of wall
+        # time on a 2-core machine shared with other test runs.
+        wait_http(base + "/healthz", proc, log, timeout_s=150)
         yield base
     finally:
         stop_process(proc)
@@ -89,3 +96,29 @@ def session_cookie(base: str, username: str, password: str) -> str:
     fields.update(username=username, password=password)
     opener.open(base + "/login", data=urllib.parse.urlencode(fields).encode(), timeout=10)
     return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def connections_by_pid(port: int) -> dict[int, int]:
+    """How many established TCP connections to local `port` each process holds (Linux
+    /proc): which worker of a `jadugar serve --workers N` serves which clients."""
+    inodes: set[str] = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not os.path.exists(table):  # IPv6 disabled
+            continue
+        with open(table) as f:
+            for line in list(f)[1:]:
+                cols = line.split()
+                if int(cols[1].rsplit(":", 1)[1], 16) == port and cols[3] == "01":
+                    inodes.add(cols[9])
+    counts: dict[int, int] = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fds = os.listdir(f"/proc/{pid}/fd")
+            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in fds]
+        except OSError:  # gone, or not ours to read
+            continue
+        held = sum(1 for link in links if link.startswith("socket:[")
+                   and link[8:-1] in inodes)
+        if held:
+            counts[int(pid)] = held
+    return counts

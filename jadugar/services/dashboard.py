@@ -1,10 +1,13 @@
-"""Headline numbers for the dashboard, in one round trip."""
+"""Headline numbers for the dashboard, in one round trip; kept a few seconds in web
+processes (jadugar.services.cache), since every open dashboard asks for them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from sqlalchemy import Connection, text
+
+from jadugar.services import cache
 
 SUMMARY = text("""
 select
@@ -31,8 +34,10 @@ select b.id, p.slug as project, b.number, b.branch, b.status, b.progress, b.crea
 
 
 def summary(conn: Connection) -> dict[str, Any]:
-    return dict(conn.execute(SUMMARY).one()._mapping)
+    return cache.remember(("dashboard.summary",),
+                          lambda: dict(conn.execute(SUMMARY).one()._mapping))
 
 
 def recent_builds(conn: Connection, limit: int = 10) -> list[dict[str, Any]]:
-    return [dict(r._mapping) for r in conn.execute(RECENT_BUILDS, {"limit": limit})]
+    return cache.remember(("dashboard.recent_builds", limit), lambda: [
+        dict(r._mapping) for r in conn.execute(RECENT_BUILDS, {"limit": limit})])

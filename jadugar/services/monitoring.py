@@ -3,6 +3,8 @@
 Uptime and the 90-interval bars read the hourly rollup (history_hourly), so a page of 50
 applications touches at most 50 x checks x 720 rollup rows, whatever the raw history holds.
 Uptime counts a result as available unless it is down (degraded is slow, not absent).
+Pages of the overview as of now are kept a few seconds in web processes
+(jadugar.services.cache): every open overview redraws on the same events.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from jadugar.errors import Invalid
+from jadugar.services import cache
 from jadugar.services.ranges import ORIGIN
 from jadugar.timeutil import utcnow
 
@@ -104,7 +107,16 @@ def overview(conn: Connection, *, q: str | None = None, tag: str | None = None,
         raise Invalid(f"page_size must be between 1 and {MAX_EXPORT}", field="page_size")
     if page < 1:
         raise Invalid("page must be 1 or more", field="page")
-    now = now or utcnow()
+    if now is None:  # as of now: the same for every page asking within a few seconds
+        return cache.remember(
+            ("monitoring.overview", q, tag, env, sort, page, page_size, bar, bars),
+            lambda: _overview(conn, q, tag, env, sort, page, page_size, bar, bars, utcnow()))
+    return _overview(conn, q, tag, env, sort, page, page_size, bar, bars, now)
+
+
+def _overview(conn: Connection, q: str | None, tag: str | None, env: str | None, sort: str,
+              page: int, page_size: int, bar: str, bars: int,
+              now: datetime) -> dict[str, Any]:
     step = BARS[bar]
     last = ORIGIN + ((now - ORIGIN) // step) * step  # start of the current interval
     sql = OVERVIEW.format(sort=SORTS[sort][0], sort_outer=SORTS[sort][1])

@@ -3,6 +3,11 @@
 Pages listen with `Input(SIO, "data-<event>")`. The shell moves the socket into the rooms of
 the page being shown, shows the connection state, raises a toast for new alerts and, after a
 reconnect, tells pages to catch up (`Input(RESYNC, "data")` carries the last event time).
+
+The socket uses the WebSocket transport only: a long-polling session is a series of HTTP
+requests that must all reach the same web worker (sticky sessions), while a WebSocket is one
+connection, served start to end by the worker that accepted it. So `jadugar serve --workers N`
+and a plain round-robin proxy need no affinity.
 """
 
 from __future__ import annotations
@@ -18,11 +23,13 @@ from jadugar.web import realtime
 SIO = "shell-sio"
 RESYNC = "shell-resync"
 PROGRESS = {"type": "builds-progress", "build": ALL}
+# No long-polling, not even to start: see the module docstring.
+SOCKET_OPTIONS = {"transports": ["websocket"]}
 
 
 def components() -> html.Div:
     return html.Div([
-        DashSocketIO(id=SIO, eventNames=list(events.EVENTS)),
+        DashSocketIO(id=SIO, eventNames=list(events.EVENTS), options=SOCKET_OPTIONS),
         dcc.Store(id="shell-live-state", data={"ever": False}),
         dcc.Store(id="shell-last-event"),
         dcc.Store(id=RESYNC),

@@ -10,8 +10,11 @@
 Who may open a socket is decided before the WebSocket upgrade (jadugar.web.socket_auth), and
 sockets whose token or user loses access are closed (jadugar.web.socket_sweep).
 
-No Redis: PostgreSQL is the bus, so one web process or many behave the same (each process
-listens and serves its own sockets; a load balancer keeps a client on one process).
+No Redis: PostgreSQL is the bus, so one web process or many behave the same: each worker
+process listens on its own connection and emits to its own sockets only. Clients use the
+WebSocket transport, which keeps a whole session on one connection, so no load balancer
+needs sticky sessions. Every event also clears this process's aggregate cache
+(jadugar.services.cache), as does losing or regaining the database.
 """
 
 from __future__ import annotations
@@ -28,11 +31,14 @@ from flask import Flask
 from flask_socketio import SocketIO
 
 from jadugar import config, db
-from jadugar.events import EVENTS, listen, rooms_for
+from jadugar.events import EVENTS, listen, publish, rooms_for
+from jadugar.services import cache
 from jadugar.timeutil import iso, utcnow
 from jadugar.web import selfmetrics
 
 log = logging.getLogger(__name__)
+# Not a client event: "move socket `sid` into these rooms", for whichever worker holds it.
+ROOMS_EVENT = "_rooms"
 
 socketio: SocketIO | None = None
 _listener: Listener | None = None
@@ -48,7 +54,13 @@ def dispatch(raw: str) -> None:
     except (ValueError, KeyError, TypeError):
         log.warning("ignoring a malformed event: %.200s", raw)
         return
-    if event not in EVENTS or socketio is None:
+    if event == ROOMS_EVENT and isinstance(data, dict):
+        _move_rooms(data)
+        return
+    if event not in EVENTS:
+        return
+    cache.invalidate()
+    if socketio is None:
         return
     data["at"] = iso(utcnow())  # lets a page ask for what it missed after a reconnect
     for room in rooms_for(event, data):
@@ -73,6 +85,7 @@ class Listener(threading.Thread):
             try:
                 with psycopg.connect(self.url, autocommit=True, connect_timeout=3) as conn:
                     listen(conn)
+                    cache.invalidate()  # events may have gone unheard while away
                     self.connected.set()
                     backoff = 0.5
                     while not self.stopping.is_set():
@@ -80,6 +93,7 @@ class Listener(threading.Thread):
                             dispatch(note.payload)
             except Exception as exc:  # the database went away: wait and listen again
                 self.connected.clear()
+                cache.invalidate()
                 if self.stopping.is_set():
                     return
                 log.warning("event listener lost the database (%s); retrying",
@@ -131,10 +145,27 @@ def async_mode() -> str:
 
 def join_rooms(sid: str, wanted: list[str]) -> list[str]:
     """Move a connected client (by sid) into exactly these detail rooms (the shell calls this
-    when the page changes)."""
+    when the page changes). The Dash callback that asks may reach another worker than the
+    one holding the socket (no sticky sessions): then the request goes to every worker
+    through PostgreSQL, and the one that holds `sid` moves it (`_move_rooms`)."""
     from jadugar.web import socket_rooms
 
-    return [] if socketio is None else socket_rooms.move_to(socketio, sid, wanted)
+    if socketio is None:
+        return []
+    if socket_rooms.principal_of(sid) is not None:
+        return socket_rooms.move_to(socketio, sid, wanted)
+    rooms = socket_rooms.well_formed(wanted)[:socket_rooms.MAX_ROOMS]
+    with db.transaction() as conn:
+        publish(conn, ROOMS_EVENT, {"sid": sid, "rooms": rooms})
+    return rooms
+
+
+def _move_rooms(data: dict[str, Any]) -> None:
+    from jadugar.web import socket_rooms
+
+    sid = data.get("sid")
+    if socketio is not None and isinstance(sid, str) and socket_rooms.principal_of(sid):
+        socket_rooms.move_to(socketio, sid, data.get("rooms") or [])
 
 
 def _close_session(eio_sid: str) -> None:

@@ -85,6 +85,13 @@ def identify(auth_payload: Any = None) -> Principal | None:
     cfg = config.get()
     address = client_address(request.environ, cfg.trusted_proxies)
     token = auth_payload.get("token") if isinstance(auth_payload, dict) else None
+    admitted = request.environ.get(PRINCIPAL_KEY)
+    if isinstance(admitted, Principal) and (not token or (
+            admitted.kind == "token" and admitted.ident == auth.token_digest(str(token)))):
+        # The namespace connect of a session the gate admitted a moment ago, as the same
+        # principal: no second database lookup per socket (2,000 sockets connect at once
+        # after a restart).
+        return admitted
     token = token if isinstance(token, str) and token else _bearer_or_query_token()
     if token:
         with db.transaction() as conn:
@@ -162,6 +169,13 @@ def _plain(start_response: Callable, status: str, text: str,
     return [body]
 
 
+# Handshakes authenticated at once (each needs a database connection). When every browser
+# reconnects together (a restart), the rest wait their turn here instead of emptying the
+# connection pool, where they would fail after JADUGAR_DB_TIMEOUT_S along with page requests.
+AUTH_AT_ONCE = 8
+AUTH_WAIT_S = 20.0
+
+
 class SocketGate:
     """WSGI middleware in front of Flask-SocketIO's: authenticate and count new Engine.IO
     sessions before anything is upgraded."""
@@ -169,16 +183,22 @@ class SocketGate:
     def __init__(self, flask_app: Flask, inner: Callable, caps: SocketCaps,
                  path: str = "/socket.io") -> None:
         self.flask_app, self.inner, self.caps, self.path = flask_app, inner, caps, path
+        self.authenticating = threading.BoundedSemaphore(AUTH_AT_ONCE)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Any:
         if not self._is_new_session(environ):
             return self.inner(environ, start_response)
+        if not self.authenticating.acquire(timeout=AUTH_WAIT_S):
+            return _plain(start_response, "503 Service Unavailable", "try again later\n",
+                          [("Retry-After", "5")])
         try:
             with self.flask_app.request_context(environ):
                 principal = identify()
         except Exception:  # e.g. the database is down: refuse, like the API's 503
             log.warning("socket handshake refused: could not authenticate", exc_info=True)
             return _plain(start_response, "503 Service Unavailable", "try again later\n")
+        finally:
+            self.authenticating.release()
         if principal is None:
             return _plain(start_response, "401 Unauthorized",
                           "log in, or send Authorization: Bearer <token>\n")

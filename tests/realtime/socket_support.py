@@ -4,7 +4,6 @@ would, below python-socketio), plain HTTP calls, a signed-in session cookie, and
 
 from __future__ import annotations
 
-import json
 import select
 import threading
 import time
@@ -17,6 +16,7 @@ from pathlib import Path
 
 import websocket
 from support_processes import process_env, serving, session_cookie  # noqa: F401 (re-exported)
+from support_sockets import api_call  # noqa: F401 (re-exported)
 
 
 def ws_url(base: str, **query: str) -> str:
@@ -44,16 +44,6 @@ def http_status(url: str, headers: dict[str, str] | None = None, timeout_s: floa
             return r.status
     except urllib.error.HTTPError as exc:
         return exc.code
-
-
-def api_call(base: str, token: str, method: str, path: str, body: dict | None = None) -> dict:
-    req = urllib.request.Request(
-        base + "/api/v1" + path, method=method,
-        data=json.dumps(body).encode() if body is not None else None,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=10) as r:
-        raw = r.read()
-    return json.loads(raw) if raw else {}
 
 
 class PingAnswerer:

@@ -1,0 +1,63 @@
+"""Every API response a test receives is checked against the OpenAPI document: the path and
+method must be documented, the status must be one the operation lists, and a JSON body must
+match its schema. So the document cannot drift from what the API answers (issue 12,
+finding 4)."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from openapi_schema_validator import OAS30Validator
+
+
+@cache
+def _document() -> dict[str, Any]:
+    from jadugar.api.openapi import document
+
+    return document()
+
+
+@cache
+def _routes() -> list[tuple[re.Pattern[str], str]]:
+    out = []
+    for template in _document()["paths"]:
+        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
+        out.append((re.compile(f"^{pattern}$"), template))
+    # Literal paths first: /audit.csv before /audit{x}, /checks/1/history before {id}.
+    return sorted(out, key=lambda r: r[1].count("{"))
+
+
+def operation(method: str, path: str) -> dict[str, Any] | None:
+    path = path.split("?", 1)[0]
+    for pattern, template in _routes():
+        if pattern.match(path):
+            return _document()["paths"][template].get(method.lower())
+    return None
+
+
+def check(method: str, path: str, response: Any) -> None:
+    """Raise AssertionError when the response does not match the document."""
+    op = operation(method, path)
+    assert op is not None, f"{method.upper()} /api/v1{path} is not in the OpenAPI document"
+    responses = op["responses"]
+    status = str(response.status_code)
+    spec = responses.get(status) or responses.get(f"{status[0]}XX")
+    if spec is None and status == "429":  # rate limits answer on any route
+        return
+    assert spec is not None, (f"{method.upper()} {path} answered {status}, which its "
+                              f"operation does not list ({', '.join(responses)})")
+    if "$ref" in spec:
+        spec = _document()["components"]["responses"][spec["$ref"].rsplit("/", 1)[-1]]
+    if not response.is_json or response.status_code == 204:
+        return
+    schema = spec.get("content", {}).get("application/json", {}).get("schema")
+    if not schema:
+        return
+    root = {"components": _document()["components"], "allOf": [schema]}
+    errors = sorted(OAS30Validator(root).iter_errors(response.get_json()),
+                    key=lambda e: list(e.absolute_path))
+    assert not errors, (f"{method.upper()} {path} → {status} does not match its schema: "
+                        + "; ".join(f"{'/'.join(map(str, e.absolute_path)) or '(body)'}: "
+                                    f"{e.message[:200]}" for e in errors[:5]))
