@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import openapi_support
 import pytest
 from login_support import sign_in
 from sqlalchemy import Connection, create_engine, text
@@ -140,7 +141,9 @@ class ApiClient:
 
     def _call(self, method: str, path: str, **kw):
         headers = {"Authorization": f"Bearer {self.token}", **kw.pop("headers", {})}
-        return getattr(self.client, method)("/api/v1" + path, headers=headers, **kw)
+        response = getattr(self.client, method)("/api/v1" + path, headers=headers, **kw)
+        openapi_support.check(method, path, response)
+        return response
 
     def get(self, path: str, **kw):
         return self._call("get", path, **kw)

@@ -40,6 +40,8 @@ def operation(method: str, path: str) -> dict[str, Any] | None:
 def check(method: str, path: str, response: Any) -> None:
     """Raise AssertionError when the response does not match the document."""
     op = operation(method, path)
+    if op is None and response.status_code in (404, 405):
+        return  # a test asking for what does not exist, and told so
     assert op is not None, f"{method.upper()} /api/v1{path} is not in the OpenAPI document"
     responses = op["responses"]
     status = str(response.status_code)

@@ -129,7 +129,7 @@ OPENAPI = {
         "/projects/{slug}/builds": {
             "post": op("Create a build (201), or update the one with the same external_id "
                        "(200, same id)", "ingest", body="BuildCreate", response="Build",
-                       status=201, params=SLUG),
+                       status=201, also=(200,), params=SLUG),
             "get": op("List builds, newest first (Accept: text/csv streams every match)",
                       "read", response="Build", listing=True, params=SLUG + FILTERS + PAGING)},
         "/projects/{slug}/builds.csv": {

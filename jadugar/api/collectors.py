@@ -21,7 +21,8 @@ OPENAPI = {
             "$ref": "#/components/schemas/Collector"}}}})}},
     "schemas": {"Collector": {"type": "object", "properties": {
         "name": {"type": "string"}, "location": {"type": "string"},
-        "hostname": {"type": "string"}, "pid": {"type": "integer"},
+        "hostname": {"type": "string", "nullable": True},
+        "pid": {"type": "integer", "nullable": True},
         "started_at": {"type": "string"}, "last_seen_at": {"type": "string"},
         "stale": {"type": "boolean"}, "checks_per_s": {"type": "number"},
         "lag_p50_ms": {"type": "number", "nullable": True},

@@ -28,8 +28,10 @@ def ref(name: str) -> dict[str, str]:
 
 def op(summary: str, scope_: str | None, *, body: str | None = None,
        response: str | dict | None = None, status: int = 200,
-       params: list[dict[str, Any]] | None = None, listing: bool = False) -> dict[str, Any]:
-    """One operation: the scope it needs, its body and response schemas, the usual errors."""
+       params: list[dict[str, Any]] | None = None, listing: bool = False,
+       also: tuple[int, ...] = ()) -> dict[str, Any]:
+    """One operation: the scope it needs, its body and response schemas, the usual errors.
+    `also`: other success statuses with the same body (an upsert: 201 created, 200 updated)."""
     schema: Any = ref(response) if isinstance(response, str) else (response or {})
     if listing:
         schema = {"type": "object", "properties": {"items": {"type": "array", "items": schema},
@@ -37,8 +39,9 @@ def op(summary: str, scope_: str | None, *, body: str | None = None,
                                                                    "nullable": True}}}
     out: dict[str, Any] = {
         "summary": summary,
-        "responses": {str(status): {"description": "OK",
-                                    "content": {"application/json": {"schema": schema}}},
+        "responses": {**{str(code): {"description": "OK",
+                                     "content": {"application/json": {"schema": schema}}}
+                         for code in (status, *also)},
                       "4XX": {"$ref": "#/components/responses/Error"}},
     }
     out["x-scope"] = scope_ or "none (authenticates itself)"

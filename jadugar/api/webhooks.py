@@ -117,7 +117,7 @@ def register_routes() -> None:
         body = _body_schema_name(source) if source.body_schema else None
         OPENAPI["paths"][source.path] = {"post": op(
             source.summary or f"{source.title} deliveries", None, body=body,
-            response=_RESULT)}
+            response=_RESULT, also=(201, 202))}
         if body:
             OPENAPI["schemas"][body] = dict(source.body_schema or {})
 
