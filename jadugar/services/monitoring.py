@@ -58,7 +58,10 @@ with filtered as (
       left join oa on oa.application_id = a.id
      order by {sort} limit :limit offset :offset
 ), roll as (
-    select c.application_id, r.hour, r.total, r.down, r.degraded
+    -- Weighted by time: each result stands for one interval of its check, so a 1-minute
+    -- check does not outweigh a 1-hour check sixty to one in its application's uptime.
+    select c.application_id, r.hour, r.total * c.interval_s as total,
+           r.down * c.interval_s as down, r.degraded * c.interval_s as degraded
       from page p join health_checks c on c.application_id = p.id
       join history_hourly r on r.check_id = c.id and r.hour >= least(:since_30d, :bars_since)
 ), up as (

@@ -27,7 +27,9 @@ with apps as (
       from status_page_applications spa join applications a on a.id = spa.application_id
      where spa.status_page_id = :page_id
 ), days as (
-    select ap.id, d.t, sum(r.total) as total, sum(r.down) as down, sum(r.degraded) as degraded
+    -- Time-weighted, as on /monitoring: each result stands for one interval of its check.
+    select ap.id, d.t, sum(r.total * c.interval_s) as total, sum(r.down * c.interval_s) as down,
+           sum(r.degraded * c.interval_s) as degraded
       from apps ap cross join generate_series(:first_day, :last_day, interval '1 day') d(t)
       left join health_checks c on c.application_id = ap.id
       left join history_hourly r on r.check_id = c.id and r.hour >= d.t
