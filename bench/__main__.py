@@ -43,7 +43,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
                ["--checks", "200", "--chart-months", "1", "--raw-hours", "1"], []),
     "overview": ("bench.monitoring_pages", ["--checks", "50000", "--days", "2"],
                  ["--checks", "2000", "--days", "1"], []),
-    "sockets": ("bench.sockets_idle", ["--sockets", "2000"], ["--sockets", "200"], []),
+    "sockets": ("bench.sockets_idle", ["--clients", "2000"], ["--clients", "200"], []),
     "live_push": ("bench.realtime_latency", ["--clients", "500"], ["--clients", "50"], []),
     "dashboard": ("bench.dashboard_load", ["--checks", "5000"], ["--checks", "500"],
                   ["chromium"]),

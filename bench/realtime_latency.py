@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
 
+from bench.suite import Row, emit  # noqa: E402
 from jadugar import auth, db, events, migrations  # noqa: E402
 
 
@@ -107,6 +108,7 @@ async def run(args: argparse.Namespace) -> None:
         await asyncio.sleep(2)
         lat = [(recv - sent) * 1000 for recv, sent, _ in inbox]
         expected = n_events * len(clients)
+        steady = (pct(lat, 0.95) if lat else None, len(lat), expected)
         print(f"steady: {n_events} events x {len(clients)} clients, received "
               f"{len(lat)}/{expected}; latency p50 {statistics.median(lat):.1f} ms, "
               f"p95 {pct(lat, 0.95):.1f} ms, p99 {pct(lat, 0.99):.1f} ms; "
@@ -128,6 +130,14 @@ async def run(args: argparse.Namespace) -> None:
               f" latency p50 {statistics.median(lat):.0f} ms, p95 {pct(lat, 0.95):.0f} ms")
         await asyncio.gather(*(c.disconnect() for c in clients))
         await session.close()
+        p95, got, want = steady
+        rate = len(inbox) / took
+        emit([Row(f"live push, {len(clients)} clients ({args.worker})",
+                  f"p95 {p95:.0f} ms at {args.rate:g} events/s ({got}/{want} delivered); "
+                  f"burst {rate:,.0f} deliveries/s ({len(inbox)}/{expected})",
+                  "–", "p95 < 100 ms, ≥ 2,000 deliveries/s",
+                  p95 is not None and p95 < 100 and rate >= 2000 and got == want
+                  and len(inbox) == expected)])
     finally:
         stop_process(proc)
         engine.dispose()

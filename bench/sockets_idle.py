@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
 
+from bench.suite import Row, emit  # noqa: E402
 from jadugar import auth, db, migrations  # noqa: E402
 
 
@@ -63,6 +64,9 @@ def healthz_once(port: int, timeout_s: float) -> float | None:
     return (time.perf_counter() - start) * 1000 if ok else None
 
 
+LAST: dict = {}  # the latest /healthz sample, as numbers, for the summary row
+
+
 async def sample_healthz(port: int, seconds: float, rate: float, timeout_s: float) -> str:
     took: list[float] = []
     failed = 0
@@ -74,6 +78,8 @@ async def sample_healthz(port: int, seconds: float, rate: float, timeout_s: floa
         else:
             took.append(ms)
         await asyncio.sleep(1 / rate)
+    LAST.update(answered=len(took), failed=failed,
+                p99=pct(took, 0.99) if took else None)
     if not took:
         return f"0 answered, {failed} timed out (>{timeout_s:.0f} s)"
     return (f"{len(took)} answered, {failed} timed out; p50 {pct(took, 0.5):.1f} ms, "
@@ -146,6 +152,13 @@ async def run(args: argparse.Namespace) -> None:
               f"({failed} did not connect); worker RSS {rss_mb(proc.pid):.0f} MB")
         print(f"  {len(clients)} idle sockets open: /healthz "
               f"{await sample_healthz(port, args.seconds, args.rate, args.timeout)}")
+        p99 = LAST.get("p99")
+        emit([Row(f"open authenticated sockets on one web process ({args.worker})",
+                  f"{len(clients):,} of {args.clients:,} open; /healthz p99 "
+                  + (f"{p99:.0f} ms" if p99 is not None else "none answered"),
+                  "–", "2,000 with /healthz p99 < 100 ms",
+                  len(clients) >= 2000 and p99 is not None and p99 < 100
+                  and not LAST.get("failed"))])
         await asyncio.gather(*(c.disconnect() for c in clients), return_exceptions=True)
         await session.close()
     finally:
