@@ -12,34 +12,32 @@ from typing import Any
 from openapi_schema_validator import OAS30Validator
 
 
-@cache
 def _document() -> dict[str, Any]:
+    # Built again for each response (about 2 ms): a test may register a check type or a CI
+    # source, and the document must describe it the moment it exists.
     from jadugar.api.openapi import document
 
     return document()
 
 
 @cache
-def _routes() -> list[tuple[re.Pattern[str], str]]:
-    out = []
-    for template in _document()["paths"]:
-        pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template))
-        out.append((re.compile(f"^{pattern}$"), template))
-    # Literal paths first: /audit.csv before /audit{x}, /checks/1/history before {id}.
-    return sorted(out, key=lambda r: r[1].count("{"))
+def _pattern(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
 
 
-def operation(method: str, path: str) -> dict[str, Any] | None:
+def operation(doc: dict[str, Any], method: str, path: str) -> dict[str, Any] | None:
     path = path.split("?", 1)[0]
-    for pattern, template in _routes():
-        if pattern.match(path):
-            return _document()["paths"][template].get(method.lower())
+    # Literal paths first: /audit.csv before /audit{x}, /checks/1/history before {id}.
+    for template in sorted(doc["paths"], key=lambda t: t.count("{")):
+        if _pattern(template).match(path):
+            return doc["paths"][template].get(method.lower())
     return None
 
 
 def check(method: str, path: str, response: Any) -> None:
     """Raise AssertionError when the response does not match the document."""
-    op = operation(method, path)
+    doc = _document()
+    op = operation(doc, method, path)
     if op is None and response.status_code in (404, 405):
         return  # a test asking for what does not exist, and told so
     assert op is not None, f"{method.upper()} /api/v1{path} is not in the OpenAPI document"
@@ -51,13 +49,13 @@ def check(method: str, path: str, response: Any) -> None:
     assert spec is not None, (f"{method.upper()} {path} answered {status}, which its "
                               f"operation does not list ({', '.join(responses)})")
     if "$ref" in spec:
-        spec = _document()["components"]["responses"][spec["$ref"].rsplit("/", 1)[-1]]
+        spec = doc["components"]["responses"][spec["$ref"].rsplit("/", 1)[-1]]
     if not response.is_json or response.status_code == 204:
         return
     schema = spec.get("content", {}).get("application/json", {}).get("schema")
     if not schema:
         return
-    root = {"components": _document()["components"], "allOf": [schema]}
+    root = {"components": doc["components"], "allOf": [schema]}
     errors = sorted(OAS30Validator(root).iter_errors(response.get_json()),
                     key=lambda e: list(e.absolute_path))
     assert not errors, (f"{method.upper()} {path} → {status} does not match its schema: "
