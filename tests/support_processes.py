@@ -50,6 +50,10 @@ def wait_http(url: str, proc: subprocess.Popen, log: Path, timeout_s: float = 60
 
 
 def start_process(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
+    if args[:1] == ["serve"] and "--workers" not in args:
+        # One worker unless a test asks for more: `serve` defaults to one per core, and a
+        # test about one process must not get two (nor pay for starting them).
+        args = [*args, "--workers", "1"]
     # Output goes to a file: an unread pipe fills up and blocks the server.
     out = open(log, "ab")  # noqa: SIM115 - closed with the process
     return subprocess.Popen([sys.executable, "-m", "jadugar.cli", *args], env=env,
