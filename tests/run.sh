@@ -38,7 +38,7 @@ total() {
 }
 
 # 1. The whole suite on an embedded PostgreSQL started by the tests.
-env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest "$@" \
+env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest --durations=30 "$@" \
   2>&1 | tee "$OUT/1-embedded.log"
 
 # 2. The database tests again on a server PostgreSQL, when there is one. Browser, slow
@@ -53,7 +53,7 @@ except Exception:
 PYEOF
 then
   echo "--- again on $SERVER_URL (no browser, slow or fuzz tests)"
-  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest -m "not browser and not slow and not fuzz" "$@" \
+  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest --durations=15 -m "not browser and not slow and not fuzz" "$@" \
     2>&1 | tee "$OUT/2-server.log"
 else
   echo "--- no server PostgreSQL at $SERVER_URL; skipped the second run"
