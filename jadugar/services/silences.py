@@ -42,6 +42,8 @@ def create_silence(conn: Connection, body: dict[str, Any], actor: str) -> int:
     if not isinstance(reason, str) or not reason.strip() or len(reason) > 500:
         raise Invalid("reason is required (at most 500 characters)", field="reason")
     starts = parse_time(body.get("starts_at"), "starts_at") or now
+    if starts > now + timedelta(days=365):
+        raise Invalid("starts_at must be within a year from now", field="starts_at")
     ends = _ends(body, starts)
     if ends - starts > MAX_SILENCE:
         raise Invalid("a silence lasts at most 30 days; use a maintenance window for longer",
@@ -71,6 +73,9 @@ def _ends(body: dict[str, Any], starts: datetime) -> datetime:
         seconds = body["duration_s"]
         if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds <= 0:
             raise Invalid("duration_s must be a positive number of seconds", field="duration_s")
+        if seconds > MAX_SILENCE.total_seconds():
+            raise Invalid("a silence lasts at most 30 days; use a maintenance window for "
+                          "longer", field="duration_s")
         return starts + timedelta(seconds=seconds)
     ends = parse_time(body.get("ends_at"), "ends_at")
     if ends is None:

@@ -132,3 +132,16 @@ def test_a_silent_heartbeat_title_says_how_long_in_words(world):
             "no ping since 2026-12-01 01:00:00 UTC"
 
     assert describe(Rule) == "no successful ping for 2 h 5 min"
+
+
+def test_a_silence_out_of_range_is_refused_naming_the_field(world):
+    import pytest
+
+    from jadugar.errors import Invalid
+
+    for body, field in (({"duration_s": 1.5e16}, "duration_s"),
+                        ({"starts_at": "9999-12-31T00:00:00Z", "duration_s": 60}, "starts_at"),
+                        ({"ends_at": "2000-01-01T00:00:00Z"}, "ends_at")):
+        with pytest.raises(Invalid) as err:
+            silences.create_silence(world.conn, {"reason": "r", **body}, "alice")
+        assert err.value.field == field, body

@@ -12,12 +12,6 @@ import sys  # noqa: E402
 from jadugar import config  # noqa: E402
 from jadugar.web import gunicorn as web_gunicorn  # noqa: E402
 
-
-class TwoWorkers(web_gunicorn._Gunicorn):
-    def load_config(self) -> None:
-        super().load_config()
-        self.cfg.set("workers", 2)
-
-
 if __name__ == "__main__":
-    TwoWorkers(config.get().replace(port=int(sys.argv[1])), "gevent", 64, 2000).run()
+    web_gunicorn._Gunicorn(config.get().replace(port=int(sys.argv[1])), "gevent", 64, 2000,
+                           workers=2).run()
