@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import Response, request
 
@@ -42,8 +43,7 @@ def convert(response: Response) -> Response:
     out.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     cursor = body.get("next_cursor")
     if cursor:
-        args = request.args.to_dict() | {"cursor": cursor}
-        query = "&".join(f"{k}={v}" for k, v in args.items())
+        query = urlencode(request.args.to_dict() | {"cursor": cursor})
         out.headers["X-Next-Cursor"] = cursor
         out.headers["Link"] = f'<{request.path}?{query}>; rel="next"'
     return out

@@ -75,9 +75,10 @@ def test_the_hook_keeps_cells_formula_safe_and_nested_values_readable(api, world
 def test_a_long_list_says_where_the_next_csv_page_starts(api, world):
     for n in range(3):
         api.post("/applications", json={"slug": f"app-{n}", "name": f"App {n}"})
-    r = api.get("/applications?limit=2", headers=CSV)
+    r = api.get("/applications?limit=2&q=a b&x=1", headers=CSV)
     assert len(list(csv.reader(io.StringIO(r.get_data(as_text=True))))) == 3
     assert r.headers["X-Next-Cursor"] and 'rel="next"' in r.headers["Link"]
+    assert "q=a+b&x=1&cursor=" in r.headers["Link"]  # the query kept, encoded
     nxt = api.get(f"/applications?limit=2&cursor={r.headers['X-Next-Cursor']}", headers=CSV)
     assert nxt.status_code == 200 and nxt.mimetype == "text/csv"
 
