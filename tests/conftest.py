@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import openapi_support
+import psycopg
 import pytest
 from login_support import sign_in
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from support_processes import process_env, serving
 
 from jadugar import auth, config, db, migrations
@@ -97,12 +100,27 @@ def conn(engine) -> Iterator[Connection]:
 def clean_db(engine) -> Iterator[None]:
     """For tests whose writes commit (API, processes): empty every table afterwards."""
     yield
-    with engine.begin() as c:
-        # A connection leaked by the test (an unclosed streamed response) would make the
-        # truncate wait forever: fail loudly instead.
-        c.execute(text("set local lock_timeout = '60s'"))
-        # Every table the migrations made, not only those in the models (demo_marker, ...).
-        c.execute(text(f"truncate {c.execute(ALL_TABLES).scalar_one()} restart identity cascade"))
+    _truncate_all(engine)
+
+
+def _truncate_all(engine, attempts: int = 5) -> None:
+    """Empty every table the migrations made (not only the models': demo_marker, ...).
+
+    A live server may still be answering the page a browser test just left: its reads take
+    share locks on several tables in its own order, and PostgreSQL may pick the truncate as
+    a deadlock's victim. That is a retry, not a failure. A connection leaked by a test (an
+    unclosed streamed response) would make the truncate wait forever: fail loudly instead."""
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as c:
+                c.execute(text("set local lock_timeout = '60s'"))
+                tables = c.execute(ALL_TABLES).scalar_one()
+                c.execute(text(f"truncate {tables} restart identity cascade"))
+            return
+        except DBAPIError as exc:
+            if not isinstance(exc.orig, psycopg.errors.DeadlockDetected) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
 
 
 @pytest.fixture(scope="session")
