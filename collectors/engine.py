@@ -7,6 +7,10 @@ checks that find every slot busy wait in a FIFO and start as others finish), and
 is bounded by its own timeout, so one hanging target holds one slot for at most that long.
 While the database is unreachable the engine keeps running the checks it claimed last, on
 its own clock.
+
+An impaired collector (services/collector_health.py) claims only checks pinned to its
+location; every SHADOW_EVERY_S it probes a few unpinned checks without storing the results,
+only counting them, so it sees when its network is back.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from jadugar.checks import registry
 from jadugar.services.history import Row
 
 from .probes import ProbeContext, Result, run_probe
-from .scheduler import Claimed, claim_due_checks
+from .scheduler import Claimed, claim_due_checks, sample_checks
 from .stats import Stats
 from .store import Writer
 
@@ -35,6 +39,8 @@ TICK_S = 0.25
 # Checks due within one slot start together: up to 10 ms late, one timer for all of them.
 SLOT_S = 0.01
 DB_RETRY_S = 2.0
+SHADOW_EVERY_S = 10.0
+SHADOW_CHECKS = 5
 
 
 class Engine:
@@ -50,6 +56,8 @@ class Engine:
         self.known: dict[int, Claimed] = {}  # what we claimed last: run locally if DB is away
         self.offline = False
         self._next_db_try = 0.0
+        self._next_shadow = 0.0
+        self._shadow_task: asyncio.Task | None = None  # held: a bare task may be collected
         self._loop: asyncio.AbstractEventLoop | None = None
 
     async def run(self, stop: asyncio.Event) -> None:
@@ -61,6 +69,9 @@ class Engine:
             # counting them starved the claim at about 2 × concurrency checks per second.
             for claimed in await self._claim(2 * self.concurrency - len(self.waiting)):
                 self._plan(claimed)
+            if self.stats.impaired and time.monotonic() >= self._next_shadow:
+                self._next_shadow = time.monotonic() + SHADOW_EVERY_S
+                self._shadow_task = asyncio.create_task(self._shadow())
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), TICK_S)
         if self.planned or self.waiting or self.running:
@@ -114,7 +125,22 @@ class Engine:
             if result.status != "down":
                 break
             result = await run_probe(claimed.spec, self.ctx)
+        self.stats.outcome(result.status == "down")
         self.writer.add(*to_row(claimed, result, started, self.location, self.name))
+
+    async def _shadow(self) -> None:
+        """Probe a few unpinned checks and only count the outcomes (see the module doc)."""
+        try:
+            sample = await asyncio.to_thread(self._sample)
+        except Exception:  # the database is away: the next tick tries again
+            return
+        results = await asyncio.gather(*(run_probe(c.spec, self.ctx) for c in sample))
+        for result in results:
+            self.stats.outcome(result.status == "down")
+
+    def _sample(self) -> list[Claimed]:
+        with db.transaction() as conn:
+            return sample_checks(conn, SHADOW_CHECKS)
 
     async def _claim(self, room: int) -> list[Claimed]:
         if room <= 0:
@@ -139,7 +165,8 @@ class Engine:
 
     def _claim_from_db(self, room: int) -> list[Claimed]:
         with db.transaction() as conn:
-            return claim_due_checks(conn, self.name, self.location, room, AHEAD_S)
+            return claim_due_checks(conn, self.name, self.location, room, AHEAD_S,
+                                    shared=not self.stats.impaired)
 
     def _claim_locally(self, room: int) -> list[Claimed]:
         """Our own schedule for the checks we claimed last (the database cannot share)."""

@@ -16,7 +16,14 @@ import schedule
 from sqlalchemy import Connection, text
 
 from jadugar import config, db
-from jadugar.services import collector_status, heartbeat, notifications, partitions, rollups
+from jadugar.services import (
+    collector_health,
+    collector_status,
+    heartbeat,
+    notifications,
+    partitions,
+    rollups,
+)
 from jadugar.timeutil import utcnow
 
 from .alerting import evaluate_rules
@@ -46,9 +53,19 @@ def report_status(name: str, location: str, stats: Stats, spool: Spool) -> None:
         collector_status.report(conn, name, location, spool_size=spool.size,
                                 **stats.snapshot())
         add_location_schedules(conn, location)
+        impaired = collector_health.judge(conn, name)
+    if impaired != stats.impaired:
+        log.warning("collector %s is %s", name,
+                    "impaired: nearly every target fails here while peers see them up; "
+                    "leaving unpinned checks and notifications to healthy collectors"
+                    if impaired else "no longer impaired")
+    stats.impaired = impaired
 
 
-def send_notifications() -> None:
+def send_notifications(stats: Stats) -> None:
+    # Notifications go out from a collector that has network: an impaired one leaves them.
+    if stats.impaired:
+        return
     while notifications.send_pending(db.transaction) > 0:
         pass
 
@@ -93,7 +110,7 @@ def build(name: str, location: str, stats: Stats, spool: Spool,
     jobs = schedule.Scheduler()
     jobs.every(report_every_s).seconds.do(guarded(report_status), name, location, stats,
                                           spool)
-    jobs.every(2).seconds.do(guarded(send_notifications))
+    jobs.every(2).seconds.do(guarded(send_notifications), stats)
     jobs.every(2).seconds.do(guarded(check_heartbeats), name)
     jobs.every(5).seconds.do(guarded(evaluate_periodic_rules))
     jobs.every(60).seconds.do(guarded(keep_data))

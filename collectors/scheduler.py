@@ -5,6 +5,9 @@ rows are picked with FOR UPDATE SKIP LOCKED, so two collectors never claim the s
 a check is claimed once per interval. Checks that need several locations to agree keep one
 schedule row per location in check_schedule instead.
 
+A check pinned to locations (`locations`) is claimed only by collectors there. An impaired
+collector (services/collector_status.py) claims no unpinned check: a healthy one runs it.
+
 A claimed check's credentials (kept encrypted apart from its masked target and options) are
 put back here, just before the probe needs them.
 """
@@ -48,6 +51,7 @@ CLAIM_SHARED = text(f"""
     update health_checks c set next_run_at = {_NEXT.format(t="c")}, claimed_by = :name
       from (select id, next_run_at from health_checks
              where enabled and type <> 'heartbeat' and locations_required = 1
+               and (:location = any(locations) or (locations is null and :shared))
                and next_run_at <= now() + make_interval(secs => :ahead)
              order by next_run_at limit :n for update skip locked) due
      where c.id = due.id
@@ -70,11 +74,13 @@ CLAIM_LOCATION = text(f"""
 
 
 def claim_due_checks(conn: Connection, name: str, location: str, limit: int,
-                     ahead_s: float = 1.0) -> list[Claimed]:
-    """Claim up to `limit` checks due within `ahead_s`, the most overdue first."""
+                     ahead_s: float = 1.0, shared: bool = True) -> list[Claimed]:
+    """Claim up to `limit` checks due within `ahead_s`, the most overdue first; unpinned
+    checks only when `shared` (the collector is not impaired)."""
     if limit <= 0:
         return []
-    params = {"name": name, "location": location, "n": limit, "ahead": ahead_s}
+    params = {"name": name, "location": location, "n": limit, "ahead": ahead_s,
+              "shared": shared}
     rows = list(conn.execute(CLAIM_SHARED, params).all())
     if len(rows) < limit:
         params["n"] = limit - len(rows)
@@ -105,10 +111,33 @@ def _unsealed(check_id: int, target: str, options: Any,
         return target, options or {}
 
 
+SAMPLE = text(f"""
+    select {_RETURNING.replace("due.next_run_at", "now()")}
+      from health_checks c
+     where c.enabled and c.type <> 'heartbeat' and c.locations is null
+     order by random() limit :n""")
+
+
+def sample_checks(conn: Connection, n: int) -> list[Claimed]:
+    """A few unpinned checks, not claimed: what an impaired collector probes (without
+    storing) to learn whether its network is back."""
+    return [Claimed(_spec(id_, type_, target, timeout_s, expect, options, sealed),
+                    application, interval_s, retries, due_at)
+            for (id_, type_, target, timeout_s, expect, options, retries, interval_s, due_at,
+                 application, sealed) in conn.execute(SAMPLE, {"n": n}).all()]
+
+
 def add_location_schedules(conn: Connection, location: str) -> int:
-    """Give this location a schedule row for every check that needs several locations."""
+    """Give this location a schedule row for every check that needs several locations and
+    may run here; drop the rows of checks since pinned elsewhere."""
+    conn.execute(text("""
+        delete from check_schedule s using health_checks c
+         where s.check_id = c.id and s.location = :location
+           and not (:location = any(c.locations) or c.locations is null)"""),
+        {"location": location})
     return conn.execute(text("""
         insert into check_schedule (check_id, location, next_run_at)
         select id, :location, now() + random() * make_interval(secs => interval_s)
           from health_checks where locations_required > 1 and type <> 'heartbeat'
+           and (:location = any(locations) or locations is null)
         on conflict do nothing"""), {"location": location}).rowcount

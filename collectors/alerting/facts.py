@@ -7,6 +7,8 @@ from typing import Any
 
 from sqlalchemy import Connection, text
 
+from jadugar.services import collector_health
+
 _WINDOW = "h.ts > now() - make_interval(secs => coalesce(r.window_s, {default}))"
 
 # kind -> lateral subquery yielding (breaching, recovered, value); NULLs count as false.
@@ -85,7 +87,10 @@ def rule_facts(conn: Connection, kind: str, check_ids: list[int] | None = None) 
                coalesce(f.breaching, false) as breaching,
                coalesce(f.recovered, false) as recovered, f.value,
                (c.id is not null and (in_maintenance(c.id, a.id, now())
-                   or coalesce(p.status = 'down', false))) as silenced,
+                   or coalesce(p.status = 'down', false)
+                   -- Failures seen only by a collector that may be cut off wait for a
+                   -- second opinion (services/collector_health.py).
+                   or {collector_health.held("c")})) as silenced,
                p.status = 'down' as parent_down
           from alert_rules r
           left join health_checks c on c.id = r.check_id

@@ -111,7 +111,10 @@ OPENAPI = {
             "enabled": {"type": "boolean"}, "expect": {"type": "object"},
             "options": {"type": "object"}, "grace_s": {"type": "integer"},
             "depends_on": {"type": "integer", "nullable": True},
-            "locations_required": {"type": "integer", "minimum": 1}}},
+            "locations_required": {"type": "integer", "minimum": 1},
+            "locations": {"type": "array", "items": {"type": "string"}, "nullable": True,
+                          "description": "collector locations the check may run from; "
+                                         "null: any healthy collector"}}},
         "Check": {"type": "object", "properties": {
             "id": {"type": "integer"}, "application": {"type": "string"},
             "name": {"type": "string"}, "type": {"type": "string"},

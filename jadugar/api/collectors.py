@@ -16,7 +16,7 @@ def list_collectors():
 
 OPENAPI = {
     "paths": {"/collectors": {"get": op(
-        "Collectors and their health: last seen, checks/s, lag p50/p99, spool size", "read",
+        "Collectors and their health: last seen, checks/s, lag, spool size, impaired", "read",
         response={"type": "object", "properties": {"items": {"type": "array", "items": {
             "$ref": "#/components/schemas/Collector"}}}})}},
     "schemas": {"Collector": {"type": "object", "properties": {
@@ -27,5 +27,9 @@ OPENAPI = {
         "stale": {"type": "boolean"}, "checks_per_s": {"type": "number"},
         "lag_p50_ms": {"type": "number", "nullable": True},
         "lag_p99_ms": {"type": "number", "nullable": True},
-        "spool_size": {"type": "integer"}}}},
+        "spool_size": {"type": "integer"},
+        "recent_ok": {"type": "integer", "description": "results not down, last minute"},
+        "recent_failed": {"type": "integer", "description": "results down, last minute"},
+        "impaired_since": {"type": "string", "nullable": True, "description":
+                           "set while it alone sees nearly every target fail"}}}},
 }

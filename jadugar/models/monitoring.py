@@ -58,6 +58,8 @@ health_checks = Table(
     Column("ok_streak", Integer, nullable=False),
     # The secret parts of target and options, encrypted (services/check_credentials.py).
     Column("credentials", Text),
+    # The locations it may run from; NULL: wherever a healthy collector is.
+    Column("locations", ARRAY(Text)),
 )
 
 history = Table(
@@ -182,6 +184,9 @@ collectors = Table(
     Column("lag_p50_ms", Float),
     Column("lag_p99_ms", Float),
     Column("spool_size", Integer, nullable=False),
+    Column("recent_ok", Integer, nullable=False),
+    Column("recent_failed", Integer, nullable=False),
+    ts("impaired_since"),
 )
 
 status_pages = Table(

@@ -144,6 +144,11 @@ def fire(conn: Connection, rule: Any, title: str, message: str) -> Any | None:
     return _changed(conn, alert_id, "fired")
 
 
+def opened(conn: Connection, alert_id: int) -> Any:
+    """An alert inserted without a rule (a collector's own state): announce and notify it."""
+    return _changed(conn, alert_id, "fired")
+
+
 def auto_resolve(conn: Connection, alert_id: int, notify: bool) -> Any:
     """The condition cleared by itself; `notify` is False inside a maintenance window."""
     _close(conn, alert_id, "auto")

@@ -7,6 +7,7 @@ check the collector can run."""
 from __future__ import annotations
 
 import ipaddress
+import re
 from typing import Any
 
 from jadugar import outbound
@@ -16,7 +17,7 @@ from jadugar.errors import Invalid
 MIN_INTERVAL_S = 5
 MAX_INTERVAL_S = 7 * 86400
 FIELDS = ("name", "type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
-          "options", "grace_s", "depends_on", "locations_required")
+          "options", "grace_s", "depends_on", "locations_required", "locations")
 
 
 def check_types() -> list[str]:
@@ -48,6 +49,9 @@ def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
         out.setdefault("timeout_s", float(min(10, out["interval_s"])))
     if "timeout_s" in out and "interval_s" in out and out["timeout_s"] > out["interval_s"]:
         raise Invalid("timeout_s must not exceed interval_s", field="timeout_s")
+    if out.get("locations") and out.get("locations_required", 1) > len(out["locations"]):
+        raise Invalid("locations_required cannot exceed the number of locations pinned",
+                      field="locations_required")
     return out
 
 
@@ -101,6 +105,23 @@ def _depends_on(value: Any) -> int | None:
     return _number("depends_on", int, 1)(value)
 
 
+LOCATION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,63}")
+
+
+def _locations(value: Any) -> list[str] | None:
+    """Where the check may run: a list of collector locations, or null for anywhere."""
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value or len(value) > 20:
+        raise Invalid("locations must be a list of 1 to 20 location names, or null",
+                      field="locations")
+    for i, name in enumerate(value):
+        if not isinstance(name, str) or not LOCATION.fullmatch(name):
+            raise Invalid(f"locations[{i}] must be a location name (letters, digits, "
+                          "'.', '_' or '-')", field="locations")
+    return sorted(set(value))
+
+
 _CLEANERS = {
     "name": _text("name"), "type": _type, "target": _text("target"),
     "interval_s": _number("interval_s", int, MIN_INTERVAL_S, MAX_INTERVAL_S),
@@ -109,6 +130,7 @@ _CLEANERS = {
     "expect": _object("expect"), "options": _object("options"),
     "grace_s": _number("grace_s", int, 0, MAX_INTERVAL_S), "depends_on": _depends_on,
     "locations_required": _number("locations_required", int, 1, 20),
+    "locations": _locations,
 }
 
 

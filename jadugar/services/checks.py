@@ -25,8 +25,8 @@ from jadugar.services.serialize import row_dict
 PING_PATH = "/api/v1/heartbeat/{token}"
 _COLUMNS = """c.id, a.slug as application, c.name, c.type, c.target, c.interval_s,
     c.timeout_s, c.retries, c.enabled, c.expect, c.options, c.grace_s, c.depends_on,
-    c.locations_required, c.heartbeat_token, c.status, c.status_changed_at, c.last_run_at,
-    c.last_response_ms, c.last_error, c.last_ping_at, c.next_run_at, c.created_at,
+    c.locations_required, c.locations, c.heartbeat_token, c.status, c.status_changed_at,
+    c.last_run_at, c.last_response_ms, c.last_error, c.last_ping_at, c.next_run_at, c.created_at,
     c.updated_at, c.credentials"""
 PRIVATE = ("heartbeat_token", "credentials")
 

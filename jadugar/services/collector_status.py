@@ -18,19 +18,22 @@ STALE_AFTER_S = 3 * REPORT_EVERY_S
 
 def report(conn: Connection, name: str, location: str, checks_per_s: float = 0,
            lag_p50_ms: float | None = None, lag_p99_ms: float | None = None,
-           spool_size: int = 0, started: bool = False) -> None:
+           spool_size: int = 0, started: bool = False, recent_ok: int = 0,
+           recent_failed: int = 0) -> None:
     conn.execute(text(f"""
         insert into collectors (name, location, hostname, pid, version, checks_per_s,
-                                lag_p50_ms, lag_p99_ms, spool_size)
-        values (:name, :location, :host, :pid, :version, :cps, :p50, :p99, :spool)
+                                lag_p50_ms, lag_p99_ms, spool_size, recent_ok, recent_failed)
+        values (:name, :location, :host, :pid, :version, :cps, :p50, :p99, :spool, :ok,
+                :failed)
         on conflict (name) do update set last_seen_at = now(), location = excluded.location,
             hostname = excluded.hostname, pid = excluded.pid, version = excluded.version,
             checks_per_s = excluded.checks_per_s, lag_p50_ms = excluded.lag_p50_ms,
-            lag_p99_ms = excluded.lag_p99_ms, spool_size = excluded.spool_size
+            lag_p99_ms = excluded.lag_p99_ms, spool_size = excluded.spool_size,
+            recent_ok = excluded.recent_ok, recent_failed = excluded.recent_failed
             {", started_at = now()" if started else ""}"""),
         {"name": name, "location": location, "host": socket.gethostname(), "pid": os.getpid(),
          "version": __version__, "cps": checks_per_s, "p50": lag_p50_ms, "p99": lag_p99_ms,
-         "spool": spool_size})
+         "spool": spool_size, "ok": recent_ok, "failed": recent_failed})
 
 
 def list_collectors(conn: Connection) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ SECTIONS = ("projects", "applications", "notification_targets", "maintenance_win
             "status_pages")
 APP_FIELDS = ("name", "description", "environment", "owner", "tags")
 CHECK_FIELDS = ("type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
-                "options", "grace_s", "locations_required")
+                "options", "grace_s", "locations_required", "locations")
 RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
                "params", "severity", "repeat_s", "max_reminders", "group_by", "enabled")
 PROJECT_FIELDS = ("name", "description", "repository_url", "repository", "default_branch")
@@ -206,6 +206,8 @@ def _applications(conn: Connection) -> list[dict[str, Any]]:
 
 def _check(app: str, c: Any, rules: list) -> dict[str, Any]:
     entry = {"name": c.name, **redact.check({k: getattr(c, k) for k in CHECK_FIELDS})}
+    if entry.get("locations") is None:
+        entry.pop("locations", None)  # runs anywhere: the default, not worth a line
     if c.parent is not None:
         entry["depends_on"] = c.parent if c.parent_app == app else f"{c.parent_app}/{c.parent}"
     entry["rules"] = [rule_item(r) for r in rules if r.check_id == c.id]

@@ -159,11 +159,19 @@ STATUS_PAGES = Section(
 
 def _collector_rows(conn) -> tuple[list[str], list]:
     rows = collector_status.list_collectors(conn)
-    return (["Name", "Location", "Host", "Last seen (UTC)", "Checks/s", "Lag p99", "Spool"],
+    return (["Name", "Location", "Host", "Last seen (UTC)", "Checks/s", "Lag p99", "Spool",
+             "State"],
             [(r["name"], [r["name"], r["location"], r["hostname"] or "",
                           f"{r['last_seen_at']:%Y-%m-%d %H:%M}", f"{r['checks_per_s']:.1f}",
                           "–" if r["lag_p99_ms"] is None else f"{r['lag_p99_ms']:.0f} ms",
-                          r["spool_size"]]) for r in rows])
+                          r["spool_size"], _collector_state(r)]) for r in rows])
+
+
+def _collector_state(row: dict) -> str:
+    if row["impaired_since"] is not None:
+        return (f"impaired since {row['impaired_since']:%H:%M} "
+                f"({row['recent_failed']} of {row['recent_ok'] + row['recent_failed']} failed)")
+    return "stale" if row["stale"] else "healthy"
 
 
 COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,
