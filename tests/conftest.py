@@ -14,6 +14,7 @@ import openapi_support
 import psycopg
 import pytest
 from login_support import sign_in
+from pg_tuning import make_fast
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
@@ -33,7 +34,18 @@ def _server_url(tmp_root: Path) -> str:
     external = os.environ.get("JADUGAR_TEST_DATABASE_URL")
     if external:
         return db.sqlalchemy_url(external)
-    return db.embedded_url(tmp_root / "data")
+    return _embedded_url(tmp_root)
+
+
+_tuned: set[str] = set()
+
+
+def _embedded_url(tmp_root: Path) -> str:
+    url = db.embedded_url(tmp_root / "data")
+    if url not in _tuned:
+        make_fast(url)  # see pg_tuning.py: this run's server, never a shared one
+        _tuned.add(url)
+    return url
 
 
 def _fresh_database(server_url: str) -> str:

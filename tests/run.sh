@@ -37,12 +37,16 @@ total() {
   echo "tests: $passed passed, $failed failed"
 }
 
-# 1. The whole suite on an embedded PostgreSQL started by the tests.
-env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest --durations=30 "$@" \
-  2>&1 | tee "$OUT/1-embedded.log"
+# Two test processes (pytest-xdist), each with its own embedded PostgreSQL and servers; a
+# file's tests stay in one process (--dist loadfile), so a module's servers start once.
+WORKERS=${JADUGAR_TEST_WORKERS:-2}
 
-# 2. The database tests again on a server PostgreSQL, when there is one. Browser, slow
-#    (process and fault) and fuzz tests ran above; this pass is about the database itself.
+# 1. The whole suite on an embedded PostgreSQL started by the tests.
+env -u JADUGAR_TEST_DATABASE_URL -u JADUGAR_DATABASE_URL "$PY" -m pytest -n "$WORKERS" \
+  --dist loadfile --durations=30 "$@" 2>&1 | tee "$OUT/1-embedded.log"
+
+# 2. The tests of the SQL itself (services, retention, API, webhooks, alerts, models) again
+#    on a server PostgreSQL, when there is one: pages, browsers and processes ran above.
 SERVER_URL=${JADUGAR_TEST_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/test}
 if "$PY" - "$SERVER_URL" <<'PYEOF'
 import sys, psycopg
@@ -52,9 +56,11 @@ except Exception:
     sys.exit(1)
 PYEOF
 then
-  echo "--- again on $SERVER_URL (no browser, slow or fuzz tests)"
-  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest --durations=15 -m "not browser and not slow and not fuzz" "$@" \
-    2>&1 | tee "$OUT/2-server.log"
+  echo "--- again on $SERVER_URL (the SQL tests)"
+  JADUGAR_TEST_DATABASE_URL=$SERVER_URL "$PY" -m pytest -n "$WORKERS" --dist loadfile \
+    --durations=15 -m "not browser and not slow and not fuzz" "$@" \
+    tests/services tests/retention tests/api tests/webhooks tests/alerts tests/test_models.py \
+    tests/test_test_databases.py 2>&1 | tee "$OUT/2-server.log"
 else
   echo "--- no server PostgreSQL at $SERVER_URL; skipped the second run"
 fi

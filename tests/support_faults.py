@@ -8,6 +8,7 @@ import contextlib
 import uuid
 from pathlib import Path
 
+from pg_tuning import make_fast, retried
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -23,6 +24,7 @@ class FaultServer:
         self.folder = folder
         self.start()
         self.admin_url = db.sqlalchemy_url(self.server.get_uri())
+        make_fast(self.admin_url)
         with self._admin() as c:
             c.execute(text(f"create database {TEMPLATE}"))
         engine = db.make_engine(self.url(TEMPLATE))
@@ -54,7 +56,7 @@ class FaultServer:
     def start(self) -> None:
         import pgserver
 
-        self.server = pgserver.get_server(self.folder, cleanup_mode="stop")
+        self.server = retried(lambda: pgserver.get_server(self.folder, cleanup_mode="stop"))
 
 
 class OwnDatabase:

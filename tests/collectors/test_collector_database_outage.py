@@ -5,6 +5,7 @@ import contextlib
 import time
 
 import pytest
+from pg_tuning import retried
 from sqlalchemy import text
 from support_processes import process_env, start_process, stop_process
 
@@ -19,7 +20,7 @@ def own_server(tmp_path):
     import pgserver
 
     data = tmp_path / "pg"
-    srv = pgserver.get_server(data, cleanup_mode="stop")
+    srv = retried(lambda: pgserver.get_server(data, cleanup_mode="stop"))
     url = db.sqlalchemy_url(srv.get_uri())
     engine = db.make_engine(url, timeout_s=1)
     migrations.upgrade(engine)
@@ -50,7 +51,7 @@ def test_it_loses_no_result_while_the_database_is_down(targets, own_server, tmp_
         srv.cleanup()  # PostgreSQL stops: we hold the only handle
         time.sleep(8)
         assert list((tmp_path / "app" / "collector").glob("spool-*.jsonl")), log.read_text()
-        again = pgserver.get_server(data, cleanup_mode="stop")
+        again = retried(lambda: pgserver.get_server(data, cleanup_mode="stop"))
         time.sleep(6)
     finally:
         stop_process(proc)

@@ -76,11 +76,14 @@ def test_it_counts_production_deploys_and_not_staging_ones(conn, web):
 def test_it_reads_the_production_names_from_the_setting(conn, web):
     add(conn, hours=1, environment="live")
     add(conn, hours=2)
-    config.override(config.get().replace(production_environments="live"))
+    previous = config.get()
+    config.override(previous.replace(production_environments="live"))
     try:
         assert window(conn)["deploys"] == 1
     finally:
-        config.override(None)
+        # Not None: that reloads from the environment, and every later test in this
+        # process would lose the session's settings (its secret key among them).
+        config.override(previous)
 
 
 def test_it_takes_no_restore_time_from_a_failed_feature_branch_build(conn, web):

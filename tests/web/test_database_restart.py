@@ -4,6 +4,7 @@ import contextlib
 import time
 
 import pytest
+from pg_tuning import retried
 from sqlalchemy import text
 
 from jadugar import auth, db, migrations
@@ -14,7 +15,7 @@ def own_server(tmp_path, engine):
     import pgserver
 
     data = tmp_path / "pg"
-    srv = pgserver.get_server(data, cleanup_mode="stop")
+    srv = retried(lambda: pgserver.get_server(data, cleanup_mode="stop"))
     url = db.sqlalchemy_url(srv.get_uri())
     own = db.make_engine(url, timeout_s=1)
     migrations.upgrade(own)
@@ -44,7 +45,7 @@ def test_it_serves_503_while_postgres_is_down_and_recovers_after(client, own_ser
     assert r.status_code == 503 and r.is_json
     assert time.monotonic() - started < 5
 
-    again = pgserver.get_server(data, cleanup_mode="stop")
+    again = retried(lambda: pgserver.get_server(data, cleanup_mode="stop"))
     try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
