@@ -30,6 +30,7 @@ from jadugar import plugins
 from .dns import DNS
 from .heartbeat import HEARTBEAT
 from .http import HTTP, HTTPS
+from .icmp import ICMP
 from .kind import CheckType
 from .postgres import POSTGRES
 from .probe import Probe
@@ -40,7 +41,7 @@ from .tls import TLS
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT)
+                                   HEARTBEAT, ICMP)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
