@@ -28,6 +28,7 @@ from types import MappingProxyType
 from jadugar import plugins
 
 from .dns import DNS
+from .grpc import GRPC
 from .heartbeat import HEARTBEAT
 from .http import HTTP, HTTPS
 from .icmp import ICMP
@@ -41,7 +42,7 @@ from .tls import TLS
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT, ICMP)
+                                   HEARTBEAT, ICMP, GRPC)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
