@@ -37,12 +37,13 @@ from .postgres import POSTGRES
 from .probe import Probe
 from .prometheus import PROMETHEUS
 from .redis import REDIS
+from .smtp import SMTP
 from .tcp import TCP
 from .tls import TLS
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT, ICMP, GRPC)
+                                   HEARTBEAT, ICMP, GRPC, SMTP)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
