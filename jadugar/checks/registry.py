@@ -40,10 +40,12 @@ from .redis import REDIS
 from .smtp import SMTP
 from .tcp import TCP
 from .tls import TLS
+from .websocket import WEBSOCKET
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT, ICMP, GRPC, SMTP)
+                                   HEARTBEAT, ICMP, GRPC, SMTP,
+                                   WEBSOCKET)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
