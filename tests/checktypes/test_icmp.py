@@ -2,7 +2,12 @@
 them, says clearly what to change where it does not, and judges loss and round trip against
 degraded/down thresholds."""
 
+import json
 import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import icmplib
 import pytest
@@ -34,6 +39,41 @@ def test_it_pings_loopback_without_privileges():
     assert (result.status, result.error) == ("up", None)
     assert result.details["packet_loss"] == 0 and result.details["rtt_ms"] > 0
     assert result.details["ip"] == "127.0.0.1" and result.details["connected"] is True
+
+
+# In a network namespace of its own the ping range can be opened without touching the host's:
+# the same unprivileged echo, on a kernel whose own namespace refuses it.
+IN_NAMESPACE = """
+ip link set lo up && echo '0 2147483647' > /proc/sys/net/ipv4/ping_group_range &&
+exec "$0" -c 'import asyncio, json
+from collectors.probes import CheckSpec, make_context, run_probe
+async def main():
+    async with await make_context() as ctx:
+        r = await run_probe(CheckSpec(1, "icmp", "127.0.0.1", options={"count": 2}), ctx)
+    print(json.dumps([r.status, r.error, r.details]))
+asyncio.run(main())'
+"""
+
+
+def _namespaces_work() -> bool:
+    if not (shutil.which("unshare") and shutil.which("ip")):
+        return False
+    try:
+        return subprocess.run(["unshare", "--net", "true"], capture_output=True,
+                              timeout=10).returncode == 0
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not _namespaces_work(),
+                    reason="cannot make a network namespace here (unshare --net)")
+def test_it_pings_loopback_without_privileges_where_the_range_allows_it():
+    out = subprocess.run(["unshare", "--net", "sh", "-c", IN_NAMESPACE, sys.executable],
+                         capture_output=True, text=True, timeout=60, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    status, error, details = json.loads(out.stdout.strip().splitlines()[-1])
+    assert (status, error) == ("up", None), out.stderr
+    assert details["packets_received"] == 2 and details["rtt_ms"] > 0
 
 
 @pytest.mark.skipif(UNPRIVILEGED, reason="this kernel allows unprivileged ICMP")
