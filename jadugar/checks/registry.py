@@ -38,14 +38,15 @@ from .probe import Probe
 from .prometheus import PROMETHEUS
 from .redis import REDIS
 from .smtp import SMTP
+from .ssh import SSH
 from .tcp import TCP
 from .tls import TLS
+from .udp import UDP
 from .websocket import WEBSOCKET
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT, ICMP, GRPC, SMTP,
-                                   WEBSOCKET)
+                                   HEARTBEAT, ICMP, GRPC, SMTP, WEBSOCKET, SSH, UDP)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,

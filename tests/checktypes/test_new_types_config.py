@@ -1,4 +1,4 @@
-"""The new check types (icmp, dns records, grpc, smtp, websocket) go through the API and a
+"""The new check types (icmp, dns records, grpc, smtp, websocket, ssh, udp) go through the API and a
 config file like any other: created with their settings, exported with their secrets as
 ***, and the export applied back changes nothing and keeps the secrets."""
 
@@ -23,6 +23,10 @@ CHECKS = [
      "interval_s": 60, "expect": {"message_contains": "pong"},
      "options": {"send": '{"token": "s3cret-send"}',
                  "headers": {"Authorization": "Bearer s3cret-header", "X-Team": "ops"}}},
+    {"name": "bastion", "type": "ssh", "target": "bastion.internal", "interval_s": 60,
+     "expect": {"banner_contains": "OpenSSH"}},
+    {"name": "ntp", "type": "udp", "target": "ntp.internal:123", "interval_s": 60,
+     "options": {"send": "s3cret-datagram"}, "expect": {"reply_contains": "pong"}},
 ]
 
 

@@ -13,7 +13,7 @@ from jadugar.ui import settings_check_form as form
 
 BLANK = dict.fromkeys(form.NAMES)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "check-types.md"
-NEW_TYPES = ("icmp", "dns", "grpc", "smtp", "websocket")
+NEW_TYPES = ("icmp", "dns", "grpc", "smtp", "websocket", "ssh", "udp")
 
 
 def _values(**given) -> dict:
@@ -42,6 +42,11 @@ def _values(**given) -> dict:
                                               "ws_headers": "X-Team: ops"},
      {"message_contains": "pong"},
      {"send": "ping", "verify_tls": True, "headers": {"X-Team": "ops"}}),
+    ("ssh", "bastion.internal", {"ssh_banner_contains": "OpenSSH"},
+     {"banner_contains": "OpenSSH"}, {}),
+    ("udp", "ntp.internal:123", {"udp_send": "ping", "udp_hex": False,
+                                 "reply_contains": "pong"},
+     {"reply_contains": "pong"}, {"send": "ping", "hex": False}),
 ])
 def test_it_reads_and_shows_the_fields_of_each_new_type(kind, target, fields, expect,
                                                          options):
@@ -64,6 +69,7 @@ def test_it_reads_and_shows_the_fields_of_each_new_type(kind, target, fields, ex
     ("grpc", "orders.internal:50051", {"grpc_server_name": "x.test"}, "grpc_server_name"),
     ("smtp", "mail.example.com", {"smtp_tls": True, "smtp_starttls": True}, "smtp_starttls"),
     ("websocket", "wss://x.test/", {"ws_headers": "not a header"}, "ws_headers"),
+    ("udp", "ntp.internal:123", {"udp_send": "xyz", "udp_hex": True}, "udp_send"),
 ])
 def test_it_shows_an_error_beside_the_field_at_fault(kind, target, fields, field):
     with pytest.raises(Invalid) as err:
