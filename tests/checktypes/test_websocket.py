@@ -3,10 +3,12 @@ guarded session, optionally sends a message and expects text in the first one ba
 
 from collections.abc import Iterator
 
+import ssl
+
 import aiohttp
 import pytest
 from aiohttp import web
-from probe_support import METADATA, BackgroundLoop, check, free_port
+from probe_support import METADATA, BackgroundLoop, check, free_port, self_signed
 
 from jadugar.checks import registry
 from jadugar.services import redact
@@ -46,20 +48,35 @@ def _app() -> web.Application:
 
 
 @pytest.fixture(scope="module")
-def base() -> Iterator[str]:
+def bases(tmp_path_factory) -> Iterator[dict[str, str]]:
+    """The app over ws:// and over wss:// with a self-signed certificate."""
+    cert, key = self_signed()
+    folder = tmp_path_factory.mktemp("ws-tls")
+    (folder / "cert.pem").write_text(cert)
+    (folder / "key.pem").write_text(key)
+    tls = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    tls.load_cert_chain(folder / "cert.pem", folder / "key.pem")
     loop = BackgroundLoop()
 
-    async def start() -> tuple[web.AppRunner, int]:
+    async def start() -> tuple[web.AppRunner, dict[str, str]]:
         runner = web.AppRunner(_app(), shutdown_timeout=0.1)
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        return runner, site._server.sockets[0].getsockname()[1]
+        urls = {}
+        for scheme, context in (("ws", None), ("wss", tls)):
+            site = web.TCPSite(runner, "127.0.0.1", 0, ssl_context=context)
+            await site.start()
+            urls[scheme] = f"{scheme}://127.0.0.1:{site._server.sockets[0].getsockname()[1]}"
+        return runner, urls
 
-    runner, port = loop.call(start())
-    yield f"ws://127.0.0.1:{port}"
+    runner, urls = loop.call(start())
+    yield urls
     loop.call(runner.cleanup())
     loop.stop()
+
+
+@pytest.fixture(scope="module")
+def base(bases) -> str:
+    return bases["ws"]
 
 
 def test_it_connects(base):
@@ -102,6 +119,15 @@ def test_it_names_a_refused_handshake(base):
     result = check("websocket", f"{base}/plain")
     assert (result.status, result.status_code) == ("down", 403)
     assert result.error == "the server refused the WebSocket handshake (403)"
+
+
+def test_it_speaks_wss_and_verifies_the_certificate_unless_told_not_to(bases):
+    url = f"{bases['wss']}/echo"
+    unverified = check("websocket", url, options={"verify_tls": False, "send": "hi"},
+                       expect={"message_contains": "echo: hi"})
+    assert (unverified.status, unverified.error) == ("up", None)
+    verified = check("websocket", url)
+    assert verified.status == "down" and "certificate verify failed" in verified.error
 
 
 def test_it_is_down_when_nothing_listens():
