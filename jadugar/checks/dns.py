@@ -17,6 +17,9 @@ from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
 from .schema import Schema, Setting, fail
 
 _FAMILIES = {None: socket.AF_UNSPEC, "ipv4": socket.AF_INET, "ipv6": socket.AF_INET6}
+# getaddrinfo's answers for "no such name" and "no address of that family".
+_RCODES = {socket.EAI_NONAME: "NXDOMAIN",
+           getattr(socket, "EAI_NODATA", socket.EAI_NONAME): "NOERROR"}
 
 
 class DnsProbe:
@@ -30,9 +33,15 @@ class DnsProbe:
             raise ValueError(f"options.family must be ipv4 or ipv6, not {spec.options['family']!r}")
         started = time.perf_counter()
         # The system resolver (via the loop's executor) is what the monitored apps use too.
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            spec.target.strip(), None, family=family, type=socket.SOCK_STREAM
-        )
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                spec.target.strip(), None, family=family, type=socket.SOCK_STREAM
+            )
+        except socket.gaierror as exc:  # the rcode as near as getaddrinfo tells it
+            rcode = _RCODES.get(exc.errno, "SERVFAIL")
+            return Result("down", response_ms=elapsed_ms(started, time.perf_counter()),
+                          error=f"cannot resolve host: {exc.strerror}",
+                          details={"dns_rcode": rcode})
         took = elapsed_ms(started, time.perf_counter())
         resolved = sorted({info[4][0] for info in infos})
         # A name that points at a refused address is a target checks may not reach: the

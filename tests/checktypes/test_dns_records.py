@@ -195,3 +195,15 @@ def test_it_refuses_settings_naming_the_key(expect, options, field):
 
 def test_it_accepts_record_types_and_rcodes_in_any_case():
     registry.get("dns").validate_settings({"rcode": "nxdomain"}, {"record_type": "mx"})
+
+
+def test_it_reports_an_rcode_for_a_name_the_system_resolver_does_not_know():
+    result = check("dns", "no-such-host.invalid")
+    assert result.status == "down" and result.error.startswith("cannot resolve host: ")
+    # NXDOMAIN where a resolver answers; SERVFAIL on a machine whose resolver is unreachable.
+    assert result.details["dns_rcode"] in ("NXDOMAIN", "SERVFAIL")
+
+
+def test_it_reports_the_ip_and_rcode_on_the_system_resolver_path():
+    result = check("dns", "localhost", options={"family": "ipv4"})
+    assert (result.details["ip"], result.details["dns_rcode"]) == ("127.0.0.1", "NOERROR")

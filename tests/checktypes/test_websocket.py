@@ -1,9 +1,8 @@
 """websocket opens a real WebSocket (an aiohttp echo server on loopback) through the probes'
 guarded session, optionally sends a message and expects text in the first one back."""
 
-from collections.abc import Iterator
-
 import ssl
+from collections.abc import Iterator
 
 import aiohttp
 import pytest
