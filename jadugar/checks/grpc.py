@@ -40,7 +40,8 @@ class GrpcProbe:
         async with _channel(address, port, host, spec.options) as channel:
             try:
                 reply = await health_pb2_grpc.HealthStub(channel).Check(
-                    health_pb2.HealthCheckRequest(service=service), timeout=spec.timeout_s)
+                    health_pb2.HealthCheckRequest(service=service), timeout=spec.timeout_s,
+                    metadata=_metadata(spec.options.get("metadata") or {}))
             except grpc.aio.AioRpcError as exc:
                 took = elapsed_ms(started, time.perf_counter())
                 return Result("down", response_ms=took, error=_sentence(exc, service),
@@ -66,6 +67,11 @@ def _channel(address: str, port: int, host: str, opts: dict) -> grpc.aio.Channel
     return grpc.aio.secure_channel(target, credentials, options=[
         *CHANNEL_OPTIONS, ("grpc.ssl_target_name_override", name),
         ("grpc.default_authority", name)])
+
+
+def _metadata(headers: dict) -> tuple[tuple[str, str], ...]:
+    # gRPC metadata keys are lower case on the wire; grpcio refuses upper case ones.
+    return tuple((str(k).lower(), str(v)) for k, v in headers.items())
 
 
 def _sentence(exc: grpc.aio.AioRpcError, service: str) -> str:
@@ -99,6 +105,10 @@ OPTIONS = Schema({
     "server_name": Setting("The name the certificate must carry (default: the host)."),
     "ca_certificate": Setting("A PEM certificate to trust instead of the system's roots, "
                               "for servers signed by an internal CA.", check=_pem),
+    "metadata": Setting("Metadata sent with the call (like an authorization token); "
+                        "secret-looking values are stored encrypted and shown as ***.",
+                        json="object", values="string", secret="headers",
+                        pattern=r"[A-Za-z0-9_.-]+", example={"authorization": "Bearer …"}),
 }, rules=_rules)
 FORM = Form(fields=(
     FormField("grpc_service", "Service name (empty: the whole server)", "options.service",
@@ -107,6 +117,9 @@ FORM = Form(fields=(
               read=form.flag),
     FormField("grpc_server_name", "Certificate name", "options.server_name",
               placeholder="orders.internal", width=3, read=form.stripped),
+    FormField("grpc_metadata", "Metadata (one 'name: value' a line)", "options.metadata",
+              "area", width=3, placeholder="authorization: Bearer …",
+              read=form.header_lines, show=form.header_text),
 ))
 
 GRPC = CheckType(

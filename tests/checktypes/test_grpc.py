@@ -12,6 +12,7 @@ from probe_support import METADATA, check, free_port, self_signed
 
 from jadugar.checks import registry
 from jadugar.errors import Invalid
+from jadugar.services import redact
 
 Status = health_pb2.HealthCheckResponse
 
@@ -21,10 +22,20 @@ def cert() -> tuple[str, str]:
     return self_signed(names=("orders.test",))
 
 
+class GuardedHealth(health.HealthServicer):
+    """Answers about "shop.Admin" only to a caller with the right token."""
+
+    def Check(self, request, context):
+        token = dict(context.invocation_metadata()).get("authorization")
+        if request.service == "shop.Admin" and token != "Bearer s3cret":
+            context.abort(grpc.StatusCode.UNAUTHENTICATED, "bad token")
+        return super().Check(request, context)
+
+
 @pytest.fixture(scope="module")
 def server(cert) -> Iterator[dict]:
     """One server, a plain port and a TLS port, its health servicer to set statuses on."""
-    servicer = health.HealthServicer()
+    servicer = GuardedHealth()
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=2))
     health_pb2_grpc.add_HealthServicer_to_server(servicer, server)
     plain = server.add_insecure_port("127.0.0.1:0")
@@ -34,6 +45,7 @@ def server(cert) -> Iterator[dict]:
     servicer.set("", Status.SERVING)
     servicer.set("shop.Orders", Status.SERVING)
     servicer.set("shop.Payments", Status.NOT_SERVING)
+    servicer.set("shop.Admin", Status.SERVING)
     yield {"plain": f"127.0.0.1:{plain}", "tls": f"127.0.0.1:{secure}", "health": servicer}
     server.stop(grace=None)
 
@@ -50,6 +62,19 @@ def test_it_asks_about_one_named_service(server):
     result = check("grpc", server["plain"], options={"service": "shop.Payments"})
     assert (result.status, result.error) == ("down", "service 'shop.Payments' is NOT_SERVING")
     assert result.details["serving_status"] == "NOT_SERVING"
+
+
+def test_it_sends_metadata_with_the_call(server):
+    denied = check("grpc", server["plain"], options={"service": "shop.Admin"})
+    assert (denied.status, denied.error) == ("down", "gRPC UNAUTHENTICATED: bad token")
+    allowed = check("grpc", server["plain"], options={
+        "service": "shop.Admin", "metadata": {"Authorization": "Bearer s3cret"}})
+    assert (allowed.status, allowed.error) == ("up", None)
+
+
+def test_it_hides_secret_metadata():
+    shown = redact.options({"metadata": {"authorization": "Bearer s3cret", "x-team": "ops"}})
+    assert shown == {"metadata": {"authorization": "***", "x-team": "ops"}}
 
 
 def test_it_is_down_when_the_server_stops_serving(server):
@@ -109,6 +134,7 @@ def test_it_refuses_the_metadata_address_before_connecting():
     ({"server_name": "x.test"}, "options.server_name"),
     ({"tls": True, "ca_certificate": "not a pem"}, "options.ca_certificate"),
     ({"tls": "yes"}, "options.tls"),
+    ({"metadata": {"bad key": "x"}}, "options.metadata"),
 ])
 def test_it_refuses_options_naming_the_key(options, field):
     with pytest.raises(Invalid) as err:
