@@ -50,11 +50,12 @@ class IcmpProbe:
 
 def judge(host: icmplib.Host, expect: dict, address: str) -> Result:
     loss = round(host.packet_loss * 100, 1)
-    rtt = round(host.avg_rtt, 2) if host.packets_received else None
-    details = {"ip": address, "connected": host.packets_received > 0, "packet_loss": loss,
+    got = host.packets_received > 0
+    rtt = round(host.avg_rtt, 2) if got else None
+    details = {"ip": address, "connected": got, "packet_loss": loss,
                "packets_sent": host.packets_sent, "packets_received": host.packets_received,
-               "rtt_ms": rtt, "rtt_min_ms": round(host.min_rtt, 2) if rtt else None,
-               "rtt_max_ms": round(host.max_rtt, 2) if rtt else None}
+               "rtt_ms": rtt, "rtt_min_ms": round(host.min_rtt, 2) if got else None,
+               "rtt_max_ms": round(host.max_rtt, 2) if got else None}
     down, degraded = [], []
     for key, out in (("down_loss_percent", down), ("degraded_loss_percent", degraded)):
         limit = expect.get(key, 100 if out is down else None)
