@@ -39,12 +39,15 @@ async def query(spec: CheckSpec, ctx: ProbeContext) -> Result:
     opts = spec.options
     rdtype = dns.rdatatype.from_text(str(opts.get("record_type", "A")).upper())
     port = int(opts.get("port", 53))
-    server = str(opts.get("server") or dns.resolver.Resolver().nameservers[0])
+    server = str(opts.get("server") or _system_server() or "")
+    if not server:
+        return Result("down", error="no DNS server to ask: set options.server "
+                                    "(/etc/resolv.conf names none)")
     address = (await resolve(server, port, ctx.policy))[0]
-    question = dns.message.make_query(spec.target.strip(), rdtype,
-                                      want_dnssec=bool(opts.get("dnssec")))
     started = time.perf_counter()
     try:
+        question = dns.message.make_query(spec.target.strip(), rdtype,
+                                          want_dnssec=bool(opts.get("dnssec")))
         if opts.get("tcp"):
             answer = await dns.asyncquery.tcp(question, address, timeout=spec.timeout_s,
                                               port=port)
@@ -53,10 +56,19 @@ async def query(spec: CheckSpec, ctx: ProbeContext) -> Result:
                 question, address, timeout=spec.timeout_s, port=port)
     except dns.exception.Timeout:
         return Result("down", error=f"timed out after {spec.timeout_s:g} s")
-    except dns.exception.DNSException as exc:  # an answer dnspython cannot read
+    except dns.exception.DNSException as exc:  # a name too long, an unreadable answer
         return Result("down", error=f"DNS: {clip(str(exc), 200)}")
     took = elapsed_ms(started, time.perf_counter())
     return judge(spec, ctx, answer, rdtype, took, server)
+
+
+def _system_server() -> str | None:
+    """The first nameserver of /etc/resolv.conf (read each time: it may change)."""
+    try:
+        servers = dns.resolver.Resolver().nameservers
+    except dns.exception.DNSException:  # no resolv.conf, or nothing in it
+        return None
+    return str(servers[0]) if servers else None
 
 
 def judge(spec: CheckSpec, ctx: ProbeContext, answer: dns.message.Message, rdtype: int,

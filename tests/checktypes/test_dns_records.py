@@ -207,3 +207,8 @@ def test_it_reports_an_rcode_for_a_name_the_system_resolver_does_not_know():
 def test_it_reports_the_ip_and_rcode_on_the_system_resolver_path():
     result = check("dns", "localhost", options={"family": "ipv4"})
     assert (result.details["ip"], result.details["dns_rcode"]) == ("127.0.0.1", "NOERROR")
+
+
+def test_it_says_so_when_a_name_cannot_be_asked_for(server):
+    result = ask(server, "x" * 64 + ".test")
+    assert result.status == "down" and result.error.startswith("DNS: ")
