@@ -7,9 +7,9 @@ import socket
 from collections.abc import Iterator
 
 import pytest
+from checktype_probes import check, free_port
 from dnslib import QTYPE, RCODE, RR
 from dnslib.server import BaseResolver, DNSServer
-from probe_support import check, free_port
 
 from jadugar.checks import registry
 from jadugar.errors import Invalid

@@ -7,8 +7,8 @@ from concurrent import futures
 
 import grpc
 import pytest
+from checktype_probes import METADATA, check, free_port, self_signed
 from grpc_health.v1 import health, health_pb2, health_pb2_grpc
-from probe_support import METADATA, check, free_port, self_signed
 
 from jadugar.checks import registry
 from jadugar.errors import Invalid

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import icmplib
 import pytest
-from probe_support import METADATA, check
+from checktype_probes import METADATA, check
 
 from jadugar.checks import registry
 from jadugar.checks.icmp import REFUSED, judge

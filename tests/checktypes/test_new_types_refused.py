@@ -5,7 +5,7 @@ down result naming the rule, and nothing is sent."""
 from collections.abc import Iterator
 
 import pytest
-from probe_support import check
+from checktype_probes import check
 
 from jadugar import config
 

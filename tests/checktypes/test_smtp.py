@@ -7,7 +7,7 @@ from datetime import datetime
 
 import pytest
 from aiosmtpd.controller import Controller
-from probe_support import METADATA, check, free_port, self_signed
+from checktype_probes import METADATA, check, free_port, self_signed
 
 from jadugar.checks import registry
 from jadugar.errors import Invalid

@@ -2,21 +2,22 @@
 that speaks the first line of SSH), without logging in."""
 
 import asyncio
+import queue
 from collections.abc import Iterator
 
 import pytest
-from probe_support import METADATA, BackgroundLoop, check, free_port
+from checktype_probes import METADATA, BackgroundLoop, check, free_port
 
 BANNER = b"SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n"
 
 
-def _server(loop: BackgroundLoop, lines: bytes) -> tuple[asyncio.Server, list[bytes]]:
-    heard: list[bytes] = []
+def _server(loop: BackgroundLoop, lines: bytes) -> tuple[asyncio.Server, queue.Queue]:
+    heard: queue.Queue[bytes] = queue.Queue()  # the server's thread hears after check returns
 
     async def handler(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         writer.write(lines)
         await writer.drain()
-        heard.append(await reader.readline())
+        heard.put(await reader.readline())
         writer.close()
 
     async def start() -> asyncio.Server:
@@ -46,7 +47,7 @@ def test_it_reads_the_identification_line_and_says_its_own(servers):
     assert (result.status, result.error) == ("up", None)
     assert result.details == {"ip": "127.0.0.1", "connected": True,
                               "banner": "SSH-2.0-OpenSSH_9.6p1 Debian-3"}
-    assert heard[-1] == b"SSH-2.0-JadugarProbe\r\n"
+    assert heard.get(timeout=5) == b"SSH-2.0-JadugarProbe\r\n"
 
 
 def test_it_skips_the_lines_a_server_sends_before_its_identification(servers):

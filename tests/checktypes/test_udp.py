@@ -6,7 +6,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from probe_support import METADATA, check, free_port
+from checktype_probes import METADATA, check, free_port
 
 from jadugar.checks import registry
 from jadugar.errors import Invalid

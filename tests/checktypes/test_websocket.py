@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 from aiohttp import web
-from probe_support import METADATA, BackgroundLoop, check, free_port, self_signed
+from checktype_probes import METADATA, BackgroundLoop, check, free_port, self_signed
 
 from jadugar.checks import registry
 from jadugar.services import redact
