@@ -8,6 +8,7 @@ import asyncio
 import contextlib
 import socket
 import time
+from datetime import datetime
 
 import aiosmtplib
 from cryptography import x509
@@ -93,7 +94,7 @@ def _sentence(exc: aiosmtplib.SMTPException) -> str:
     return f"SMTP: {quote(exc.message)}"
 
 
-def judge(expect: dict, banner: str, der: bytes | None, now, took: float,
+def judge(expect: dict, banner: str, der: bytes | None, now: datetime, took: float,
           details: dict) -> Result:
     failures = []
     wanted = expect.get("banner_contains")
