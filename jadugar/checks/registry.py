@@ -28,19 +28,25 @@ from types import MappingProxyType
 from jadugar import plugins
 
 from .dns import DNS
+from .grpc import GRPC
 from .heartbeat import HEARTBEAT
 from .http import HTTP, HTTPS
+from .icmp import ICMP
 from .kind import CheckType
 from .postgres import POSTGRES
 from .probe import Probe
 from .prometheus import PROMETHEUS
 from .redis import REDIS
+from .smtp import SMTP
+from .ssh import SSH
 from .tcp import TCP
 from .tls import TLS
+from .udp import UDP
+from .websocket import WEBSOCKET
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT)
+                                   HEARTBEAT, ICMP, GRPC, SMTP, WEBSOCKET, SSH, UDP)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,

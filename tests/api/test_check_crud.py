@@ -27,7 +27,7 @@ def test_it_creates_a_check_with_its_default_rule(api, app_slug):
 @pytest.mark.parametrize(("body", "field"), [
     ({"interval_s": 4}, "interval_s"),
     ({"interval_s": "often"}, "interval_s"),
-    ({"type": "smtp"}, "type"),
+    ({"type": "gopher"}, "type"),  # no such type
     ({"target": "not a url"}, "target"),
     ({"type": "tcp", "target": "localhost"}, "target"),
     ({"type": "postgres", "target": "localhost:5432"}, "target"),
