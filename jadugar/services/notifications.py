@@ -181,7 +181,8 @@ select case :event
 
 def enqueue(conn: Connection, alert: Any, event: str) -> int:
     """One pending notification per enabled target that hears this alert: its application
-    (or every application), and a severity at least its min_severity. Nothing when a silence
+    (or every application; a build alert's applications are those linked to its project),
+    and a severity at least its min_severity. Nothing when a silence
     covers the alert or another alert speaks for its incident (see _SPEAKS)."""
     if not conn.execute(_SPEAKS, {"alert": alert.id, "event": event}).scalar():
         return 0
@@ -191,11 +192,14 @@ def enqueue(conn: Connection, alert: Any, event: str) -> int:
     n = conn.execute(text(f"""
         insert into notifications (alert_id, target_id, event, title, body)
         select :alert, t.id, :event, :title, :body from notification_targets t
-         where t.enabled and (t.application_id is null or t.application_id = :app)
+         where t.enabled and (t.application_id is null or t.application_id = :app
+                or t.application_id in (select ap.application_id from application_projects ap
+                                         where ap.project_id = :project))
            and array_position({SEVERITY_RANK}, :severity)
                >= array_position({SEVERITY_RANK}, t.min_severity)"""),
         {"alert": alert.id, "event": event, "title": title, "body": body,
-         "app": alert.application_id, "severity": alert.severity}).rowcount
+         "app": alert.application_id, "project": getattr(alert, "project_id", None),
+         "severity": alert.severity}).rowcount
     conn.execute(text("""update alerts set last_notified_at = now(),
                          notify_count = notify_count + 1 where id = :id"""), {"id": alert.id})
     return n

@@ -42,7 +42,7 @@ def _form() -> dbc.Card:
             field(P, "check_id", "Check", dcc.Dropdown(id=f"{P}-check_id",
                                                        options=_checks()), 4),
             field(P, "kind", "Kind", dcc.Dropdown(id=f"{P}-kind", options=list(
-                alert_rules.KINDS), value="consecutive_failures", clearable=False), 3),
+                alert_rules.MONITORING_KINDS), value="consecutive_failures", clearable=False), 3),
             field(P, "threshold", "Threshold", dbc.Input(id=f"{P}-threshold",
                                                          type="number"), 2),
             field(P, "recover_threshold", "Recover at",
