@@ -96,7 +96,7 @@ OPENAPI = {
             "project": {"type": "string", "nullable": True},
             "branch": {"type": "string", "nullable": True},
             "environment": {"type": "string", "nullable": True},
-            "threshold": {"type": "number"},
+            "threshold": {"type": "number", "nullable": True},
             "max_reminders": {"type": "integer"}, "group_by": {"type": "string"},
             "is_default": {"type": "boolean"}, "enabled": {"type": "boolean"}}},
     },
