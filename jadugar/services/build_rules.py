@@ -53,7 +53,7 @@ select r.id, r.kind, r.project_id, r.branch, r.environment, r.threshold,
 # The newest finished build of each lane (branch, or environment for deploys) lately.
 LANES = text("""
 select distinct on (lane) lane, status from (
-    select case when :kind = 'deploy' then environment else branch end as lane, status,
+    select case when :kind = 'deploy' then lower(environment) else branch end as lane, status,
            created_at, id
       from builds
      where project_id = :pid and kind = :kind and status in ('success', 'failed')
