@@ -1,0 +1,26 @@
+"""The build page's banners, built from what the API answers for a build."""
+
+from jadugar.ui.build_banners import banners
+
+
+def _texts(build):
+    return [(b.id, b.color, b.children) for b in banners(build)]
+
+
+def test_it_warns_of_an_abnormally_long_build(api, builds):
+    for seconds in [60, 61, 59, 60, 62, 58, 60, 61, 59, 60]:
+        builds.finish(seconds)
+    usual = builds.finish(61)
+    slow = builds.finish(300)
+    assert _texts(api.get(f"/builds/{usual['id']}").json) == []
+    [(banner_id, colour, text)] = _texts(api.get(f"/builds/{slow['id']}").json)
+    assert (banner_id, colour) == ("builds-detail-anomaly", "warning")
+    assert text.startswith("Abnormally long: 5 min, where recent successful builds of this "
+                           "branch took 60 s")
+
+
+def test_it_tells_what_a_deploy_did():
+    build = {"duration_anomaly": None, "deploy_impact": {
+        "verdict": "worse", "applications": ["shop"], "changes": ["p95 response time 1 → 9 ms"]}}
+    assert _texts(build) == [("builds-detail-impact", "danger",
+                              "This deploy made shop worse: p95 response time 1 → 9 ms.")]
