@@ -173,7 +173,9 @@ OPENAPI = {
             "p95_ms": {"type": "number", "nullable": True}}},
         "Build": {"type": "object", "properties": {
             **_BUILD_PROPS,
-            "stages": {"type": "array", "items": {"type": "object"}},
+            "stages": {"type": "array", "items": {
+                "type": "object", "description": "each stage carries duration_anomaly, "
+                "judged like the build's against the same-named stage"}},
             "status_updates": {"type": "array", "items": {"$ref":
                                                           "#/components/schemas/StatusUpdate"}}}},
         "BuildCreate": {"type": "object", "required": ["status"], "properties": {

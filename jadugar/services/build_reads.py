@@ -77,6 +77,12 @@ def get_build(conn: Connection, build_id: int) -> dict[str, Any]:
     out["stages"] = [row_dict(s, exclude=("build_id",)) for s in conn.execute(text(
         "select * from build_stages where build_id = :id "
         "order by position, started_at nulls last, id"), {"id": build_id})]
+    if out["stages"]:
+        project = conn.execute(text("select * from projects where id = :id"),
+                               {"id": row.project_id}).first()
+        verdicts = duration_anomaly.stage_verdicts(conn, project, row)
+        for stage in out["stages"]:
+            stage["duration_anomaly"] = verdicts.get(stage["id"])
     out["status_updates"] = [row_dict(s, exclude=("project_id",)) for s in conn.execute(text(
         "select * from status_updates where build_id = :id order by ts, id"),
         {"id": build_id})]
