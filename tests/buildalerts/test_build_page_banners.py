@@ -24,3 +24,21 @@ def test_it_tells_what_a_deploy_did():
         "verdict": "worse", "applications": ["shop"], "changes": ["p95 response time 1 → 9 ms"]}}
     assert _texts(build) == [("builds-detail-impact", "danger",
                               "This deploy made shop worse: p95 response time 1 → 9 ms.")]
+
+
+def test_the_duration_chart_rings_abnormally_long_builds(api, builds, conn):
+    from jadugar.services import build_series
+    from jadugar.services.build_reads import BuildFilter
+    from jadugar.services.projects import get_project
+    from jadugar.ui.build_figures import duration_figure
+
+    for seconds in [60, 61, 59, 60, 62, 58, 60, 61, 59, 60, 300]:
+        builds.finish(seconds)
+    pid = get_project(conn, "web").id
+    points = build_series.duration_points(conn, pid, BuildFilter(), limit=2)
+    assert points["anomalous"].tolist()[-1] is True  # kept although thinned to every 6th
+    trend = build_series.duration_trend(conn, pid, BuildFilter(),
+                                        build_series.step_for(builds.t.replace(day=1),
+                                                              builds.t))
+    [ring] = [t for t in duration_figure(points, trend).data if t.name == "abnormally long"]
+    assert list(ring.y) == [5.0]
