@@ -105,3 +105,24 @@ def _side(results, errors, p95):
 ])
 def test_it_judges_changes_by_size_and_significance(before, after, verdict):
     assert deploy_impact.compare(before, after)["verdict"] == verdict
+
+
+def test_the_application_chart_colours_a_deploy_that_made_it_worse(api, builds, conn):
+    import plotly.graph_objects as go
+
+    from jadugar.services import applications, uptime
+    from jadugar.ui.monitoring_figures import IMPACT_COLOURS, add_deploy_markers
+
+    _app_with_results(api, after_ms=300)
+    _deploy(builds)
+    builds.finish(60)  # a plain build: no verdict
+    settle_deploy_impacts()
+    app_id = applications.application_id(conn, "shop")
+    deploys = uptime.deploys(conn, app_id, DEPLOYED - timedelta(days=3),
+                             datetime.now(UTC) + timedelta(minutes=1))
+    assert sorted(str(d["impact"]) for d in deploys) == ["None", "worse"]
+    fig = go.Figure()
+    add_deploy_markers(fig, deploys, None, y=0)
+    [trace] = fig.data
+    assert IMPACT_COLOURS["worse"] in trace.marker.color
+    assert any("impact: worse" in t for t in trace.text)
