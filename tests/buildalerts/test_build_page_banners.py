@@ -42,3 +42,20 @@ def test_the_duration_chart_rings_abnormally_long_builds(api, builds, conn):
                                                               builds.t))
     [ring] = [t for t in duration_figure(points, trend).data if t.name == "abnormally long"]
     assert list(ring.y) == [5.0]
+
+
+def test_the_project_builds_table_badges_abnormally_long_builds(api, builds, conn):
+    import importlib
+
+    from jadugar.services import build_reads
+    from jadugar.services.projects import get_project
+
+    for seconds in [60, 61, 59, 60, 62, 58, 60, 61, 59, 60, 300]:
+        builds.finish(seconds)
+    rows, _ = build_reads.table_page(conn, get_project(conn, "web").id,
+                                     build_reads.BuildFilter(), 1)
+    assert [r["anomalous"] for r in rows[:2]] == [True, False]
+    project_page = importlib.import_module("pages.build_project")
+    slow, usual = project_page.builds_table("web", rows).children[1].children[:2]
+    assert slow.children[-1].children[-1].children == "abnormally long"
+    assert usual.children[-1].children[-1] is None
