@@ -166,13 +166,16 @@ def fire_for_build(conn: Connection, rule: Any, build_id: int, title: str,
     return _changed(conn, alert_id, "fired")
 
 
-def resolve_by(conn: Connection, alert_id: int, actor: str, message: str) -> Any:
-    """The condition cleared by an event someone can point at (a green build): the alert
-    says so in its message, which the 'resolved' notification carries."""
-    conn.execute(text("update alerts set message = :m where id = :id"),
-                 {"id": alert_id, "m": message})
-    _close(conn, alert_id, actor)
-    return _changed(conn, alert_id, "resolved")
+def resolve_by(conn: Connection, alert_id: int, actor: str, message: str) -> Any | None:
+    """The condition cleared by an event someone can point at (a green build): the alert's
+    message gains what cleared it, which the 'resolved' notification carries. None when a
+    concurrent writer resolved it first (it notified)."""
+    closed = conn.execute(text("""
+        update alerts set state = 'resolved', resolved_at = now(), resolved_by = :who,
+               message = concat_ws(E'\n\n', message, 'resolved: ' || :m)
+         where id = :id and state <> 'resolved'"""),
+        {"id": alert_id, "who": actor, "m": message}).rowcount
+    return _changed(conn, alert_id, "resolved") if closed else None
 
 
 def auto_resolve(conn: Connection, alert_id: int, notify: bool) -> Any:
