@@ -134,7 +134,7 @@ def _build_failed(conn: Connection, rule: Any, project: Any, build: Any, _: Any
         return None
     if build.status == "failed":
         return Judgement(True, False, f"{_name(build)} failed on {build.branch}")
-    if build.status != "success":
+    if build.status != "success" or rule.open_id is None:  # nothing to resolve: no lookup
         return None
     red = _red_lanes(conn, project, "build", lambda lane: fnmatchcase(lane, glob))
     still = f" (still red: {', '.join(red)})" if red else ""
@@ -149,7 +149,7 @@ def _deploy_failed(conn: Connection, rule: Any, project: Any, build: Any, _: Any
     where = build.environment
     if build.status == "failed":
         return Judgement(True, False, f"{_name(build)} to {where} failed")
-    if build.status != "success":
+    if build.status != "success" or rule.open_id is None:
         return None
     red = _red_lanes(conn, project, "deploy",
                      lambda lane: _env_matches(rule, _Env(lane)))
