@@ -140,6 +140,7 @@ silences = Table(
     Column("reason", Text, nullable=False),
     Column("created_by", Text),
     ts("created_at"),
+    Column("project_id", BigInteger, ForeignKey("projects.id")),  # build alerts only
 )
 
 maintenance_windows = Table(

@@ -174,7 +174,8 @@ select case :event
        and not exists (select 1 from silences s
                         where now() >= s.starts_at and now() < s.ends_at
                           and (s.application_id is null or s.application_id = al.application_id)
-                          and (s.check_id is null or s.check_id = al.check_id))
+                          and (s.check_id is null or s.check_id = al.check_id)
+                          and (s.project_id is null or s.project_id = al.project_id))
   from alerts al where al.id = :alert
 """)
 

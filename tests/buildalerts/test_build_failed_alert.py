@@ -75,3 +75,24 @@ def test_it_keeps_quiet_under_a_silence(api, builds, receiver):  # noqa: F811
     builds.finish(60, status="failed")
     _send()
     assert len(api.get("/alerts").json["items"]) == 1 and got == []
+
+
+def test_a_project_silence_quiets_that_project_only(api, builds, receiver):  # noqa: F811
+    url, got = receiver
+    api.post("/notification-targets", json={"name": "hook", "url": url})
+    api.post("/projects", json={"slug": "api", "name": "API"})
+    for slug in ("web", "api"):
+        api.post("/alert-rules", json={"project": slug, "kind": "build_failed"})
+    r = api.post("/silences", json={"project": "web", "duration_s": 600, "reason": "flaky CI"})
+    assert r.status_code == 201 and r.json["project"] == "web"
+    builds.finish(60, status="failed")
+    api.post("/projects/api/builds", json={"status": "failed", "branch": "main"})
+    _send()
+    assert [m["title"] for m in got] == ["[FIRED] API: build 2 failed on main"]
+
+
+def test_it_refuses_a_silence_for_a_project_and_an_application(api, builds):
+    api.post("/applications", json={"slug": "shop", "name": "Shop"})
+    r = api.post("/silences", json={"project": "web", "application": "shop",
+                                    "duration_s": 600, "reason": "x"})
+    assert r.status_code == 422 and r.json["error"]["field"] == "project"

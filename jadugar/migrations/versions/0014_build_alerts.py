@@ -4,6 +4,7 @@
   narrowed by a branch glob and a deploy environment. The owner check becomes "exactly one
   of check, application, project".
 - alerts carry the project and the build that fired them, so a message links to the build.
+- silences may cover one project's build alerts (project_id).
 - build_insights: one row per finished build judged against its recent history (the
   duration anomaly, written when the build finishes) and, for production deploys, the
   measured impact on linked applications (written by the collector an hour later).
@@ -74,6 +75,7 @@ alter table alerts
     add column build_id bigint references builds(id) on delete set null;
 create index alerts_project_time on alerts (project_id, fired_at desc)
     where project_id is not null;
+alter table silences add column project_id bigint references projects(id) on delete cascade;
 create table build_insights (
     build_id bigint primary key references builds(id) on delete cascade,
     samples integer not null,
@@ -98,6 +100,8 @@ delete from alerts where project_id is not null;
 delete from alert_rules where project_id is not null;
 drop index if exists builds_duration_baseline;
 drop table if exists build_insights;
+delete from silences where project_id is not null;
+alter table silences drop column project_id;
 alter table alerts drop column build_id, drop column project_id;
 alter table alert_rules drop constraint alert_rules_owner,
     drop column environment, drop column branch, drop column project_id,
