@@ -1,6 +1,7 @@
 """The collector's periodic jobs, run by `schedule` in a thread of their own:
-status report, notification sending, overdue heartbeats, window-based alert rules, and the
-data lifecycle (rollups, partitions ahead, retention).
+status report, notification sending, overdue heartbeats, window-based alert rules, deploy
+impact (an hour after each production deploy), and the data lifecycle (rollups, partitions
+ahead, retention).
 
 Every job catches its own failures: the database being away, or a bug in one job, must not
 stop the others or the probe engine."""
@@ -19,6 +20,7 @@ from jadugar import config, db
 from jadugar.services import (
     collector_health,
     collector_status,
+    deploy_impact,
     heartbeat,
     notifications,
     partitions,
@@ -86,6 +88,14 @@ def evaluate_periodic_rules() -> None:
             evaluate_rules(conn, PERIODIC_KINDS)
 
 
+def settle_deploy_impacts() -> None:
+    """Production deploys whose hour after is over: measure their impact on linked
+    applications and judge deploy_regression rules; one collector at a time."""
+    with db.transaction() as conn:
+        if _try_lock(conn, "jadugar-deploy-impact"):
+            deploy_impact.settle(conn, utcnow())
+
+
 def keep_data(max_steps: int = 50) -> None:
     """Rollups, then partitions ahead and retention; one collector at a time. Each step is
     its own short transaction, so partition DDL never waits behind a long rollup."""
@@ -114,6 +124,7 @@ def build(name: str, location: str, stats: Stats, spool: Spool,
     jobs.every(2).seconds.do(guarded(check_heartbeats), name)
     jobs.every(5).seconds.do(guarded(evaluate_periodic_rules))
     jobs.every(60).seconds.do(guarded(keep_data))
+    jobs.every(60).seconds.do(guarded(settle_deploy_impacts))
     return jobs
 
 

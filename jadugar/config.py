@@ -155,6 +155,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JADUGAR_CHANGE_FAILURE_WINDOW_H", "24",
             "Hours after a production deploy in which an alert on a linked application "
             "counts as that deploy's failure (it ends sooner at the next deploy).", float),
+    Setting("JADUGAR_DURATION_ANOMALY_K", "3",
+            "A finished build is abnormally long when it takes more than the median of recent "
+            "successful builds of its branch and pipeline plus this many (scaled) median "
+            "absolute deviations. Above 0.", float),
+    Setting("JADUGAR_DURATION_ANOMALY_WINDOW", "30",
+            "How many recent successful builds of the same project, branch and pipeline form "
+            "a build's duration baseline; at least 10 (fewer than 10 such builds: no verdict).",
+            int),
+    Setting("JADUGAR_PUBLIC_URL", None,
+            "The address people reach Jadugar at (e.g. https://ci.example.com), so alert "
+            "messages link to the build page. Unset: messages give the page's path."),
     Setting("JADUGAR_AGGREGATE_CACHE_S", "3",
             "Seconds a web worker keeps the dashboard tiles and overview pages; any live event "
             "clears them at once. 0 turns the cache off.", float),
@@ -225,7 +236,16 @@ def load(environ: dict[str, str] | None = None) -> Config:
             raw = setting.default
         values[setting.name] = None if raw is None else _convert(setting, raw)
     _check_retention(values)
+    _check_anomaly(values)
     return Config(values)
+
+
+def _check_anomaly(values: dict[str, Any]) -> None:
+    # A median of fewer than 10 builds swings with one slow runner: no verdict beats a noisy one.
+    if values["JADUGAR_DURATION_ANOMALY_K"] <= 0:
+        raise ConfigError("JADUGAR_DURATION_ANOMALY_K must be above 0")
+    if values["JADUGAR_DURATION_ANOMALY_WINDOW"] < 10:
+        raise ConfigError("JADUGAR_DURATION_ANOMALY_WINDOW must be at least 10 (builds)")
 
 
 RETENTION_ORDER = ("JADUGAR_RETENTION_RAW_DAYS", "JADUGAR_RETENTION_1M_DAYS",

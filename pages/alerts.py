@@ -63,11 +63,20 @@ def _actions(a) -> list:
     return buttons
 
 
+def _owner(a) -> html.A | str:
+    """The application, or for a build alert the build that fired it."""
+    if a.application:
+        return html.A(a.application, href=f"/monitoring/{a.application}")
+    if getattr(a, "project", None):
+        return html.A(f"{a.project} (build)", href=f"/builds/{a.project}/{a.build_id}"
+                      if a.build_id else f"/builds/{a.project}")
+    return ""
+
+
 def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
     body = [html.Tr([
         html.Td(status_badge(a.state)), html.Td(a.severity),
-        html.Td(html.A(a.application, href=f"/monitoring/{a.application}")
-                if a.application else ""),
+        html.Td(_owner(a)),
         html.Td([html.Div(a.title, className="fw-semibold"),
                  html.Div(a.message or "", className="small text-body-secondary")]),
         html.Td(local_time(a.fired_at, tz)),

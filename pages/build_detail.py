@@ -1,5 +1,6 @@
 """/builds/<slug>/<build_id> — one build: its stages as a timeline (Gantt), its status
-history, and a form to cancel or re-mark it by hand with a reason."""
+history, banners for an abnormal duration or a deploy's impact, and a form to cancel or
+re-mark it by hand with a reason."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from jadugar.errors import JadugarError
 from jadugar.services import build_reads, builds
 from jadugar.timeutil import parse_time
 from jadugar.ui import build_forms as forms
+from jadugar.ui.build_banners import banners
 from jadugar.ui.build_figures import gantt_figure
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import minutes, status_badge
@@ -78,6 +80,7 @@ def layout(slug: str = "", build_id: str = "", **_query):
         dcc.Store(id=f"{P}-id", data=b["id"]),
         html.A(f"← {b['project']}", href=f"/builds/{b['project']}"),
         _summary(b),
+        *banners(b),
         dbc.Row([
             dbc.Col(dbc.Card([dbc.CardHeader("Stages"), dbc.CardBody(dcc.Loading(dcc.Graph(
                 id=f"{P}-gantt", figure=gantt_figure(b["stages"]),

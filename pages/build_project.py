@@ -237,7 +237,8 @@ def builds_table(slug: str, rows: list[dict], tz: str | None = None) -> dbc.Tabl
         html.Td(html.A(f"#{r['number'] or r['id']}", href=f"/builds/{slug}/{r['id']}")),
         html.Td(status_badge(r["status"])), html.Td(r["branch"] or ""), html.Td(r["kind"]),
         html.Td((r["commit_sha"] or "")[:8]), html.Td(local_time(r["created_at"], tz)),
-        html.Td(minutes(r["duration_s"])),
+        html.Td([minutes(r["duration_s"]), " ", dbc.Badge("abnormally long", color="warning")
+                 if r.get("anomalous") else None]),
     ]) for r in rows]
     head = html.Thead(html.Tr([html.Th(h) for h in (
         "Build", "Status", "Branch", "Kind", "Commit", "Created", "Duration")]))

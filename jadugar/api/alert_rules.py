@@ -10,7 +10,8 @@ from jadugar.policy import current_actor
 from jadugar.services import alert_rules as svc
 
 RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
-               "params", "severity", "repeat_s", "max_reminders", "group_by", "enabled")
+               "params", "severity", "repeat_s", "max_reminders", "group_by", "enabled",
+               "branch", "environment")
 
 
 @api.get("/alert-rules")
@@ -18,13 +19,14 @@ def list_rules():
     check = request.args.get("check_id")
     with db.transaction() as conn:
         rows = svc.list_rules(conn, int(check) if check and check.isdigit() else None,
-                              request.args.get("application") or None)
+                              request.args.get("application") or None,
+                              request.args.get("project") or None)
     return jsonify({"items": [svc.to_dict(r) for r in rows]})
 
 
 @api.post("/alert-rules")
 def create_rule():
-    body = known_fields(json_body(), ("check_id", "application", *RULE_FIELDS))
+    body = known_fields(json_body(), ("check_id", "application", "project", *RULE_FIELDS))
     with db.transaction() as conn:
         return created(svc.to_dict(svc.create_rule(conn, body, current_actor())))
 
@@ -54,7 +56,8 @@ OPENAPI = {
     "paths": {
         "/alert-rules": {
             "get": op("Alert rules", "read", params=[query_param("check_id", "integer"),
-                                                     query_param("application")]),
+                                                     query_param("application"),
+                                                     query_param("project")]),
             "post": op("Create an alert rule", "admin", body="AlertRuleInput",
                        response="AlertRule", status=201)},
         "/alert-rules/{rule_id}": {
@@ -66,6 +69,13 @@ OPENAPI = {
     "schemas": {
         "AlertRuleInput": {"type": "object", "required": ["kind"], "properties": {
             "check_id": {"type": "integer"}, "application": {"type": "string"},
+            "project": {"type": "string", "description": "a project's slug: build and "
+                        "deploy kinds (build_failed, ...) belong to a project"},
+            "branch": {"type": "string", "description": "project rules: a branch glob "
+                       "(default: the project's default branch for build_failed, any "
+                       "branch otherwise)"},
+            "environment": {"type": "string", "description": "deploy rules: an environment "
+                            "glob (default: JADUGAR_PRODUCTION_ENVIRONMENTS)"},
             "kind": {"type": "string", "enum": list(svc.KINDS)},
             "threshold": {"type": "number"}, "recover_threshold": {"type": "number"},
             "window_s": {"type": "integer"}, "for_s": {"type": "integer"},
@@ -82,7 +92,11 @@ OPENAPI = {
         "AlertRule": {"type": "object", "properties": {
             "id": {"type": "integer"}, "kind": {"type": "string"},
             "check_id": {"type": "integer", "nullable": True},
-            "application": {"type": "string"}, "threshold": {"type": "number"},
+            "application": {"type": "string", "nullable": True},
+            "project": {"type": "string", "nullable": True},
+            "branch": {"type": "string", "nullable": True},
+            "environment": {"type": "string", "nullable": True},
+            "threshold": {"type": "number", "nullable": True},
             "max_reminders": {"type": "integer"}, "group_by": {"type": "string"},
             "is_default": {"type": "boolean"}, "enabled": {"type": "boolean"}}},
     },

@@ -54,7 +54,12 @@ OPENAPI = {
     },
     "schemas": {"Alert": {"type": "object", "properties": {
         "id": {"type": "integer"}, "rule_id": {"type": "integer", "nullable": True},
-        "check_id": {"type": "integer", "nullable": True}, "application": {"type": "string"},
+        "check_id": {"type": "integer", "nullable": True},
+        "application": {"type": "string", "nullable": True},
+        "project": {"type": "string", "nullable": True,
+                    "description": "build and deploy alerts: the project's slug"},
+        "build_id": {"type": "integer", "nullable": True,
+                     "description": "build and deploy alerts: the build that fired it"},
         "state": {"type": "string", "enum": ["firing", "acknowledged", "resolved"]},
         "severity": {"type": "string"}, "title": {"type": "string"},
         "message": {"type": "string", "nullable": True},

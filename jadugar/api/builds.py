@@ -123,6 +123,24 @@ _BUILD_PROPS = {
     "started_at": {"type": "string", "format": "date-time", "nullable": True},
     "finished_at": {"type": "string", "format": "date-time", "nullable": True},
     "duration_s": {"type": "number", "nullable": True},
+    "duration_anomaly": {
+        "type": "object", "nullable": True,
+        "description": "the finished build against recent successful builds of its branch "
+                       "and pipeline (median + k × MAD); null without 10 such builds",
+        "properties": {"anomalous": {"type": "boolean"}, "baseline_s": {"type": "number"},
+                       "threshold_s": {"type": "number"}, "samples": {"type": "integer"}}},
+    "deploy_impact": {
+        "type": "object", "nullable": True,
+        "description": "production deploys of a project linked to applications: their "
+                       "checks' error rate and p95 the hour after vs the hour before",
+        "properties": {
+            "verdict": {"type": "string", "enum": ["worse", "better", "unchanged",
+                                                   "insufficient_data", "pending"]},
+            "applications": {"type": "array", "items": {"type": "string"}},
+            "window_s": {"type": "number"},
+            "changes": {"type": "array", "items": {"type": "string"}},
+            "before": {"$ref": "#/components/schemas/DeployImpactSide"},
+            "after": {"$ref": "#/components/schemas/DeployImpactSide"}}},
 }
 OPENAPI = {
     "paths": {
@@ -149,9 +167,15 @@ OPENAPI = {
                           "default JADUGAR_PRODUCTION_ENVIRONMENTS")])},
     },
     "schemas": {
+        "DeployImpactSide": {"type": "object", "nullable": True, "properties": {
+            "results": {"type": "integer"}, "errors": {"type": "integer"},
+            "error_rate": {"type": "number", "nullable": True},
+            "p95_ms": {"type": "number", "nullable": True}}},
         "Build": {"type": "object", "properties": {
             **_BUILD_PROPS,
-            "stages": {"type": "array", "items": {"type": "object"}},
+            "stages": {"type": "array", "items": {
+                "type": "object", "description": "each stage carries duration_anomaly, "
+                "judged like the build's against the same-named stage"}},
             "status_updates": {"type": "array", "items": {"$ref":
                                                           "#/components/schemas/StatusUpdate"}}}},
         "BuildCreate": {"type": "object", "required": ["status"], "properties": {

@@ -28,8 +28,8 @@ def list_silences():
 
 @api.post("/silences")
 def create_silence():
-    body = known_fields(json_body(), ("application", "check_id", "starts_at", "ends_at",
-                                      "duration_s", "reason"))
+    body = known_fields(json_body(), ("application", "check_id", "project", "starts_at",
+                                      "ends_at", "duration_s", "reason"))
     with db.transaction() as conn:
         silence_id = svc.create_silence(conn, body, current_actor())
         return created(_out(svc.get_silence(conn, silence_id)))
@@ -58,6 +58,8 @@ OPENAPI = {
         "SilenceInput": {"type": "object", "required": ["reason"], "properties": {
             "application": {"type": "string", "description": "slug; none: every application"},
             "check_id": {"type": "integer"},
+            "project": {"type": "string", "description": "slug: that project's build and "
+                        "deploy alerts only"},
             "starts_at": {"type": "string", "format": "date-time"},
             "ends_at": {"type": "string", "format": "date-time"},
             "duration_s": {"type": "number", "description": "instead of ends_at"},
@@ -66,6 +68,7 @@ OPENAPI = {
             "id": {"type": "integer"}, "application": {"type": "string", "nullable": True},
             "check_id": {"type": "integer", "nullable": True},
             "check_name": {"type": "string", "nullable": True},
+            "project": {"type": "string", "nullable": True},
             "starts_at": {"type": "string", "format": "date-time"},
             "ends_at": {"type": "string", "format": "date-time"},
             "reason": {"type": "string"}, "created_by": {"type": "string", "nullable": True},

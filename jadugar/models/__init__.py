@@ -4,6 +4,7 @@ definitions mirror them for typed queries, and tests/test_models.py keeps the tw
 from jadugar.models.accounts import api_tokens, users
 from jadugar.models.base import metadata
 from jadugar.models.builds import (
+    build_insights,
     build_stages,
     builds,
     milestones,
@@ -33,7 +34,8 @@ from jadugar.models.rollups import history_hourly
 
 __all__ = [
     "alert_rules", "alerts", "api_tokens", "application_projects", "applications",
-    "build_stages", "builds", "collectors", "health_checks", "history", "maintenance_windows",
+    "build_insights", "build_stages", "builds", "collectors", "health_checks", "history",
+    "maintenance_windows",
     "history_hourly", "metadata", "metric_series", "metrics", "milestones", "notification_targets",
     "notifications", "progress", "project_webhook_secrets", "projects",
     "status_page_applications", "status_pages", "status_updates", "users", "webhook_deliveries",

@@ -108,6 +108,10 @@ alert_rules = Table(
     Column("is_default", Boolean, nullable=False),
     Column("enabled", Boolean, nullable=False),
     ts("pending_since"), ts("created_at"), ts("updated_at"),
+    # Build and deploy rules (services/build_rules.py) belong to a project instead.
+    Column("project_id", BigInteger, ForeignKey("projects.id")),
+    Column("branch", Text),
+    Column("environment", Text),
 )
 
 alerts = Table(
@@ -126,6 +130,8 @@ alerts = Table(
     ts("last_notified_at"),
     Column("notify_count", Integer, nullable=False),
     Column("incident_key", Text),
+    Column("project_id", BigInteger, ForeignKey("projects.id")),
+    Column("build_id", BigInteger, ForeignKey("builds.id")),
 )
 
 silences = Table(
@@ -136,6 +142,7 @@ silences = Table(
     Column("reason", Text, nullable=False),
     Column("created_by", Text),
     ts("created_at"),
+    Column("project_id", BigInteger, ForeignKey("projects.id")),  # build alerts only
 )
 
 maintenance_windows = Table(

@@ -16,6 +16,17 @@ Kinds and what their numbers mean (units in brackets):
 
 `for_s` holds a breach that long before firing (flap damping); `repeat_s` spaces reminders
 (0: none; at least 60).
+
+Build and deploy kinds belong to a project (`project`, with an optional `branch` glob and
+`environment`) and are judged when a build finishes (services/build_rules.py):
+
+| kind | threshold | window_s | params |
+|---|---|---|---|
+| build_failed | | | |
+| build_duration_anomaly | | | |
+| deploy_failed | | | |
+| success_rate_below | percent | window (604800) | min_builds (5) |
+| deploy_regression | | | |
 """
 
 from __future__ import annotations
@@ -28,19 +39,27 @@ from sqlalchemy import Connection, text
 from jadugar.errors import Invalid, NotFound
 from jadugar.services.serialize import row_dict
 
-KINDS = ("consecutive_failures", "failures_in_window", "uptime_below", "latency_p95_above",
-         "metric_threshold", "heartbeat_missed", "run_duration", "certificate_expiry",
-         "degraded_for")
-NEEDS_THRESHOLD = ("uptime_below", "latency_p95_above", "metric_threshold")
+MONITORING_KINDS = ("consecutive_failures", "failures_in_window", "uptime_below",
+                    "latency_p95_above", "metric_threshold", "heartbeat_missed",
+                    "run_duration", "certificate_expiry", "degraded_for")
+# TODO(issue 14, tests part): "new_flaky_test" joins here once the tests tables exist, with
+# its judge in services/build_rules.py (JUDGES) called where test results are ingested.
+PROJECT_KINDS = ("build_failed", "build_duration_anomaly", "deploy_failed",
+                 "success_rate_below", "deploy_regression")
+KINDS = (*MONITORING_KINDS, *PROJECT_KINDS)
+NEEDS_THRESHOLD = ("uptime_below", "latency_p95_above", "metric_threshold",
+                   "success_rate_below")
 SEVERITIES = ("info", "warning", "critical")
 MIN_REPEAT_S = 60
 GROUP_BY = ("application", "check", "none")
-_SELECT = """select r.id, r.name, r.check_id, a.slug as application, r.kind, r.threshold,
+_SELECT = """select r.id, r.name, r.check_id, a.slug as application, p.slug as project,
+    r.branch, r.environment, r.kind, r.threshold,
     r.recover_threshold, r.window_s, r.for_s, r.params, r.severity, r.repeat_s,
     r.max_reminders, r.group_by, r.is_default, r.enabled, r.pending_since, r.created_at,
     r.updated_at
     from alert_rules r left join health_checks c on c.id = r.check_id
-    join applications a on a.id = coalesce(r.application_id, c.application_id)"""
+    left join applications a on a.id = coalesce(r.application_id, c.application_id)
+    left join projects p on p.id = r.project_id"""
 
 
 def to_dict(row: Any) -> dict[str, Any]:
@@ -48,11 +67,12 @@ def to_dict(row: Any) -> dict[str, Any]:
 
 
 def list_rules(conn: Connection, check_id: int | None = None,
-               application: str | None = None) -> list[Any]:
+               application: str | None = None, project: str | None = None) -> list[Any]:
     return list(conn.execute(text(_SELECT + """
         where (cast(:check as bigint) is null or r.check_id = :check)
-          and (cast(:app as text) is null or a.slug = :app) order by r.id"""),
-        {"check": check_id, "app": application}).all())
+          and (cast(:app as text) is null or a.slug = :app)
+          and (cast(:project as text) is null or p.slug = :project) order by r.id"""),
+        {"check": check_id, "app": application, "project": project}).all())
 
 
 def get_rule(conn: Connection, rule_id: int) -> Any:
@@ -63,8 +83,9 @@ def get_rule(conn: Connection, rule_id: int) -> Any:
 
 
 def create_rule(conn: Connection, data: dict[str, Any], actor: str | None = None) -> Any:
-    """{check_id | application, kind, threshold?, recover_threshold?, window_s?, for_s?,
-    repeat_s?, max_reminders?, group_by?, severity?, params?, name?, enabled?}"""
+    """{check_id | application | project, kind, threshold?, recover_threshold?, window_s?,
+    for_s?, repeat_s?, max_reminders?, group_by?, severity?, params?, name?, enabled?,
+    branch? and environment? (project rules)}"""
     values = clean_rule(data)
     target = _owner(conn, data)
     values.update(target)
@@ -98,6 +119,8 @@ def delete_rule(conn: Connection, rule_id: int, actor: str | None = None) -> Non
 
 
 def _owner(conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    if data.get("project") is not None or data["kind"] in PROJECT_KINDS:
+        return _project_owner(conn, data)
     check_id, slug = data.get("check_id"), data.get("application")
     if check_id is None and not slug:
         raise Invalid("give check_id or application", field="check_id")
@@ -113,6 +136,22 @@ def _owner(conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
     from jadugar.services.applications import application_id
 
     return {"application_id": application_id(conn, slug)}
+
+
+def _project_owner(conn: Connection, data: dict[str, Any]) -> dict[str, Any]:
+    slug = data.get("project")
+    if data["kind"] not in PROJECT_KINDS:
+        raise Invalid(f"a {data['kind']} rule watches checks, not a project: give check_id "
+                      "or application", field="project")
+    if not isinstance(slug, str) or not slug:
+        raise Invalid(f"a {data['kind']} rule belongs to a project: give project (its slug)",
+                      field="project")
+    if data.get("check_id") is not None or data.get("application"):
+        raise Invalid("a rule belongs to a project, a check or an application, not several",
+                      field="project")
+    from jadugar.services.projects import get_project
+
+    return {"project_id": get_project(conn, slug).id}
 
 
 def clean_rule(data: dict[str, Any], partial: bool = False) -> dict[str, Any]:
@@ -144,11 +183,24 @@ def clean_rule(data: dict[str, Any], partial: bool = False) -> dict[str, Any]:
     for field in ("name",):
         if field in data:
             out[field] = data[field] if isinstance(data[field], str) else None
+    for field in ("branch", "environment"):
+        if data.get(field) is not None:
+            out[field] = _scope(kind, data[field], field)
     if "enabled" in data:
         if not isinstance(data["enabled"], bool):
             raise Invalid("enabled must be true or false", field="enabled")
         out["enabled"] = data["enabled"]
     return out
+
+
+def _scope(kind: str, value: Any, field: str) -> str:
+    """A project rule's branch glob (main, release/*) or deploy environment."""
+    if kind not in PROJECT_KINDS:
+        raise Invalid(f"{field} narrows build and deploy rules; a {kind} rule has none",
+                      field=field)
+    if not isinstance(value, str) or not value.strip() or len(value) > 255:
+        raise Invalid(f"{field} must be a name or glob of 1 to 255 characters", field=field)
+    return value.strip()
 
 
 def _number(value: Any, field: str, low: float | None = None) -> float:
@@ -172,6 +224,8 @@ def _params(kind: str, params: Any) -> dict[str, Any]:
             raise Invalid("params.labels must be an object", field="params.labels")
     if kind == "failures_in_window" and "of" in params:
         params["of"] = int(_number(params["of"], "params.of", 1))
+    if kind == "success_rate_below" and "min_builds" in params:
+        params["min_builds"] = int(_number(params["min_builds"], "params.min_builds", 1))
     if kind == "run_duration":
         for key in ("max_s", "min_s"):
             if key in params:

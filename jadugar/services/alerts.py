@@ -16,14 +16,16 @@ from jadugar.services import notifications
 from jadugar.services.serialize import row_dict
 
 STATES = ("firing", "acknowledged", "resolved")
-_SELECT = """select al.*, a.slug as application, c.name as check_name, r.kind as rule_kind
+_SELECT = """select al.*, a.slug as application, c.name as check_name, r.kind as rule_kind,
+    pr.slug as project
     from alerts al left join applications a on a.id = al.application_id
     left join health_checks c on c.id = al.check_id
-    left join alert_rules r on r.id = al.rule_id"""
+    left join alert_rules r on r.id = al.rule_id
+    left join projects pr on pr.id = al.project_id"""
 
 
 def to_dict(row: Any) -> dict[str, Any]:
-    return row_dict(row, exclude=("application_id",))
+    return row_dict(row, exclude=("application_id", "project_id"))
 
 
 def list_alerts(conn: Connection, state: str | None = None, application: str | None = None,
@@ -114,7 +116,8 @@ def _changed(conn: Connection, alert_id: int, event: str, notify: bool = True) -
 def publish(conn: Connection, row: Any) -> None:
     events.publish(conn, "alert", {
         "id": row.id, "application": row.application, "check_id": row.check_id,
-        "state": row.state, "title": row.title, "severity": row.severity})
+        "project": row.project, "state": row.state, "title": row.title,
+        "severity": row.severity})
 
 
 def incident_key(rule: Any) -> str:
@@ -147,6 +150,37 @@ def fire(conn: Connection, rule: Any, title: str, message: str) -> Any | None:
 def opened(conn: Connection, alert_id: int) -> Any:
     """An alert inserted without a rule (a collector's own state): announce and notify it."""
     return _changed(conn, alert_id, "fired")
+
+
+def fire_for_build(conn: Connection, rule: Any, build_id: int, title: str,
+                   message: str) -> Any | None:
+    """Open an alert for a project rule (services/build_rules.py) about `build_id`, unless
+    one is open already. Its incident is the project's, unless the rule groups by nothing."""
+    key = (f"rule:{rule.id}" if rule.group_by == "none" else f"project:{rule.project_id}")
+    alert_id = conn.execute(text("""
+        insert into alerts (rule_id, project_id, build_id, severity, title, message,
+                            incident_key)
+        values (:rule, :project, :build, :severity, :title, :message, :key)
+        on conflict (rule_id) where state <> 'resolved' do nothing
+        returning id"""),
+        {"rule": rule.id, "project": rule.project_id, "build": build_id,
+         "severity": rule.severity, "title": title, "message": message,
+         "key": key}).scalar()
+    if alert_id is None:
+        return None
+    return _changed(conn, alert_id, "fired")
+
+
+def resolve_by(conn: Connection, alert_id: int, actor: str, message: str) -> Any | None:
+    """The condition cleared by an event someone can point at (a green build): the alert's
+    message gains what cleared it, which the 'resolved' notification carries. None when a
+    concurrent writer resolved it first (it notified)."""
+    closed = conn.execute(text("""
+        update alerts set state = 'resolved', resolved_at = now(), resolved_by = :who,
+               message = concat_ws(E'\n\n', message, 'resolved: ' || :m)
+         where id = :id and state <> 'resolved'"""),
+        {"id": alert_id, "who": actor, "m": message}).rowcount
+    return _changed(conn, alert_id, "resolved") if closed else None
 
 
 def auto_resolve(conn: Connection, alert_id: int, notify: bool) -> Any:

@@ -1,5 +1,9 @@
 """Reading builds: one build with its stages and history, filtered lists, CSV exports.
 
+A build carries `duration_anomaly` (its verdict against recent builds, null without enough
+history) and `deploy_impact` (production deploys of projects linked to applications; lists
+give the stored verdict, one build is measured live until the collector stores it).
+
 The list, the page's table and the CSV export share one WHERE clause, so "Download CSV"
 always holds exactly the rows the filters show."""
 
@@ -12,9 +16,11 @@ from typing import Any
 from sqlalchemy import Connection, Result, TextClause, text
 
 from jadugar.errors import Invalid, NotFound
+from jadugar.services import deploy_impact, duration_anomaly
 from jadugar.services.builds import KINDS, STATUSES
 from jadugar.services.projects import get_project
 from jadugar.services.serialize import row_dict
+from jadugar.timeutil import utcnow
 
 COLUMNS = ("id, number, external_id, branch, commit_sha, commit_at, pipeline, trigger, kind, "
            "environment, status, progress, source, url, message, created_at, started_at, "
@@ -57,15 +63,26 @@ def to_dict(row: Any) -> dict[str, Any]:
 
 def get_build(conn: Connection, build_id: int) -> dict[str, Any]:
     """The build with its project slug, stages (run order) and status updates (oldest first)."""
-    row = conn.execute(text("select b.*, p.slug as project from builds b "
-                            "join projects p on p.id = b.project_id where b.id = :id"),
+    row = conn.execute(text(f"""select b.*, p.slug as project,
+        {duration_anomaly.AS_JSON} as duration_anomaly, i.impact as stored_impact
+        from builds b join projects p on p.id = b.project_id
+        left join build_insights i on i.build_id = b.id where b.id = :id"""),
                        {"id": build_id}).first()
     if row is None:
         raise NotFound(f"no build {build_id}", field="id")
     out = to_dict(row)
+    del out["stored_impact"]
+    out["deploy_impact"] = deploy_impact.stored_or_live(conn, row, row.stored_impact,
+                                                        utcnow())
     out["stages"] = [row_dict(s, exclude=("build_id",)) for s in conn.execute(text(
         "select * from build_stages where build_id = :id "
         "order by position, started_at nulls last, id"), {"id": build_id})]
+    if out["stages"]:
+        project = conn.execute(text("select * from projects where id = :id"),
+                               {"id": row.project_id}).first()
+        verdicts = duration_anomaly.stage_verdicts(conn, project, row)
+        for stage in out["stages"]:
+            stage["duration_anomaly"] = verdicts.get(stage["id"])
     out["status_updates"] = [row_dict(s, exclude=("project_id",)) for s in conn.execute(text(
         "select * from status_updates where build_id = :id order by ts, id"),
         {"id": build_id})]
@@ -77,7 +94,9 @@ def list_builds(conn: Connection, slug: str, flt: BuildFilter, limit: int,
     """Newest first, limit + 1 rows, keyset paging by (created_at, id)."""
     project = get_project(conn, slug)
     after_ts, after_id = (after[0], after[1]) if after and len(after) == 2 else (None, None)
-    q = text(f"""select {COLUMNS} from builds b {WHERE}
+    q = text(f"""select {COLUMNS}, {duration_anomaly.AS_JSON} as duration_anomaly,
+                        i.impact as deploy_impact
+                   from builds b left join build_insights i on i.build_id = b.id {WHERE}
                  and (cast(:after_ts as timestamptz) is null
                       or (b.created_at, b.id) < (cast(:after_ts as timestamptz), :after_id))
                order by b.created_at desc, b.id desc limit :limit""")
@@ -93,7 +112,8 @@ def table_page(conn: Connection, project_id: int, flt: BuildFilter, page: int,
     PostgreSQL fetch every matching row to hand back 25 (30 ms at 100,000 builds)."""
     params = flt.params(project_id)
     total = conn.scalar(text(f"select count(*) from builds b {WHERE}"), params) or 0
-    q = text(f"""select {COLUMNS} from builds b {WHERE}
+    q = text(f"""select {COLUMNS}, coalesce(i.anomalous, false) as anomalous
+                   from builds b left join build_insights i on i.build_id = b.id {WHERE}
                order by b.created_at desc, b.id desc limit :size offset :offset""")
     rows = [dict(r._mapping) for r in conn.execute(
         q, {**params, "size": size, "offset": max(0, page - 1) * size})]

@@ -45,7 +45,8 @@ def _read(conn: Connection, sql: str, params: dict[str, Any]) -> pd.DataFrame:
 
 def duration_points(conn: Connection, pid: int, flt: BuildFilter,
                     limit: int = MAX_POINTS, total: int | None = None) -> pd.DataFrame:
-    """One point per build, thinned evenly (every n-th by time) above `limit` builds.
+    """One point per build, thinned evenly (every n-th by time) above `limit` builds;
+    abnormally long builds (duration_anomaly.py) are always kept, to be marked.
 
     `total` (builds with a duration under `flt`) sets the stride; project_charts already
     knows it from the trend, which spares a `count(*) over ()` that holds every row."""
@@ -53,11 +54,13 @@ def duration_points(conn: Connection, pid: int, flt: BuildFilter,
         total = conn.scalar(text(f"select count(*) from builds b {WHERE} "
                                  "and b.duration_s is not null"), flt.params(pid)) or 0
     return _read(conn, f"""
-        select id, number, branch, status, created_at, duration_s from (
+        select id, number, branch, status, created_at, duration_s, anomalous from (
             select b.id, b.number, b.branch, b.status, b.created_at, b.duration_s,
+                   coalesce(i.anomalous, false) as anomalous,
                    row_number() over (order by b.created_at, b.id) as rn
-              from builds b {WHERE} and b.duration_s is not null) b
-         where (rn - 1) % :stride = 0
+              from builds b left join build_insights i on i.build_id = b.id
+              {WHERE} and b.duration_s is not null) b
+         where (rn - 1) % :stride = 0 or anomalous
          order by created_at""", {**flt.params(pid), "stride": max(1, -(-total // limit))})
 
 

@@ -4,7 +4,8 @@ finished build back.
 Every write goes through `create_or_update` or `change`, whatever its source (API, webhooks,
 UI), so the rules live once: one conditional UPDATE decides the new state in SQL under a row
 lock, a `status_updates` row records each change, and `build` / `status_update` events are
-published inside the caller's transaction."""
+published inside the caller's transaction. A build that has just finished is judged
+there too (services/build_rules.py: its duration, then the project's alert rules)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from sqlalchemy import Connection, text
 from jadugar import events
 from jadugar.errors import Invalid, NotFound
 from jadugar.services import build_fields as f
-from jadugar.services import status_updates
+from jadugar.services import build_rules, status_updates
 from jadugar.services.projects import get_project
 
 STATUSES = ("queued", "running", "success", "failed", "cancelled", "skipped")
@@ -166,6 +167,8 @@ def create_or_update(conn: Connection, project: Any, values: dict[str, Any], *, 
                           new_status=row.status, new_progress=row.progress, message=note,
                           author=author)
     publish(conn, project, row)
+    if row.status in FINISHED:
+        build_rules.after_finish(conn, project, row)
     return row, True
 
 
@@ -186,6 +189,8 @@ def change(conn: Connection, project: Any, build_id: int, values: dict[str, Any]
                               message=note, author=author)
     if moved:
         publish(conn, project, row)
+    if row.status in FINISHED and (row.status != row.old_status or row.rerun):
+        build_rules.after_finish(conn, project, row)
     return row
 
 

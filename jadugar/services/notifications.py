@@ -174,14 +174,16 @@ select case :event
        and not exists (select 1 from silences s
                         where now() >= s.starts_at and now() < s.ends_at
                           and (s.application_id is null or s.application_id = al.application_id)
-                          and (s.check_id is null or s.check_id = al.check_id))
+                          and (s.check_id is null or s.check_id = al.check_id)
+                          and (s.project_id is null or s.project_id = al.project_id))
   from alerts al where al.id = :alert
 """)
 
 
 def enqueue(conn: Connection, alert: Any, event: str) -> int:
     """One pending notification per enabled target that hears this alert: its application
-    (or every application), and a severity at least its min_severity. Nothing when a silence
+    (or every application; a build alert's applications are those linked to its project),
+    and a severity at least its min_severity. Nothing when a silence
     covers the alert or another alert speaks for its incident (see _SPEAKS)."""
     if not conn.execute(_SPEAKS, {"alert": alert.id, "event": event}).scalar():
         return 0
@@ -191,11 +193,14 @@ def enqueue(conn: Connection, alert: Any, event: str) -> int:
     n = conn.execute(text(f"""
         insert into notifications (alert_id, target_id, event, title, body)
         select :alert, t.id, :event, :title, :body from notification_targets t
-         where t.enabled and (t.application_id is null or t.application_id = :app)
+         where t.enabled and (t.application_id is null or t.application_id = :app
+                or t.application_id in (select ap.application_id from application_projects ap
+                                         where ap.project_id = :project))
            and array_position({SEVERITY_RANK}, :severity)
                >= array_position({SEVERITY_RANK}, t.min_severity)"""),
         {"alert": alert.id, "event": event, "title": title, "body": body,
-         "app": alert.application_id, "severity": alert.severity}).rowcount
+         "app": alert.application_id, "project": getattr(alert, "project_id", None),
+         "severity": alert.severity}).rowcount
     conn.execute(text("""update alerts set last_notified_at = now(),
                          notify_count = notify_count + 1 where id = :id"""), {"id": alert.id})
     return n

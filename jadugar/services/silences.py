@@ -1,6 +1,7 @@
-"""Silences: "we know, stop telling us" for an application, a check or everything, until an
-end time. Alerts under a silence still open, show and resolve; only their notifications are
-held back (notifications._SPEAKS), so nothing is lost from the record."""
+"""Silences: "we know, stop telling us" for an application, a check, a project's build
+alerts or everything, until an end time. Alerts under a silence still open, show and
+resolve; only their notifications are held back (notifications._SPEAKS), so nothing is lost
+from the record."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ from jadugar.timeutil import parse_time
 
 MAX_SILENCE = timedelta(days=30)
 _SELECT = """select s.id, a.slug as application, s.check_id, c.name as check_name,
-       s.starts_at, s.ends_at, s.reason, s.created_by, s.created_at,
+       pr.slug as project, s.starts_at, s.ends_at, s.reason, s.created_by, s.created_at,
        now() >= s.starts_at and now() < s.ends_at as active
   from silences s left join applications a on a.id = s.application_id
-  left join health_checks c on c.id = s.check_id"""
+  left join health_checks c on c.id = s.check_id
+  left join projects pr on pr.id = s.project_id"""
 
 
 def list_silences(conn: Connection, include_expired: bool = False) -> list[dict[str, Any]]:
@@ -35,7 +37,8 @@ def get_silence(conn: Connection, silence_id: int) -> dict[str, Any]:
 
 
 def create_silence(conn: Connection, body: dict[str, Any], actor: str) -> int:
-    """{application?: slug, check_id?: int, ends_at | duration_s, starts_at?, reason}.
+    """{application?: slug, check_id?: int, project?: slug (its build alerts only),
+    ends_at | duration_s, starts_at?, reason}.
     Starting "now" means the database's now, the clock the notification rule reads."""
     now = conn.execute(text("select now()")).scalar_one()
     reason = body.get("reason")
@@ -61,11 +64,27 @@ def create_silence(conn: Connection, body: dict[str, Any], actor: str) -> int:
             raise Invalid("check_id must be the id of a check", field="check_id")
         if app_id is not None and row.application_id != app_id:
             raise Invalid("the check is not one of that application's", field="check_id")
+    project_id = _project(conn, body, app_id or check_id)
     return conn.execute(text("""
-        insert into silences (application_id, check_id, starts_at, ends_at, reason, created_by)
-        values (:a, :c, :s, :e, :r, :by) returning id"""),
-        {"a": app_id, "c": check_id, "s": starts, "e": ends, "r": reason.strip(),
-         "by": actor}).scalar_one()
+        insert into silences (application_id, check_id, project_id, starts_at, ends_at,
+                              reason, created_by)
+        values (:a, :c, :p, :s, :e, :r, :by) returning id"""),
+        {"a": app_id, "c": check_id, "p": project_id, "s": starts, "e": ends,
+         "r": reason.strip(), "by": actor}).scalar_one()
+
+
+def _project(conn: Connection, body: dict[str, Any], monitoring: Any) -> int | None:
+    """A project silence holds back that project's build and deploy alerts only."""
+    if body.get("project") is None:
+        return None
+    if not isinstance(body["project"], str):
+        raise Invalid("project must be a project slug", field="project")
+    if monitoring is not None:
+        raise Invalid("a silence covers a project, or an application or check, not both",
+                      field="project")
+    from jadugar.services.projects import get_project
+
+    return get_project(conn, body["project"]).id
 
 
 def _ends(body: dict[str, Any], starts: datetime) -> datetime:

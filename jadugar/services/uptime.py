@@ -90,10 +90,12 @@ select d.started_at, d.ended_at, d.results,
 
 DEPLOYS = text("""
 select b.id, p.slug as project, b.number, b.branch, b.kind, b.status, b.environment,
-       coalesce(b.finished_at, b.started_at, b.created_at) as ts
+       coalesce(b.finished_at, b.started_at, b.created_at) as ts,
+       i.impact->>'verdict' as impact
   from application_projects ap
   join projects p on p.id = ap.project_id
   join builds b on b.project_id = ap.project_id
+  left join build_insights i on i.build_id = b.id
  where ap.application_id = :application_id
    and b.created_at >= :since and b.created_at < :until
    and (b.kind = 'deploy' or cast(:builds as boolean))

@@ -42,7 +42,7 @@ def _form() -> dbc.Card:
             field(P, "check_id", "Check", dcc.Dropdown(id=f"{P}-check_id",
                                                        options=_checks()), 4),
             field(P, "kind", "Kind", dcc.Dropdown(id=f"{P}-kind", options=list(
-                alert_rules.KINDS), value="consecutive_failures", clearable=False), 3),
+                alert_rules.MONITORING_KINDS), value="consecutive_failures", clearable=False), 3),
             field(P, "threshold", "Threshold", dbc.Input(id=f"{P}-threshold",
                                                          type="number"), 2),
             field(P, "recover_threshold", "Recover at",
@@ -90,7 +90,8 @@ def show(_changed):
     with db.connection() as conn:
         rows = alert_rules.list_rules(conn)
     writer = policy.allowed(policy.current_principal(), "alert_rules.write")
-    body = [html.Tr([html.Td(r.application), html.Td(r.check_id or ""), html.Td(r.kind),
+    body = [html.Tr([html.Td(r.application or f"project {r.project}"),
+                     html.Td(r.check_id or ""), html.Td(r.kind),
                      html.Td("" if r.threshold is None else f"{r.threshold:g}"),
                      html.Td(r.severity), html.Td("yes" if r.enabled else "no"),
                      html.Td(_delete_button(r.id) if writer else "")],

@@ -42,7 +42,8 @@ def empty(message: str = "No builds in this range") -> go.Figure:
 
 
 def duration_figure(points: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
-    """Each build a point coloured by status, with p50 and p95 trend lines (minutes)."""
+    """Each build a point coloured by status, abnormally long ones ringed, with p50 and p95
+    trend lines (minutes)."""
     if points.empty:
         return empty()
     fig = go.Figure()
@@ -55,6 +56,15 @@ def duration_figure(points: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
             marker={"color": color(status), "size": 5, "opacity": 0.6},
             customdata=part[["number", "branch"]].fillna("").to_numpy(),
             hovertemplate="#%{customdata[0]} %{customdata[1]}<br>%{y:.1f} min<extra></extra>"))
+    slow = points[points["anomalous"]] if "anomalous" in points else points.iloc[:0]
+    if not slow.empty:
+        fig.add_trace(go.Scattergl(
+            x=slow["created_at"], y=slow["duration_s"] / 60, mode="markers",
+            name="abnormally long", marker={"symbol": "circle-open", "size": 12,
+                                            "color": "#d62728", "line": {"width": 2}},
+            customdata=slow[["number", "branch"]].fillna("").to_numpy(),
+            hovertemplate="#%{customdata[0]} %{customdata[1]}<br>%{y:.1f} min, "
+                          "abnormally long<extra></extra>"))
     for name, dash in (("p50", "solid"), ("p95", "dot")):
         fig.add_trace(go.Scatter(x=trend["bucket"], y=trend[name] / 60, mode="lines",
                                  name=name, line={"color": "#333", "dash": dash, "width": 2}))

@@ -63,17 +63,24 @@ def response_time_figure(rows: list[dict[str, Any]], deploys: list[dict[str, Any
     return fig
 
 
+IMPACT_COLOURS = {"worse": "#9c27b0"}
+
+
 def add_deploy_markers(fig: go.Figure, deploys: list[dict[str, Any]], tz: str | None,
                        y: float) -> None:
     """One marker trace (not one shape per deploy): cheap to draw with hundreds of builds."""
     d = frame(deploys, ("ts",), tz)
     text = (d["project"] + " #" + d["number"].astype("string").fillna("?") + " "
             + d["kind"] + " " + d["status"] + " (" + d["branch"].fillna("") + ")")
+    impact = d["impact"] if "impact" in d else [None] * len(d)
+    text = text + [f" · impact: {v}" if isinstance(v, str) else "" for v in impact]
     symbols = ["triangle-up" if k == "deploy" else "line-ns-open" for k in d["kind"]]
+    # A deploy that made the application worse (services/deploy_impact.py) stands out.
+    colours = [IMPACT_COLOURS.get(v, color(s)) for s, v in zip(d["status"], impact,
+                                                               strict=True)]
     fig.add_trace(go.Scatter(x=d["ts"], y=[y] * len(d), mode="markers", name="builds/deploys",
                              text=text, hoverinfo="text+x",
-                             marker={"symbol": symbols, "size": 11,
-                                     "color": [color(s) for s in d["status"]]}))
+                             marker={"symbol": symbols, "size": 11, "color": colours}))
 
 
 def status_band_figure(bands: list[dict[str, Any]], tz: str | None) -> go.Figure:
