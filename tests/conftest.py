@@ -4,6 +4,7 @@ migrated once per session; the Dash app and its Flask client; API tokens; a live
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import time
 import uuid
@@ -25,6 +26,31 @@ from jadugar import auth, config, db, migrations
 # pgserver (imported by some tests directly) warns without a private runtime folder.
 if not os.environ.get("XDG_RUNTIME_DIR"):
     os.environ["XDG_RUNTIME_DIR"] = tempfile.mkdtemp(prefix="jadugar-xdg-")
+
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Temporary folders of this run's own, outside /tmp/pytest-of-<user>.
+
+    Embedded PostgreSQL runs as the user `pgserver` when the tests run as root, and opens up
+    the folders above its data to reach it. pytest tightens /tmp/pytest-of-<user> back to
+    0700 whenever a pytest process starts using it (each xdist worker, a nested pytest run),
+    and a server restarted after that cannot reach its data ("Permission denied")."""
+    if config.option.basetemp or hasattr(config, "workerinput"):
+        return  # given by the caller, or by the xdist controller (its folder + popen-gwN)
+    base = Path(tempfile.mkdtemp(prefix="jadugar-pytest-"))
+    base.chmod(0o755)
+    config.option.basetemp = str(base / "t")
+    config.stash[_OWN_BASETEMP] = base
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    base = config.stash.get(_OWN_BASETEMP, None)
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_OWN_BASETEMP = pytest.StashKey[Path]()
 
 ALL_TABLES = text("""select string_agg(quote_ident(tablename), ', ') from pg_tables
                       where schemaname = 'public' and tablename <> 'alembic_version'""")
