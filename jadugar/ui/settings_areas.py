@@ -6,6 +6,8 @@ webhook secrets (settings_credentials)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import dash_bootstrap_components as dbc
 from dash import dcc
 
@@ -162,14 +164,19 @@ def _collector_rows(conn) -> tuple[list[str], list]:
     return (["Name", "Location", "Host", "Last seen (UTC)", "Checks/s", "Lag p99", "Spool",
              "State"],
             [(r["name"], [r["name"], r["location"], r["hostname"] or "",
-                          f"{r['last_seen_at']:%Y-%m-%d %H:%M}", f"{r['checks_per_s']:.1f}",
+                          _minute(r["last_seen_at"]), f"{r['checks_per_s']:.1f}",
                           "–" if r["lag_p99_ms"] is None else f"{r['lag_p99_ms']:.0f} ms",
                           r["spool_size"], _collector_state(r)]) for r in rows])
 
 
+def _minute(stamp: str) -> str:
+    """'2026-12-01T07:30:12.5+00:00' (the API's ISO form) as '2026-12-01 07:30'."""
+    return datetime.fromisoformat(stamp).strftime("%Y-%m-%d %H:%M")
+
+
 def _collector_state(row: dict) -> str:
     if row["impaired_since"] is not None:
-        return (f"impaired since {row['impaired_since']:%H:%M} "
+        return (f"impaired since {_minute(row['impaired_since'])} "
                 f"({row['recent_failed']} of {row['recent_ok'] + row['recent_failed']} failed)")
     return "stale" if row["stale"] else "healthy"
 

@@ -50,3 +50,22 @@ def test_it_shows_the_fields_of_the_chosen_check_type():
     assert all(cls == settings_checks.HIDDEN for g, cls in shown.items() if g != "dns")
     *_, target_col, label, _placeholder = settings_checks.follow_type("heartbeat")
     assert target_col == "d-none" and label
+
+
+def test_it_lists_collectors_with_their_state(dash_app, engine, clean_db):
+    """Settings → Collectors answered 500 as soon as a collector had reported (its times
+    arrive as ISO text); an impaired one says since when and why."""
+    from jadugar.services import collector_health, collector_status
+    from jadugar.ui.settings_areas import COLLECTORS
+
+    with engine.begin() as c:
+        collector_status.report(c, "eu-1", "eu", recent_ok=20, recent_failed=0)
+        collector_status.report(c, "us-1", "us", recent_ok=0, recent_failed=12)
+        collector_health.judge(c, "us-1")
+        user = auth.create_user(c, "collector-admin", "admin", "callback-pass")
+    with dash_app.server.test_request_context("/settings"):
+        login_user(user)
+        parts = [p for p in _walk(show(COLLECTORS, 0)) if isinstance(p, str)]
+    assert "eu-1" in parts and "healthy" in parts
+    [state] = [p for p in parts if p.startswith("impaired since")]
+    assert state.endswith("(12 of 12 failed)")
