@@ -34,8 +34,9 @@ _PAGE = """<!doctype html>
 def _ways(path: str | None) -> str:
     ways = not_found.ways_back(path)
     return "".join(
-        f'<a class="btn {"btn-primary" if n == 0 else "btn-outline-secondary"}" '
-        f'href="{escape(w.href)}">{escape(w.label)}</a>' for n, w in enumerate(ways))
+        f'<a href="{escape(w.href)}" class="btn '
+        f'{"btn-primary" if n == 0 else "btn-outline-secondary"}">{escape(w.label)}</a>'
+        for n, w in enumerate(ways))
 
 
 def render(message: str, status: int, headers: dict[str, str] | None = None,
