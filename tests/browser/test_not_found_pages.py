@@ -32,8 +32,13 @@ def test_it_names_the_project_and_application_in_the_title(page):
     assert page.title().startswith("no-such-app · Monitoring")
 
 
-def test_it_draws_flask_errors_in_the_same_style(page):
-    response = page.goto(page.base + "/vendor/no-such-file.css")
+def test_it_draws_flask_errors_in_the_same_style(page, browser):
+    # Another context: the 404 status itself is a console error, which `page` refuses.
+    other = browser.new_context(color_scheme="dark")
+    pg = other.new_page()
+    response = pg.goto(page.base + "/vendor/no-such-file.css")
     assert response.status == 404
-    assert page.locator(".not-found h1").inner_text() == "Not Found"
-    assert page.locator(".not-found a[href='/']").count() == 1
+    assert pg.locator(".not-found h1").inner_text() == "Not Found"
+    assert pg.locator(".not-found a[href='/']").count() == 1
+    assert pg.evaluate("document.documentElement.getAttribute('data-bs-theme')") == "dark"
+    other.close()
