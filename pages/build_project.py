@@ -128,7 +128,7 @@ def layout(slug: str = "", **query):
         html.Div([html.H3(project.name, className="me-2 mb-0"),
                   html.Span(project.repository or "", className="text-body-secondary"),
                   _linked_applications(apps)],
-                 className="d-flex align-items-baseline mb-3"),
+                 className="d-flex flex-wrap column-gap-2 align-items-baseline mb-3"),
         _filter_bar(branches, q),
         dora.card(P, environments, q["env"], csv_button("dora")),
         chart_card("durations", "Build duration (each build; p50 and p95 trend)",
