@@ -74,8 +74,8 @@ def layout() -> html.Div:
         live.components(),
         dcc.Store(id="shell-plotly-templates", data=theme.templates_for_browser()),
         clock.components(),
-        html.Div(id="shell-toasts", style={"position": "fixed", "top": 70, "right": 16,
-                                           "zIndex": 1080, "width": 340}),
+        # Bottom right: at the top the toasts covered the dashboard's "Open alerts" card.
+        html.Div(id="shell-toasts", className="shell-toasts"),
         dbc.Container(dash.page_container, fluid=True, className="pb-5"),
     ])
 
