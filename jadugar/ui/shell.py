@@ -9,6 +9,29 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from jadugar.ui import clock, db_banner, live, replica_note, theme
 from jadugar.web import csrf
 
+# Dash's page, with assets/theme.js first in <head>: the light or dark mode is set before
+# anything is drawn, so a dark page never flashes white. (Dash itself would load assets' JS
+# at the end of <body>; app.py leaves theme.js out of those.)
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        <script src="/assets/theme.js"></script>
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+THEME_SCRIPT_PATTERN = r"theme\.js$"
+
 NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
        ("Alerts", "/alerts"), ("Settings", "/settings")]
 
