@@ -70,8 +70,10 @@ def theme_menu() -> dbc.DropdownMenu:
              for value, icon, text in THEMES]
     return dbc.DropdownMenu(
         items, id="shell-theme", nav=True, in_navbar=True, align_end=True,
+        # The word shows in the phone menu; beside the icon alone it is for screen readers.
         label=html.Span([html.I(className="bi bi-circle-half", id="shell-theme-icon"),
-                         html.Span("Theme", className="ms-1 d-lg-none")]),
+                         html.Span("Theme", className="ms-1 d-lg-none"),
+                         html.Span("Theme", className="visually-hidden d-none d-lg-inline")]),
         toggle_class_name="text-white", class_name="me-3", toggle_style={"padding": 0},
     )
 
