@@ -36,6 +36,8 @@ def create_app(cfg: config.Config | None = None) -> Dash:
         use_pages=True,
         pages_folder=_folder("pages"),
         assets_folder=_folder("assets"),
+        assets_ignore=shell.THEME_SCRIPT_PATTERN,  # in <head> instead, see shell.INDEX
+        index_string=shell.INDEX,
         external_stylesheets=["/vendor/css/bootstrap.min.css",
                               "/vendor/css/font/bootstrap-icons.min.css"],
         suppress_callback_exceptions=True,

@@ -13,13 +13,14 @@ from jadugar.errors import JadugarError
 from jadugar.services import build_reads, builds
 from jadugar.timeutil import parse_time
 from jadugar.ui import build_forms as forms
+from jadugar.ui import not_found
 from jadugar.ui.build_banners import banners
 from jadugar.ui.build_figures import gantt_figure
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import minutes, status_badge
 
 dash.register_page(__name__, path_template="/builds/<slug>/<build_id>",
-                   title="Build · Jadugar")
+                   title=lambda slug="", build_id="", **_: f"{slug} build {build_id} · Jadugar")
 
 P = "builds-detail"
 F = f"{P}-mark"
@@ -75,7 +76,10 @@ def layout(slug: str = "", build_id: str = "", **_query):
     try:
         b = _load(build_id)
     except JadugarError as err:
-        return dbc.Alert(err.message, color="warning")
+        if err.status != 404:
+            return dbc.Alert(err.message, color="warning")
+        return not_found.page("Build not found", f"{slug} has no build {build_id}.",
+                              f"/builds/{slug}", not_found.WayBack(f"/builds/{slug}", slug))
     return html.Div([
         dcc.Store(id=f"{P}-id", data=b["id"]),
         html.A(f"← {b['project']}", href=f"/builds/{b['project']}"),

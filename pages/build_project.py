@@ -27,11 +27,13 @@ from jadugar.timeutil import utcnow
 from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
 from jadugar.ui import dora_panels as dora
+from jadugar.ui import not_found
 from jadugar.ui.clock import TZ, local_time, localise
 from jadugar.ui.components import minutes, percent, status_badge
 from jadugar.ui.live import follow, follow_components
 
-dash.register_page(__name__, path_template="/builds/<slug>", title="Project · Jadugar")
+dash.register_page(__name__, path_template="/builds/<slug>",
+                   title=lambda slug="", **_: f"{slug} · Builds · Jadugar")
 
 P = "builds-project"
 RANGES = {"7d": 7, "30d": 30, "90d": 90, "180d": 180, "365d": 365}
@@ -110,7 +112,10 @@ def layout(slug: str = "", **query):
             environments = delivery.environments(conn, project.id)
             apps = linked_to_project(conn, project.id)
     except JadugarError as err:
-        return dbc.Alert(err.message, color="warning")
+        if err.status != 404:
+            return dbc.Alert(err.message, color="warning")
+        return not_found.page("Project not found", f"There is no project {slug!r}.",
+                              f"/builds/{slug}")
     who = policy.current_principal()
     unit = dbc.RadioItems(id=f"{P}-unit", options=["day", "week"], value=q["unit"],
                           inline=True, className="small")
@@ -123,7 +128,7 @@ def layout(slug: str = "", **query):
         html.Div([html.H3(project.name, className="me-2 mb-0"),
                   html.Span(project.repository or "", className="text-body-secondary"),
                   _linked_applications(apps)],
-                 className="d-flex align-items-baseline mb-3"),
+                 className="d-flex flex-wrap column-gap-2 align-items-baseline mb-3"),
         _filter_bar(branches, q),
         dora.card(P, environments, q["env"], csv_button("dora")),
         chart_card("durations", "Build duration (each build; p50 and p95 trend)",

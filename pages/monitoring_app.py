@@ -17,13 +17,14 @@ from jadugar.services import applications, csv_export, uptime
 from jadugar.timeutil import utcnow
 from jadugar.ui import monitoring_figures as figs
 from jadugar.ui import monitoring_tables as tables
+from jadugar.ui import not_found
 from jadugar.ui.clock import TZ
-from jadugar.ui.components import empty_state, status_badge
+from jadugar.ui.components import status_badge
 from jadugar.ui.live import follow, follow_components
 from jadugar.ui.monitoring_parts import range_picker, window
 
 dash.register_page(__name__, path_template="/monitoring/<slug>", name="Application",
-                   title="Application · Jadugar")
+                   title=lambda slug="", **_: f"{slug} · Monitoring · Jadugar")
 
 P = "mapp"
 RANGE_INPUTS = [Input(f"{P}-range", "value"), Input(f"{P}-since", "value"),
@@ -45,7 +46,8 @@ def layout(slug: str | None = None, range: str = "24h", since: str | None = None
         try:
             app = applications.get_application(conn, slug or "")
         except JadugarError:
-            return empty_state("No such application", f"There is no application {slug!r}.")
+            return not_found.page("Application not found",
+                                  f"There is no application {slug!r}.", f"/monitoring/{slug}")
         checks = uptime.checks_of(conn, app.id)
     options = [{"label": f'{c["name"]} ({c["type"]})', "value": str(c["id"])} for c in checks]
     chosen = check if check in {o["value"] for o in options} else (

@@ -9,11 +9,12 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from jadugar.ui.theme import color
+from jadugar.ui.theme import TEMPLATE, color
 
+# The legend sits above the plot, anchored by its bottom edge: anchored by its top (y=1.12)
+# it hung down into short charts such as the status band.
 LAYOUT = {"margin": {"l": 50, "r": 10, "t": 30, "b": 30}, "hovermode": "x unified",
-          "legend": {"orientation": "h", "y": 1.12}, "template": "plotly_white",
-          "paper_bgcolor": "rgba(0,0,0,0)", "plot_bgcolor": "rgba(0,0,0,0)"}
+          "legend": {"orientation": "h", "y": 1.02, "yanchor": "bottom"}, "template": TEMPLATE}
 
 
 def local(series: pd.Series, tz: str | None) -> pd.Series:

@@ -6,8 +6,31 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from jadugar.ui import clock, db_banner, live, replica_note
+from jadugar.ui import clock, db_banner, live, replica_note, theme
 from jadugar.web import csrf
+
+# Dash's page, with assets/theme.js first in <head>: the light or dark mode is set before
+# anything is drawn, so a dark page never flashes white. (Dash itself would load assets' JS
+# at the end of <body>; app.py leaves theme.js out of those.)
+INDEX = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        <script src="/assets/theme.js"></script>
+        {%css%}
+    </head>
+    <body>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+THEME_SCRIPT_PATTERN = r"theme\.js$"
 
 NAV = [("Dashboard", "/"), ("Builds", "/builds"), ("Monitoring", "/monitoring"),
        ("Alerts", "/alerts"), ("Settings", "/settings")]
@@ -27,13 +50,31 @@ def navbar() -> dbc.Navbar:
                 html.Div([
                     dbc.Badge("offline", id="shell-live", color="secondary", className="me-3",
                               title="Live updates"),
-                    dbc.Switch(id="shell-dark", label=html.I(className="bi bi-moon-stars"),
-                               value=False, persistence=True, className="me-3 mb-0"),
+                    theme_menu(),
                     logout_form(),
                 ], className="d-flex align-items-center"),
             ], id="shell-collapse", navbar=True),
         ], fluid=True),
         color="primary", dark=True, className="mb-3",
+    )
+
+
+THEMES = (("light", "bi-sun", "Light"), ("dark", "bi-moon-stars", "Dark"),
+          ("auto", "bi-circle-half", "Follow system"))
+
+
+def theme_menu() -> dbc.DropdownMenu:
+    """Light, dark, or the system's setting; assets/theme.js applies and remembers it."""
+    items = [dbc.DropdownMenuItem([html.I(className=f"bi {icon} me-2"), text],
+                                  id=f"shell-theme-{value}", n_clicks=0)
+             for value, icon, text in THEMES]
+    return dbc.DropdownMenu(
+        items, id="shell-theme", nav=True, in_navbar=True, align_end=True,
+        # The word shows in the phone menu; beside the icon alone it is for screen readers.
+        label=html.Span([html.I(className="bi bi-circle-half", id="shell-theme-icon"),
+                         html.Span("Theme", className="ms-1 d-lg-none"),
+                         html.Span("Theme", className="visually-hidden d-none d-lg-inline")]),
+        toggle_class_name="text-white", class_name="me-3", toggle_style={"padding": 0},
     )
 
 
@@ -56,20 +97,38 @@ def layout() -> html.Div:
         navbar(),
         replica_note.components(),
         live.components(),
+        dcc.Store(id="shell-plotly-templates", data=theme.templates_for_browser()),
         clock.components(),
-        html.Div(id="shell-toasts", style={"position": "fixed", "top": 70, "right": 16,
-                                           "zIndex": 1080, "width": 340}),
+        # Bottom right: at the top the toasts covered the dashboard's "Open alerts" card.
+        html.Div(id="shell-toasts", className="shell-toasts"),
         dbc.Container(dash.page_container, fluid=True, className="pb-5"),
     ])
 
 
 clientside_callback(
-    """(dark) => {
-        document.documentElement.setAttribute('data-bs-theme', dark ? 'dark' : 'light');
+    """(templates) => {
+        window.jadugarTheme.setTemplates(templates);
         return window.dash_clientside.no_update;
     }""",
-    Output("shell-dark", "id"),
-    Input("shell-dark", "value"),
+    Output("shell-plotly-templates", "id"),
+    Input("shell-plotly-templates", "data"),
+)
+
+# A pick (or the first render) → apply it, then show its icon and tick it in the menu.
+clientside_callback(
+    """(...clicks) => {
+        const t = window.jadugarTheme;
+        const id = window.dash_clientside.callback_context.triggered_id;
+        if (typeof id === 'string' && id.startsWith('shell-theme-')) {
+            t.set(id.slice('shell-theme-'.length));
+        }
+        const choice = t.choice();
+        const icons = {light: 'bi bi-sun', dark: 'bi bi-moon-stars', auto: 'bi bi-circle-half'};
+        return [icons[choice], choice === 'light', choice === 'dark', choice === 'auto'];
+    }""",
+    Output("shell-theme-icon", "className"),
+    *[Output(f"shell-theme-{value}", "active") for value, _icon, _text in THEMES],
+    *[Input(f"shell-theme-{value}", "n_clicks") for value, _icon, _text in THEMES],
 )
 
 

@@ -1,6 +1,7 @@
 """GET /login is a plain HTML form (fields username, password, csrf_token); POST /login
 signs in. Logout is POST /logout with the token; GET /logout only shows a button for it, so
-a link or image on another site cannot sign anyone out."""
+a link or image on another site cannot sign anyone out. Both pages keep the reader's light
+or dark mode (assets/theme.js), also after signing out."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from jadugar.web import csrf, ratelimit, sessions
 bp = Blueprint("login", __name__)
 
 _PAGE = """<!doctype html>
-<html lang="en" data-bs-theme="light"><head><meta charset="utf-8">
+<html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in · Jadugar</title>
+<script src="/assets/theme.js"></script>
 <link rel="stylesheet" href="/vendor/css/bootstrap.min.css">
 <link rel="icon" href="/assets/favicon.svg">
 </head><body class="bg-body-tertiary">
@@ -93,6 +95,7 @@ _LOGOUT_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign out · Jadugar</title>
+<script src="/assets/theme.js"></script>
 <link rel="stylesheet" href="/vendor/css/bootstrap.min.css">
 </head><body class="bg-body-tertiary">
 <main class="container" style="max-width: 24rem; margin-top: 12vh">

@@ -1,7 +1,8 @@
 """/status/<slug>: the public status page, rendered on the server as one self-contained HTML
 document. It is served without login (the guard lets /status/ through), so it does not use
 Dash, whose data routes require a session. It shows application names, statuses, 90-day
-bars and ongoing incidents only: no check names, targets or error texts."""
+bars and ongoing incidents only: no check names, targets or error texts. It follows the
+reader's light or dark mode (assets/theme.js: their choice on this site, else the system's)."""
 
 from __future__ import annotations
 
@@ -109,6 +110,7 @@ def render(view: dict[str, Any]) -> str:
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{escape(view["title"])}</title>
+<script src="/assets/theme.js"></script>
 <link rel="stylesheet" href="/vendor/css/bootstrap.min.css"><style>{STYLE}</style></head>
 <body><h1 class="h3">{escape(view["title"])}</h1>{description}
 <div id="status-headline" class="alert mt-3" style="background:{color(worst)};color:#fff">

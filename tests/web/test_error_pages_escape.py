@@ -11,7 +11,7 @@ def test_it_escapes_the_slug_of_a_missing_status_page(client):
     body = r.get_data(as_text=True)
     assert r.status_code == 404 and r.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<img" not in body and "&lt;img src=x onerror=alert(1)&gt;" in body
-    assert '<a href="/">' in body
+    assert '<a href="/"' in body  # the way back to the dashboard
 
 
 def test_it_escapes_any_error_message_outside_the_api(dash_app):
