@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from jadugar import db, policy
 from jadugar.errors import JadugarError
 from jadugar.services import alerts, applications, csv_export
+from jadugar.ui import url_state
 from jadugar.ui.alert_rule_form import rule_editor
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import status_badge
@@ -21,20 +22,25 @@ dash.register_page(__name__, path="/alerts", name="Alerts", title="Alerts · Jad
 P = "alerts"
 
 
-def layout(**_query):
+STATES = [{"label": "All states", "value": "all"}, {"label": "Firing", "value": "firing"},
+          {"label": "Acknowledged", "value": "acknowledged"},
+          {"label": "Resolved", "value": "resolved"}]
+
+
+def layout(state: str | None = None, application: str | None = None, **_query):
+    """The filters start from the URL (`?state=&application=`), so a reload keeps them."""
     with db.read_connection() as conn:
         apps = applications.slugs(conn)
     return html.Div([
+        dcc.Location(id=f"{P}-url", refresh=False),
         dcc.Store(id=f"{P}-changed", data=0), follow_components(P, 5000),
         html.H3("Alerts"),
         html.Div(id=f"{P}-message"),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=f"{P}-state", value="all", clearable=False, options=[
-                {"label": "All states", "value": "all"}, {"label": "Firing", "value": "firing"},
-                {"label": "Acknowledged", "value": "acknowledged"},
-                {"label": "Resolved", "value": "resolved"}]), xs=6, md=3),
-            dbc.Col(dcc.Dropdown(id=f"{P}-app", options=apps, placeholder="Application"),
-                    xs=6, md=3),
+            dbc.Col(dcc.Dropdown(id=f"{P}-state", value=url_state.choice(state, STATES, "all"),
+                                 clearable=False, options=STATES), xs=6, md=3),
+            dbc.Col(dcc.Dropdown(id=f"{P}-app", options=apps, placeholder="Application",
+                                 value=url_state.choice(application, apps)), xs=6, md=3),
             dbc.Col(dbc.Button([html.I(className="bi bi-download me-1"), "CSV"],
                                id=f"{P}-csv-btn", size="sm", color="secondary", outline=True),
                     xs="auto"),
@@ -83,6 +89,12 @@ def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
 
 
 follow(P, ("alert",))  # fired, acknowledged or resolved anywhere: redraw, at most every 5 s
+
+
+@dash.callback(Output(f"{P}-url", "search"), Input(f"{P}-state", "value"),
+               Input(f"{P}-app", "value"), prevent_initial_call=True)
+def keep_in_url(state, app):
+    return url_state.query(state=None if state == "all" else state, application=app)
 
 
 @dash.callback(Output(f"{P}-groups", "children"), Input(f"{P}-state", "value"),

@@ -15,6 +15,7 @@ from jadugar.ui import build_forms as forms
 from jadugar.ui.build_figures import gantt_figure
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import minutes, status_badge
+from jadugar.ui.live import follow, follow_components
 
 dash.register_page(__name__, path_template="/builds/<slug>/<build_id>",
                    title="Build · Jadugar")
@@ -61,7 +62,7 @@ def _mark_form(b: dict) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H6("Cancel or re-mark by hand"),
         forms.field(F, "status", "New status", dbc.Select(
-            id=f"{F}-status", value="cancelled",
+            id=f"{F}-status", placeholder="Choose a status…",
             options=[{"label": s, "value": s} for s in builds.FINISHED])),
         forms.field(F, "reason", "Reason", dbc.Input(id=f"{F}-reason")),
         dbc.Button("Apply", id=f"{F}-save", color="warning", size="sm"),
@@ -76,8 +77,9 @@ def layout(slug: str = "", build_id: str = "", **_query):
         return dbc.Alert(err.message, color="warning")
     return html.Div([
         dcc.Store(id=f"{P}-id", data=b["id"]),
+        follow_components(P, 1000, b["project"]),
         html.A(f"← {b['project']}", href=f"/builds/{b['project']}"),
-        _summary(b),
+        html.Div(_summary(b), id=f"{P}-summary"),
         dbc.Row([
             dbc.Col(dbc.Card([dbc.CardHeader("Stages"), dbc.CardBody(dcc.Loading(dcc.Graph(
                 id=f"{P}-gantt", figure=gantt_figure(b["stages"]),
@@ -88,6 +90,20 @@ def layout(slug: str = "", build_id: str = "", **_query):
         html.H5("Status history"),
         html.Div(_history(b["status_updates"], None), id=f"{P}-history-box"),
     ])
+
+
+# Builds, stage milestones and status updates of this build's project (the shell joined its
+# room) redraw the badge, stages and history, at most once a second.
+follow(P, ("build", "milestone", "status_update"), key="project")
+
+
+@callback(Output(f"{P}-summary", "children"), Output(f"{P}-gantt", "figure"),
+          Output(f"{P}-history-box", "children", allow_duplicate=True),
+          Input(f"{P}-refresh", "data"), State(f"{P}-id", "data"), State(TZ, "data"),
+          prevent_initial_call=True)
+def follow_build(_refresh, build_id, tz):
+    b = _load(str(build_id))
+    return _summary(b), gantt_figure(b["stages"]), _history(b["status_updates"], tz)
 
 
 @callback(*forms.outputs(F, FIELDS, ("reason",)), Output(f"{P}-history-box", "children"),

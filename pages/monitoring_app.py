@@ -127,8 +127,10 @@ def show(range_, since, until, check, tz, _refresh, slug):
         incidents = uptime.incidents(conn, check_id, start, end, utcnow())
         deploys = uptime.deploys(conn, app.id, start, end)
         recent = uptime.recent_results(conn, check_id, start, end)
-    return (figs.response_time_figure(rt, deploys, tz), figs.status_band_figure(bands, tz),
-            figs.uptime_day_figure(days, tz), tables.incidents(incidents, tz),
+    span = (start, end)
+    return (figs.response_time_figure(rt, deploys, tz, span),
+            figs.status_band_figure(bands, tz, span), figs.uptime_day_figure(days, tz, span),
+            tables.incidents(incidents, tz),
             tables.deploys(deploys, tz), tables.recent(recent, tz), None)
 
 

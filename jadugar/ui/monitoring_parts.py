@@ -12,6 +12,7 @@ from dash import html
 
 from jadugar.errors import Invalid
 from jadugar.services.ranges import RANGES, resolve
+from jadugar.ui.chart_format import duration_ms
 
 
 # The browser tells the server its zone once per page; figures and tables convert UTC to it.
@@ -42,7 +43,8 @@ def range_picker(prefix: str, value: str, since: str | None, until: str | None) 
 
 
 def ms(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f} ms"
+    """A response time or job run time: `94 ms`, or `18 min` for a nightly job."""
+    return duration_ms(value)
 
 
 def window(range_: str | None, since: str | None, until: str | None,
