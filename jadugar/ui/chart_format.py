@@ -79,14 +79,15 @@ def time_axis(start: datetime | pd.Timestamp, end: datetime | pd.Timestamp) -> d
 
 
 def day_axis(start: datetime | pd.Timestamp, end: datetime | pd.Timestamp) -> dict[str, Any]:
-    """x-axis for one bar per day: the whole days the range touches, whole-day ticks."""
+    """x-axis for one bar per day: the whole days the range touches, whole-day ticks under
+    the bars (which stand at noon)."""
     first = pd.Timestamp(start).floor("D")
     last = pd.Timestamp(end).ceil("D")
     if last == first:
         last += pd.Timedelta(days=1)
     days = (last - first).days
     return {"type": "date", "range": [_iso(first), _iso(last)], "autorange": False,
-            "dtick": 86_400_000 * max(1, days // 10), "tick0": _iso(first),
+            "dtick": 86_400_000 * max(1, days // 10), "tick0": _iso(first + pd.Timedelta(hours=12)),
             "tickformat": "%b %-d", "hoverformat": "%b %-d"}
 
 

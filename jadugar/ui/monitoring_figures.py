@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from jadugar.timeutil import utcnow
 from jadugar.ui import chart_format as fmt
 from jadugar.ui.theme import color
 
@@ -61,6 +62,7 @@ def response_time_figure(rows: list[dict[str, Any]], deploys: list[dict[str, Any
         df[col] = df[col].astype("float64").mask(thin)
     unit, size = fmt.duration_unit(df[["p50", "max"]].max().max())
     mode = "lines+markers" if len(df) <= fmt.MARKER_POINTS else "lines"
+    dots = {"marker": {"size": 7}} if mode != "lines" else {}
     fig = go.Figure(layout=LAYOUT)
     if not thin.all():
         fig.add_trace(_duration_trace(df, "max", size, mode="lines",
@@ -68,9 +70,10 @@ def response_time_figure(rows: list[dict[str, Any]], deploys: list[dict[str, Any
         fig.add_trace(_duration_trace(df, "min", size, mode="lines", fill="tonexty",
                                       fillcolor="rgba(214,57,57,0.10)",
                                       line={"width": 0.5, "color": "#adb5bd"}))
-        fig.add_trace(_duration_trace(df, "p95", size, mode=mode, line={"color": "#f0a020"}))
+        fig.add_trace(_duration_trace(df, "p95", size, mode=mode, line={"color": "#f0a020"},
+                                      **dots))
     fig.add_trace(_duration_trace(df, "p50", size, mode=mode, line={"color": "#2f7ed8"},
-                                  name="p50" if not thin.all() else "duration"))
+                                  name="p50" if not thin.all() else "duration", **dots))
     if deploys:
         add_deploy_markers(fig, deploys, tz, y=0)
     fig.update_yaxes(title_text=unit, rangemode="tozero", tickformat=",.2~f",
@@ -113,6 +116,11 @@ def status_band_figure(bands: list[dict[str, Any]], tz: str | None,
     if not bands:
         return _pinned(empty("No results in this range"), window, tz)
     df = frame(bands, ("start", "end"), tz)
+    if window is not None:
+        # The last status holds until the next result: draw it to the end of the range
+        # (else a heartbeat's one daily result is a band one second wide, i.e. nothing).
+        end = min(fmt.local_range(*window, tz)[1], fmt.local_range(utcnow(), utcnow(), tz)[1])
+        df.loc[df.index[-1], "end"] = max(df["end"].iloc[-1], end)
     seconds = (df["end"] - df["start"]).dt.total_seconds()
     df["ms"] = seconds.clip(lower=1) * 1000
     df["lasted"] = [fmt.duration_ms(s * 1000) for s in seconds]
