@@ -121,7 +121,8 @@ def show(range_, since, until, check, tz, _refresh, slug):
     check_id = int(check)
     with db.read_connection() as conn:
         app = applications.get_application(conn, slug)
-        rt = uptime.response_times(conn, check_id, start, end)
+        every = {c["id"]: c["interval_s"] for c in uptime.checks_of(conn, app.id)}
+        rt = uptime.banded_response_times(conn, check_id, start, end, every.get(check_id))
         bands = uptime.status_bands(conn, check_id, start, end)
         days = uptime.uptime_per_day(conn, check_id, start, end)
         incidents = uptime.incidents(conn, check_id, start, end, utcnow())

@@ -13,10 +13,11 @@ from typing import Any
 import pandas as pd
 
 from jadugar import humanize
+from jadugar.services import ranges
 
-# Below this many samples in a bucket, p95 and min–max say nothing p50 does not: one sample
-# per bucket puts all four on the same point. Such buckets show p50 only.
-MIN_BAND_SAMPLES = 5
+# Below this many samples in a bucket p95 and min–max say nothing p50 does not (one sample
+# puts all four on the same point): such buckets show p50 only.
+MIN_BAND_SAMPLES = ranges.MIN_BAND_SAMPLES
 # Up to this many points a series is drawn with markers too: a lone point of a line is
 # invisible, and gaps between sparse points should not read as a continuous trend.
 MARKER_POINTS = 60

@@ -61,3 +61,4 @@ def test_it_converts_a_window_to_the_browsers_wall_clock():
     start, _ = fmt.local_range(datetime(2026, 7, 1, 12, tzinfo=UTC),
                                datetime(2026, 7, 2, 12, tzinfo=UTC), "Not/AZone")
     assert start.hour == 12
+
