@@ -88,7 +88,8 @@ def day_axis(start: datetime | pd.Timestamp, end: datetime | pd.Timestamp) -> di
         last += pd.Timedelta(days=1)
     days = (last - first).days
     return {"type": "date", "range": [_iso(first), _iso(last)], "autorange": False,
-            "dtick": 86_400_000 * max(1, days // 10), "tick0": _iso(first + pd.Timedelta(hours=12)),
+            "dtick": 86_400_000 * max(1, -(-days // 8)),
+            "tick0": _iso(first + pd.Timedelta(hours=12)), "tickangle": 0,
             "tickformat": "%b %-d", "hoverformat": "%b %-d"}
 
 
