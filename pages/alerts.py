@@ -11,6 +11,8 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from jadugar import db, policy
 from jadugar.errors import JadugarError
 from jadugar.services import alerts, applications, csv_export
+from jadugar.timeutil import utcnow
+from jadugar.ui import alert_labels as labels
 from jadugar.ui import url_state
 from jadugar.ui.alert_rule_form import rule_editor
 from jadugar.ui.clock import TZ, local_time
@@ -69,14 +71,23 @@ def _actions(a) -> list:
     return buttons
 
 
+def _about(a) -> str:
+    """The check and the rule behind an alert, by name, then its message."""
+    parts = [a.check_name and f"check {a.check_name}",
+             a.rule_kind and labels.kind_label(a.rule_kind), a.message]
+    return " · ".join(p for p in parts if p)
+
+
 def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
+    now = utcnow()
     body = [html.Tr([
         html.Td(status_badge(a.state)), html.Td(a.severity),
         html.Td(html.A(a.application, href=f"/monitoring/{a.application}")
                 if a.application else ""),
         html.Td([html.Div(a.title, className="fw-semibold"),
-                 html.Div(a.message or "", className="small text-body-secondary")]),
-        html.Td(local_time(a.fired_at, tz)),
+                 html.Div(_about(a), className="small text-body-secondary")]),
+        html.Td([html.Div(local_time(a.fired_at, tz)),
+                 html.Div(labels.lasted(a, now), className="small text-body-secondary")]),
         html.Td(f"{a.acknowledged_by or a.resolved_by or ''}"),
         html.Td(_actions(a) if actions else ""),
     ], **{"data-alert": a.id}) for a in rows]
@@ -122,14 +133,14 @@ def act(_acks, _resolves, changed):
         alert_id = int(trigger["id"])
         with db.transaction() as conn:
             if trigger["type"] == f"{P}-ack":
-                alerts.acknowledge(conn, alert_id, policy.current_actor())
+                row = alerts.acknowledge(conn, alert_id, policy.current_actor())
             else:
-                alerts.resolve(conn, alert_id, policy.current_actor())
+                row = alerts.resolve(conn, alert_id, policy.current_actor())
     except (JadugarError, TypeError, ValueError) as err:
         return dash.no_update, dbc.Alert(getattr(err, "message", str(err)), color="danger",
                                          dismissable=True)
     verb = "acknowledged" if trigger["type"] == f"{P}-ack" else "resolved"
-    return (changed or 0) + 1, dbc.Alert(f"Alert {alert_id} {verb}.", color="success",
+    return (changed or 0) + 1, dbc.Alert(f"{verb.capitalize()}: {row.title}", color="success",
                                          dismissable=True, duration=4000)
 
 
