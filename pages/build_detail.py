@@ -50,12 +50,42 @@ def _summary(b: dict) -> html.Div:
             None if b["duration_s"] is None else minutes(b["duration_s"])]
     return html.Div([
         html.H3([f"{b['project']} #{b['number'] or b['id']} ", status_badge(b["status"])]),
-        html.P(" · ".join(x for x in bits if x), className="text-body-secondary"),
+        html.P(" · ".join(x for x in bits if x), className="text-body-secondary mb-1"),
+        _origin(b),
+        _commit_message(b["message"]),
         dbc.Progress(id={"type": "builds-progress", "build": b["id"]},
                      value=b["progress"] or 0, label=f"{b['progress'] or 0}%",
                      className="mb-3") if b["status"] in ("queued", "running") else None,
-        html.A("Open in CI", href=b["url"], target="_blank") if b["url"] else None,
-    ])
+    ], className="mb-2")
+
+
+def _origin(b: dict) -> html.P:
+    """What started the build and who reported it, with the way back to the CI run."""
+    author = next((u["author"] for u in b["status_updates"] if u.get("author")), None)
+    parts: list = []
+    if b.get("trigger"):
+        parts.append(html.Span(["Triggered by ", html.B(b["trigger"])], id=f"{P}-trigger"))
+    if author:
+        parts.append(html.Span([" by " if parts else "By ", html.B(author)],
+                               id=f"{P}-author"))
+    if b.get("url"):
+        parts.append(html.A([html.I(className="bi bi-box-arrow-up-right me-1"),
+                             "Open the CI run"], href=b["url"], target="_blank",
+                            rel="noopener noreferrer", id=f"{P}-ci-link",
+                            className="ms-3" if parts else None))
+    return html.P(parts, className="small mb-2")
+
+
+def _commit_message(message: str | None) -> html.Div | None:
+    """The commit message: its first line as a title, the rest below it."""
+    if not message:
+        return None
+    first, _, rest = message.strip().partition("\n")
+    return html.Div([html.Div(first, className="fw-semibold"),
+                     html.Pre(rest.strip(), className="small mb-0 text-wrap")
+                     if rest.strip() else None],
+                    id=f"{P}-commit-message",
+                    className="border-start border-3 ps-2 mb-3 text-body-secondary")
 
 
 def _mark_form(b: dict) -> dbc.Card:

@@ -33,9 +33,15 @@ def test_it_turns_the_running_badge_of_an_open_build_page_to_success(page, make_
                                                                      web_project):
     token = make_token("admin")
     build = _api(page.base, token, "POST", "/projects/web/builds",
-                 {"status": "running", "progress": 40, "branch": "main", "number": 12})
+                 {"status": "running", "progress": 40, "branch": "main", "number": 12,
+                  "message": "Fix the checkout total\n\nRounding was off by a cent.",
+                  "trigger": "push", "url": "https://ci.example/runs/12"})
     page.goto(f"{page.base}/builds/web/{build['id']}")
     page.wait_for_selector("#builds-detail-summary .badge:text-is('running')")
+    # what the build is: its commit message, what triggered it, the way to its CI run
+    assert page.inner_text("#builds-detail-commit-message").startswith("Fix the checkout")
+    assert page.inner_text("#builds-detail-trigger") == "Triggered by push"
+    assert page.get_attribute("#builds-detail-ci-link", "href") == "https://ci.example/runs/12"
     wait_live(page)
     page.evaluate("window.__marker = 'same page'")  # gone if the page reloads
 
