@@ -20,7 +20,7 @@ from jadugar.ui import monitoring_tables as tables
 from jadugar.ui.clock import TZ
 from jadugar.ui.components import empty_state, status_badge
 from jadugar.ui.live import follow, follow_components
-from jadugar.ui.monitoring_parts import range_picker, window
+from jadugar.ui.monitoring_parts import range_picker, window, zoom_sets_range
 
 dash.register_page(__name__, path_template="/monitoring/<slug>", name="Application",
                    title="Application · Jadugar")
@@ -93,6 +93,9 @@ def _card(title: str, csv: str | None, body) -> dbc.Card:
 # Results, status changes and alerts of this application (the shell joined its room)
 # redraw the page at most every 10 s, whatever the check rate.
 follow(P, ("check_result", "application_status", "alert"), key="application")
+
+
+zoom_sets_range(P, [f"{P}-rt", f"{P}-bands"])
 
 
 @dash.callback(Output(f"{P}-url", "search"), *RANGE_INPUTS, prevent_initial_call=True)

@@ -170,10 +170,13 @@ def uptime_day_figure(days: list[dict[str, Any]], tz: str | None,
     return fig
 
 
-def metric_figure(series: list[dict[str, Any]], tz: str | None) -> go.Figure:
+def metric_figure(series: list[dict[str, Any]], tz: str | None,
+                  window: Window | None = None) -> go.Figure:
     """Several series overlaid; each with its min–max envelope when bucketed."""
     if not series:
         return empty("Choose applications and a metric")
+    if not any(s["points"] for s in series):
+        return _pinned(empty("No points in this range"), window, tz)
     fig = go.Figure(layout=LAYOUT)
     for s in series:
         if not s["points"]:
@@ -185,5 +188,9 @@ def metric_figure(series: list[dict[str, Any]], tz: str | None) -> go.Figure:
             fig.add_trace(go.Scatter(x=df["t"], y=df["min"], mode="lines", fill="tonexty",
                                      name=f'{s["label"]} min–max', line={"width": 0},
                                      opacity=0.3))
-        fig.add_trace(go.Scatter(x=df["t"], y=df["value"], mode="lines", name=s["label"]))
-    return fig
+        fig.add_trace(go.Scatter(
+            x=df["t"], y=df["value"], name=s["label"],
+            mode="lines+markers" if len(df) <= fmt.MARKER_POINTS else "lines",
+            customdata=[fmt.number(v) for v in df["value"]], hovertemplate="%{customdata}"))
+    fig.update_yaxes(tickformat=",.2~f")
+    return _pinned(fig, window, tz)

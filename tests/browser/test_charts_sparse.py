@@ -70,3 +70,24 @@ def test_it_spans_the_whole_24_hours_with_one_point_in_them(page):
                             ".data.find(t => t.name === 'duration')?.mode")
     assert "markers" in markers  # a lone point is drawn, not an invisible line
     page.wait_for_selector("td:text-is('1 d')")  # "Every 1 d", not "Every 86400 s"
+
+
+def test_it_makes_a_drag_zoomed_span_the_range_of_the_page_and_the_url(page):
+    _nightly_job()
+    page.goto(f"{page.base}/monitoring/etl?range=7d")
+    _axis(page, "mapp-rt")
+    box = page.locator("#mapp-rt .nsewdrag").bounding_box()
+    y = box["y"] + box["height"] / 2
+    page.mouse.move(box["x"] + box["width"] * 0.3, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.5, y, steps=8)
+    page.mouse.move(box["x"] + box["width"] * 0.6, y, steps=8)
+    page.mouse.up()
+    page.wait_for_url("**range=custom**")
+    since, until = page.input_value("#mapp-since"), page.input_value("#mapp-until")
+    assert "since=" in page.url and pd.Timestamp(since) < pd.Timestamp(until)
+    # about 30 % of a week, and every chart redrawn for it
+    assert abs((pd.Timestamp(until) - pd.Timestamp(since)) / pd.Timedelta(days=7) - 0.3) < 0.05
+    page.wait_for_function(
+        "(() => { const r = document.querySelector('#mapp-bands .js-plotly-plot')"
+        f".layout.xaxis.range; return r && r[0].startsWith('{since.replace('T', ' ')}'); }})()")
