@@ -12,8 +12,9 @@ from dash import Input, Output, State, dcc, html
 
 from jadugar import db
 from jadugar.errors import JadugarError
+from jadugar.humanize import day_span
 from jadugar.services import applications, csv_export, reports
-from jadugar.timeutil import iso, parse_date, utcnow
+from jadugar.timeutil import parse_date, utcnow
 from jadugar.ui import url_state
 from jadugar.ui.components import empty_state, percent
 
@@ -112,8 +113,9 @@ def show(since, until, period, app):
         return None, err.message, None
     if not rows:
         return empty_state("No results in this range", "Choose other days."), None, None
-    body = [html.Tr([html.Td(iso(r["period"])[:7] if period == "month" else
-                             f"{since} – {until}"),
+    start, end = _utc(parse_date(since, "since")), _utc(parse_date(until, "until"))
+    body = [html.Tr([html.Td(day_span(*reports.period_days(r["period"], period or "month",
+                                                            start, end))),
                      html.Td(r["name"]), html.Td(percent(r["uptime"]) if r["uptime"] is None
                                                  else f'{r["uptime"] * 100:.3f}%'),
                      html.Td(r["incidents"]), html.Td(r["results"])]) for r in rows]
