@@ -58,9 +58,10 @@ def duration_ms(ms: float | None) -> str:
 def duration_unit(largest_ms: float | None) -> tuple[str, float]:
     """The axis unit for durations up to `largest_ms`: ms for a web check, min for a nightly
     job, so the axis never reads `1M ms`."""
+    largest = 0.0 if largest_ms is None or pd.isna(largest_ms) else float(largest_ms)
     unit = DURATION_UNITS[0]
     for candidate in DURATION_UNITS[1:]:
-        if (largest_ms or 0) >= 2 * candidate[1]:
+        if largest >= 2 * candidate[1]:
             unit = candidate
     return unit
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from jadugar import db
-from jadugar.services import applications, checks
+from jadugar.services import applications, builds, checks, projects
 from jadugar.services.history import Row, write_results
 from jadugar.timeutil import utcnow
 
@@ -91,3 +91,17 @@ def test_it_makes_a_drag_zoomed_span_the_range_of_the_page_and_the_url(page):
     page.wait_for_function(
         "(() => { const r = document.querySelector('#mapp-bands .js-plotly-plot')"
         f".layout.xaxis.range; return r && r[0].startsWith('{since.replace('T', ' ')}'); }})()")
+
+
+def test_it_spans_the_project_pages_range_with_a_single_build(page):
+    with db.transaction() as c:
+        projects.create_project(c, {"slug": "web", "name": "Web"})
+        builds.submit(c, "web", {"status": "success", "number": 1, "branch": "main",
+                                 "started_at": (utcnow() - timedelta(minutes=5)).isoformat(),
+                                 "finished_at": utcnow().isoformat()})
+    page.goto(f"{page.base}/builds/web?range=7d")
+    axis = _axis(page, "builds-project-durations")
+    start, end = (pd.Timestamp(t) for t in axis["range"])
+    assert abs((end - start) - pd.Timedelta(days=7)) < pd.Timedelta(seconds=5)
+    assert not [t for t in axis["ticks"] if SUB_SECOND.search(t)], axis["ticks"]
+    assert axis["y"] == " min"  # a five-minute build, not "0.1 h" or "300 s"

@@ -26,7 +26,7 @@ def test_it_writes_durations_with_their_unit(ms, text):
 
 
 @pytest.mark.parametrize(("largest", "unit"), [
-    (None, "ms"), (180, "ms"), (1999, "ms"), (2500, "s"), (1_094_548, "min"),
+    (None, "ms"), (float("nan"), "ms"), (180, "ms"), (1999, "ms"), (2500, "s"), (1_094_548, "min"),
     (3 * 3_600_000, "h"),
 ])
 def test_it_picks_an_axis_unit_that_never_reads_a_million_ms(largest, unit):
