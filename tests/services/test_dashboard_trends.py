@@ -63,3 +63,17 @@ def test_it_says_applications_are_warming_up_until_a_new_collector_ran_them(engi
         c.execute(text("update health_checks set last_run_at = now() + interval '1 second' "
                        "where id = :id"), {"id": check})
         assert dashboard.summary(c)["applications_warming"] == 0
+
+
+def test_it_counts_a_restarted_collector_as_new(engine, clean_db):
+    from collectors import jobs
+
+    with engine.begin() as c:
+        make_check(c, make_app(c, "shop"))
+        c.execute(text("""insert into collectors (name, location, started_at, last_seen_at)
+                          values ('c1', 'local', now() - interval '1 day', now())"""))
+        c.execute(text("update health_checks set last_run_at = now() - interval '1 hour'"))
+        assert dashboard.summary(c)["applications_warming"] == 0
+    jobs.report_started("c1", "local")
+    with engine.begin() as c:
+        assert dashboard.summary(c)["applications_warming"] == 1
