@@ -73,12 +73,19 @@ def response_time_figure(rows: list[dict[str, Any]], deploys: list[dict[str, Any
         fig.add_trace(_duration_trace(df, "p95", size, mode=mode, line={"color": "#f0a020"},
                                       **dots))
     fig.add_trace(_duration_trace(df, "p50", size, mode=mode, line={"color": "#2f7ed8"},
-                                  name="p50" if not thin.all() else "duration", **dots))
+                                  name=_value_name(df, thin), **dots))
     if deploys:
         add_deploy_markers(fig, deploys, tz, y=0)
     fig.update_yaxes(title_text=unit, rangemode="tozero", tickformat=",.2~f",
                      ticksuffix=f" {unit}")
     return _pinned(fig, window, tz)
+
+
+def _value_name(df: pd.DataFrame, thin: pd.Series) -> str:
+    """p50 while a bucket holds several results; `result` when each point is one result."""
+    if not thin.all():
+        return "p50"
+    return "result" if (df["count"] <= 1).all() else "p50"
 
 
 def _duration_trace(df: pd.DataFrame, col: str, size: float, **kw: Any) -> go.Scatter:

@@ -67,7 +67,7 @@ def test_it_spans_the_whole_24_hours_with_one_point_in_them(page):
         assert abs((end - start) - pd.Timedelta(hours=24)) < pd.Timedelta(seconds=2), graph
         assert not [t for t in axis["ticks"] if SUB_SECOND.search(t)], axis["ticks"]
     markers = page.evaluate("document.querySelector('#mapp-rt .js-plotly-plot')"
-                            ".data.find(t => t.name === 'duration')?.mode")
+                            ".data.find(t => t.name === 'result')?.mode")
     assert "markers" in markers  # a lone point is drawn, not an invisible line
     page.wait_for_selector("td:text-is('1 d')")  # "Every 1 d", not "Every 86400 s"
 
