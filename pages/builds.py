@@ -115,11 +115,18 @@ def download_overview(_n):
                            "projects-overview.csv")
 
 
-@callback(*forms.outputs(NEW, NEW_FIELDS, NEW_FIELDS), Input(f"{NEW}-submit", "n_clicks"),
+@callback(*forms.outputs(NEW, NEW_FIELDS, NEW_FIELDS),
+          Output("builds-overview-box", "children", allow_duplicate=True),
+          Input(f"{NEW}-submit", "n_clicks"),
           *[State(f"{NEW}-{n}", "value") for n in NEW_FIELDS], prevent_initial_call=True)
 def create_project(_n, *values):
+    """Create the project, then redraw the table so it shows at once (no event carries a
+    new project with no builds)."""
     body = {k: v for k, v in zip(NEW_FIELDS, values, strict=True) if v}
     body.setdefault("slug", "")
-    return forms.submit(NEW_FIELDS, NEW_FIELDS,
-                        lambda conn: project_svc.create_project(conn, body),
-                        f"Project {body.get('slug')} created — reload to see it.")
+    out = forms.submit(NEW_FIELDS, NEW_FIELDS,
+                       lambda conn: project_svc.create_project(conn, body),
+                       f"Project {body.get('slug')} created.")
+    failed = any(out[len(NEW_FIELDS):2 * len(NEW_FIELDS)]) or (
+        out[-1] is not None and getattr(out[-1], "color", "") == "danger")
+    return [*out, dash.no_update if failed else _overview()]
