@@ -51,9 +51,11 @@ def components() -> html.Div:
 
 
 clientside_callback(
-    f"""(connected, _tick, state) => {{
+    f"""(connected, _tick, _path, state) => {{
         // Connected: live. Lost after being live: reconnecting, then offline (with the
         // stale-page notice) once OFFLINE_MS have passed. Never connected yet: offline.
+        // Following a link while the server is away may leave the old page showing: say so
+        // at once.
         const skip = window.dash_clientside.no_update;
         const ever = state && state.ever, lostAt = state && state.lostAt;
         if (connected) {{
@@ -63,14 +65,18 @@ clientside_callback(
         if (!ever) return ['offline', 'secondary', skip, false];
         const now = Date.now(), since = lostAt || now;
         const limit = window.JADUGAR_OFFLINE_MS || {OFFLINE_MS};
-        const next = lostAt ? skip : {{ever: true, lostAt: since}};
+        const moved = (window.dash_clientside.callback_context.triggered || [])
+            .some(t => t.prop_id === 'shell-url.pathname');
+        const navigated = moved || (state && state.navigated);
+        const next = (lostAt && !moved) ? skip
+            : {{ever: true, lostAt: since, navigated: navigated}};
         return now - since >= limit ? ['offline', 'danger', next, true]
-            : ['reconnecting', 'warning', next, false];
+            : ['reconnecting', 'warning', next, Boolean(navigated)];
     }}""",
     Output("shell-live", "children"), Output("shell-live", "color"),
     Output("shell-live-state", "data"), Output("shell-stale", "is_open"),
     Input(SIO, "connected"), Input("shell-live-clock", "n_intervals"),
-    State("shell-live-state", "data"),
+    Input("shell-url", "pathname"), State("shell-live-state", "data"),
 )
 
 clientside_callback(
