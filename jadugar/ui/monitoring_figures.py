@@ -118,7 +118,7 @@ def add_deploy_markers(fig: go.Figure, deploys: list[dict[str, Any]], tz: str | 
 
 
 def status_band_figure(bands: list[dict[str, Any]], tz: str | None,
-                       window: Window | None = None) -> go.Figure:
+                       window: Window | None = None, now: datetime | None = None) -> go.Figure:
     """Coloured up/degraded/down bands along time, one bar trace per status."""
     if not bands:
         return _pinned(empty("No results in this range"), window, tz)
@@ -126,7 +126,8 @@ def status_band_figure(bands: list[dict[str, Any]], tz: str | None,
     if window is not None:
         # The last status holds until the next result: draw it to the end of the range
         # (else a heartbeat's one daily result is a band one second wide, i.e. nothing).
-        end = min(fmt.local_range(*window, tz)[1], fmt.local_range(utcnow(), utcnow(), tz)[1])
+        until = min(window[1], now or utcnow())
+        end = fmt.local_range(until, until, tz)[1]
         df.loc[df.index[-1], "end"] = max(df["end"].iloc[-1], end)
     seconds = (df["end"] - df["start"]).dt.total_seconds()
     df["ms"] = seconds.clip(lower=1) * 1000

@@ -63,3 +63,11 @@ def test_it_draws_a_zero_percent_day_as_a_full_red_column():
     fig = figs.uptime_day_figure(days, "UTC", WINDOW)
     up, down = fig.data
     assert up.y[0] == 0 and down.y[0] == 100 and down.base[0] == 0
+
+
+def test_it_stops_the_last_band_at_now_not_in_the_future():
+    band = {"status": "down", "start": END - timedelta(hours=2),
+            "end": END - timedelta(hours=2), "results": 1}
+    fig = figs.status_band_figure([band], "UTC", WINDOW, now=END - timedelta(hours=1))
+    down = next(t for t in fig.data if t.name == "down")
+    assert down.x[0] == 3600 * 1000 and down.customdata[0][2] == "60 min"
