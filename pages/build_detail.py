@@ -41,7 +41,8 @@ def _history(updates: list[dict], tz: str | None) -> dbc.Table:
             for u in updates]
     head = html.Thead(html.Tr([html.Th(h) for h in ("Time", "Source", "Status",
                                                    "Progress", "Message", "By")]))
-    return dbc.Table([head, html.Tbody(rows)], size="sm", id=f"{P}-history")
+    return dbc.Table([head, html.Tbody(rows)], size="sm", responsive=True,
+                     id=f"{P}-history")
 
 
 def _summary(b: dict) -> html.Div:
