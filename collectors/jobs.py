@@ -64,6 +64,13 @@ def report_status(name: str, location: str, stats: Stats, spool: Spool) -> None:
     stats.impaired = impaired
 
 
+def report_started(name: str, location: str) -> None:
+    """Mark the collector (re)started: until it has run each check once, the dashboard says
+    the applications are warming up rather than showing statuses from before."""
+    with db.transaction() as conn:
+        collector_status.report(conn, name, location, started=True)
+
+
 def send_notifications(stats: Stats) -> None:
     # Notifications go out from a collector that has network: an impaired one leaves them.
     if stats.impaired:

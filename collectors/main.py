@@ -38,6 +38,7 @@ def run(cfg: config.Config) -> int:
     spool = Spool(cfg.data_path / "collector", name=f"spool-{_safe(name)}")
     stats = Stats()
     stop_jobs = threading.Event()
+    jobs.guarded(jobs.report_started)(name, cfg.collector_location)
     schedule_ = jobs.build(name, cfg.collector_location, stats, spool)
     thread = jobs.run_in_thread(schedule_, stop_jobs)
     log.info("collector %s (%s) started, concurrency %s", name, cfg.collector_location,

@@ -128,6 +128,8 @@ CALLBACKS: dict[str, str] = {
     "{builds-progress}.value <- shell-resync": "builds.read",
     # builds
     "builds-overview-download.data <- builds-overview-csv": "builds.read",
+    "builds-overview-box.children <- builds-live-refresh": "builds.read",
+    "builds-detail-summary.children <- builds-detail-refresh": "builds.read",
     "builds-new-slug-fb.children <- builds-new-submit": "projects.write",
     "builds-detail-history-box.children <- shell-tz": "builds.read",
     "builds-detail-mark-status-fb.children <- builds-detail-mark-save": "builds.write",
@@ -145,6 +147,7 @@ CALLBACKS: dict[str, str] = {
     # monitoring, metrics, reports
     "dashboard-body.children <- dashboard-refresh": "monitoring.read",
     "monitoring-table.children <- monitoring-search": "monitoring.read",
+    "monitoring-url.search <- monitoring-search": "ui.use",
     "monitoring-csv.data <- monitoring-csv-btn": "monitoring.read",
     "mapp-url.search <- mapp-range": "ui.use",
     "mapp-rt.figure <- mapp-range": "monitoring.read",
@@ -159,9 +162,11 @@ CALLBACKS: dict[str, str] = {
     "metrics-chart.figure <- metrics-apps": "monitoring.read",
     "metrics-csv.data <- metrics-csv-btn": "monitoring.read",
     "reports-table.children <- reports-since": "monitoring.read",
+    "reports-url.search <- reports-since": "ui.use",
     "reports-csv.data <- reports-csv-btn": "monitoring.read",
     # alerts and their rules
     "alerts-groups.children <- alerts-state": "alerts.read",
+    "alerts-url.search <- alerts-state": "ui.use",
     "alerts-csv.data <- alerts-csv-btn": "alerts.read",
     "alerts-changed.data <- {alerts-ack}": "alerts.act",
     "rules-table.children <- rules-changed": "alert_rules.read",

@@ -11,6 +11,9 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from jadugar import db, policy
 from jadugar.errors import JadugarError
 from jadugar.services import alerts, applications, csv_export
+from jadugar.timeutil import utcnow
+from jadugar.ui import alert_labels as labels
+from jadugar.ui import url_state
 from jadugar.ui.alert_rule_form import rule_editor
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import status_badge
@@ -21,20 +24,25 @@ dash.register_page(__name__, path="/alerts", name="Alerts", title="Alerts · Jad
 P = "alerts"
 
 
-def layout(**_query):
+STATES = [{"label": "All states", "value": "all"}, {"label": "Firing", "value": "firing"},
+          {"label": "Acknowledged", "value": "acknowledged"},
+          {"label": "Resolved", "value": "resolved"}]
+
+
+def layout(state: str | None = None, application: str | None = None, **_query):
+    """The filters start from the URL (`?state=&application=`), so a reload keeps them."""
     with db.read_connection() as conn:
         apps = applications.slugs(conn)
     return html.Div([
+        dcc.Location(id=f"{P}-url", refresh=False),
         dcc.Store(id=f"{P}-changed", data=0), follow_components(P, 5000),
         html.H3("Alerts"),
         html.Div(id=f"{P}-message"),
         dbc.Row([
-            dbc.Col(dcc.Dropdown(id=f"{P}-state", value="all", clearable=False, options=[
-                {"label": "All states", "value": "all"}, {"label": "Firing", "value": "firing"},
-                {"label": "Acknowledged", "value": "acknowledged"},
-                {"label": "Resolved", "value": "resolved"}]), xs=6, md=3),
-            dbc.Col(dcc.Dropdown(id=f"{P}-app", options=apps, placeholder="Application"),
-                    xs=6, md=3),
+            dbc.Col(dcc.Dropdown(id=f"{P}-state", value=url_state.choice(state, STATES, "all"),
+                                 clearable=False, options=STATES), xs=6, md=3),
+            dbc.Col(dcc.Dropdown(id=f"{P}-app", options=apps, placeholder="Application",
+                                 value=url_state.choice(application, apps)), xs=6, md=3),
             dbc.Col(dbc.Button([html.I(className="bi bi-download me-1"), "CSV"],
                                id=f"{P}-csv-btn", size="sm", color="secondary", outline=True),
                     xs="auto"),
@@ -73,13 +81,22 @@ def _owner(a) -> html.A | str:
     return ""
 
 
+def _about(a) -> str:
+    """The check and the rule behind an alert, by name, then its message."""
+    parts = [a.check_name and f"check {a.check_name}",
+             a.rule_kind and labels.kind_label(a.rule_kind), a.message]
+    return " · ".join(p for p in parts if p)
+
+
 def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
+    now = utcnow()
     body = [html.Tr([
         html.Td(status_badge(a.state)), html.Td(a.severity),
         html.Td(_owner(a)),
         html.Td([html.Div(a.title, className="fw-semibold"),
-                 html.Div(a.message or "", className="small text-body-secondary")]),
-        html.Td(local_time(a.fired_at, tz)),
+                 html.Div(_about(a), className="small text-body-secondary")]),
+        html.Td([html.Div(local_time(a.fired_at, tz)),
+                 html.Div(labels.lasted(a, now), className="small text-body-secondary")]),
         html.Td(f"{a.acknowledged_by or a.resolved_by or ''}"),
         html.Td(_actions(a) if actions else ""),
     ], **{"data-alert": a.id}) for a in rows]
@@ -92,6 +109,12 @@ def _group(title: str, rows: list, tz: str | None, actions: bool) -> html.Div:
 
 
 follow(P, ("alert",))  # fired, acknowledged or resolved anywhere: redraw, at most every 5 s
+
+
+@dash.callback(Output(f"{P}-url", "search"), Input(f"{P}-state", "value"),
+               Input(f"{P}-app", "value"), prevent_initial_call=True)
+def keep_in_url(state, app):
+    return url_state.query(state=None if state == "all" else state, application=app)
 
 
 @dash.callback(Output(f"{P}-groups", "children"), Input(f"{P}-state", "value"),
@@ -119,14 +142,14 @@ def act(_acks, _resolves, changed):
         alert_id = int(trigger["id"])
         with db.transaction() as conn:
             if trigger["type"] == f"{P}-ack":
-                alerts.acknowledge(conn, alert_id, policy.current_actor())
+                row = alerts.acknowledge(conn, alert_id, policy.current_actor())
             else:
-                alerts.resolve(conn, alert_id, policy.current_actor())
+                row = alerts.resolve(conn, alert_id, policy.current_actor())
     except (JadugarError, TypeError, ValueError) as err:
         return dash.no_update, dbc.Alert(getattr(err, "message", str(err)), color="danger",
                                          dismissable=True)
     verb = "acknowledged" if trigger["type"] == f"{P}-ack" else "resolved"
-    return (changed or 0) + 1, dbc.Alert(f"Alert {alert_id} {verb}.", color="success",
+    return (changed or 0) + 1, dbc.Alert(f"{verb.capitalize()}: {row.title}", color="success",
                                          dismissable=True, duration=4000)
 
 

@@ -18,6 +18,7 @@ from jadugar.ui.build_banners import banners
 from jadugar.ui.build_figures import gantt_figure
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import minutes, status_badge
+from jadugar.ui.live import follow, follow_components
 
 dash.register_page(__name__, path_template="/builds/<slug>/<build_id>",
                    title=lambda slug="", build_id="", **_: f"{slug} build {build_id} · Jadugar")
@@ -43,7 +44,8 @@ def _history(updates: list[dict], tz: str | None) -> dbc.Table:
             for u in updates]
     head = html.Thead(html.Tr([html.Th(h) for h in ("Time", "Source", "Status",
                                                    "Progress", "Message", "By")]))
-    return dbc.Table([head, html.Tbody(rows)], size="sm", id=f"{P}-history")
+    return dbc.Table([head, html.Tbody(rows)], size="sm", responsive=True,
+                     id=f"{P}-history")
 
 
 def _summary(b: dict) -> html.Div:
@@ -52,19 +54,49 @@ def _summary(b: dict) -> html.Div:
             None if b["duration_s"] is None else minutes(b["duration_s"])]
     return html.Div([
         html.H3([f"{b['project']} #{b['number'] or b['id']} ", status_badge(b["status"])]),
-        html.P(" · ".join(x for x in bits if x), className="text-body-secondary"),
+        html.P(" · ".join(x for x in bits if x), className="text-body-secondary mb-1"),
+        _origin(b),
+        _commit_message(b["message"]),
         dbc.Progress(id={"type": "builds-progress", "build": b["id"]},
                      value=b["progress"] or 0, label=f"{b['progress'] or 0}%",
                      className="mb-3") if b["status"] in ("queued", "running") else None,
-        html.A("Open in CI", href=b["url"], target="_blank") if b["url"] else None,
-    ])
+    ], className="mb-2")
+
+
+def _origin(b: dict) -> html.P:
+    """What started the build and who reported it, with the way back to the CI run."""
+    author = next((u["author"] for u in b["status_updates"] if u.get("author")), None)
+    parts: list = []
+    if b.get("trigger"):
+        parts.append(html.Span(["Triggered by ", html.B(b["trigger"])], id=f"{P}-trigger"))
+    if author:
+        parts.append(html.Span([" by " if parts else "By ", html.B(author)],
+                               id=f"{P}-author"))
+    if b.get("url"):
+        parts.append(html.A([html.I(className="bi bi-box-arrow-up-right me-1"),
+                             "Open the CI run"], href=b["url"], target="_blank",
+                            rel="noopener noreferrer", id=f"{P}-ci-link",
+                            className="ms-3" if parts else None))
+    return html.P(parts, className="small mb-2")
+
+
+def _commit_message(message: str | None) -> html.Div | None:
+    """The commit message: its first line as a title, the rest below it."""
+    if not message:
+        return None
+    first, _, rest = message.strip().partition("\n")
+    return html.Div([html.Div(first, className="fw-semibold"),
+                     html.Pre(rest.strip(), className="small mb-0 text-wrap")
+                     if rest.strip() else None],
+                    id=f"{P}-commit-message",
+                    className="border-start border-3 ps-2 mb-3 text-body-secondary")
 
 
 def _mark_form(b: dict) -> dbc.Card:
     return dbc.Card(dbc.CardBody([
         html.H6("Cancel or re-mark by hand"),
         forms.field(F, "status", "New status", dbc.Select(
-            id=f"{F}-status", value="cancelled",
+            id=f"{F}-status", placeholder="Choose a status…",
             options=[{"label": s, "value": s} for s in builds.FINISHED])),
         forms.field(F, "reason", "Reason", dbc.Input(id=f"{F}-reason")),
         dbc.Button("Apply", id=f"{F}-save", color="warning", size="sm"),
@@ -82,8 +114,9 @@ def layout(slug: str = "", build_id: str = "", **_query):
                               f"/builds/{slug}", not_found.WayBack(f"/builds/{slug}", slug))
     return html.Div([
         dcc.Store(id=f"{P}-id", data=b["id"]),
+        follow_components(P, 1000, b["project"]),
         html.A(f"← {b['project']}", href=f"/builds/{b['project']}"),
-        _summary(b),
+        html.Div(_summary(b), id=f"{P}-summary"),
         *banners(b),
         dbc.Row([
             dbc.Col(dbc.Card([dbc.CardHeader("Stages"), dbc.CardBody(dcc.Loading(dcc.Graph(
@@ -95,6 +128,20 @@ def layout(slug: str = "", build_id: str = "", **_query):
         html.H5("Status history"),
         html.Div(_history(b["status_updates"], None), id=f"{P}-history-box"),
     ])
+
+
+# Builds, stage milestones and status updates of this build's project (the shell joined its
+# room) redraw the badge, stages and history, at most once a second.
+follow(P, ("build", "milestone", "status_update"), key="project")
+
+
+@callback(Output(f"{P}-summary", "children"), Output(f"{P}-gantt", "figure"),
+          Output(f"{P}-history-box", "children", allow_duplicate=True),
+          Input(f"{P}-refresh", "data"), State(f"{P}-id", "data"), State(TZ, "data"),
+          prevent_initial_call=True)
+def follow_build(_refresh, build_id, tz):
+    b = _load(str(build_id))
+    return _summary(b), gantt_figure(b["stages"]), _history(b["status_updates"], tz)
 
 
 @callback(*forms.outputs(F, FIELDS, ("reason",)), Output(f"{P}-history-box", "children"),

@@ -28,6 +28,7 @@ from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
 from jadugar.ui import dora_panels as dora
 from jadugar.ui import not_found
+from jadugar.ui.chart_format import local_range
 from jadugar.ui.clock import TZ, local_time, localise
 from jadugar.ui.components import minutes, percent, status_badge
 from jadugar.ui.live import follow, follow_components
@@ -172,10 +173,13 @@ def draw_charts(range_, branch, kind, status, unit, tz, _refresh, slug):
     set_ = {"branch": branch, "kind": kind, "status": status}
     with db.read_connection() as conn:
         data = build_series.project_charts(conn, get_project(conn, slug).id, flt, unit)
-    # Per-build times in the viewer's zone; day and week buckets stay UTC days.
+    # Per-build times in the viewer's zone; day and week buckets stay UTC days. Every time
+    # chart spans the chosen range, however few builds fall in it.
+    local, utc = local_range(flt.since, flt.until, tz), local_range(flt.since, flt.until, None)
     return (figs.duration_figure(localise(data["durations"], tz, TIME_COLUMNS),
-                                 localise(data["trend"], tz, TIME_COLUMNS)),
-            figs.success_rate_figure(data["success"]), figs.outcomes_figure(data["outcomes"]),
+                                 localise(data["trend"], tz, TIME_COLUMNS), local),
+            figs.success_rate_figure(data["success"], utc),
+            figs.outcomes_figure(data["outcomes"], utc),
             figs.stage_figure(data["stages"], build_series.STAGE_SAMPLE),
             branch_table(data["branches"]), dora.ignored_note("success", set_),
             dora.ignored_note("branches", set_))

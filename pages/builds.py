@@ -12,10 +12,12 @@ from jadugar.services.csv_export import to_string
 from jadugar.ui import build_forms as forms
 from jadugar.ui.build_figures import sparkline
 from jadugar.ui.components import empty_state, minutes, percent, status_badge
+from jadugar.ui.live import follow, follow_components
 
 dash.register_page(__name__, path="/builds", name="Builds", title="Builds · Jadugar")
 
 NEW = "builds-new"
+LIVE = "builds-live"
 NEW_FIELDS = ("slug", "name", "repository", "description")
 
 
@@ -65,28 +67,43 @@ def _new_project_form() -> dbc.Card:
     ]), className="mt-4")
 
 
-def layout(**_query):
+def _overview() -> html.Div | dbc.Table:
     with db.read_connection() as conn:
         data = build_series.overview(conn)
     projects = data["projects"]
+    if projects.empty:
+        return empty_state("No projects yet", "Create one below, or send a build to "
+                           "POST /api/v1/projects/{slug}/builds after creating it.")
+    header = html.Thead(html.Tr([html.Th(h) for h in (
+        "Project", "Latest", "Success 7 d", "Success 30 d", "p50", "p95", "Running",
+        "Recent builds")]))
+    rows = [_row(p, data["running"], data["recent"]) for p in projects.itertuples()]
+    return dbc.Table([header, html.Tbody(rows)], hover=True, responsive=True, size="sm",
+                     id="builds-overview")
+
+
+def layout(**_query):
     head = html.Div([html.H3("Builds", className="me-auto"),
                      dbc.Button([html.I(className="bi bi-download me-1"), "Download CSV"],
                                 id="builds-overview-csv", color="secondary", outline=True,
                                 size="sm"),
                      dcc.Download(id="builds-overview-download")],
                     className="d-flex align-items-center mb-3")
-    if projects.empty:
-        body = empty_state("No projects yet", "Create one below, or send a build to "
-                           "POST /api/v1/projects/{slug}/builds after creating it.")
-    else:
-        header = html.Thead(html.Tr([html.Th(h) for h in (
-            "Project", "Latest", "Success 7 d", "Success 30 d", "p50", "p95", "Running",
-            "Recent builds")]))
-        rows = [_row(p, data["running"], data["recent"]) for p in projects.itertuples()]
-        body = dbc.Table([header, html.Tbody(rows)], hover=True, responsive=True, size="sm",
-                         id="builds-overview")
     may_create = policy.allowed(policy.current_principal(), "projects.write")
-    return html.Div([head, body, _new_project_form() if may_create else None])
+    return html.Div([follow_components(LIVE, 2000), head,
+                     html.Div(_overview(), id="builds-overview-box"),
+                     _new_project_form() if may_create else None])
+
+
+# Every build event reaches this page (all clients sit in the dashboard room): a new build,
+# or one that finishes, redraws the table (its rows, Latest and rates), at most every 2 s.
+follow(LIVE, ("build",))
+
+
+@callback(Output("builds-overview-box", "children"), Input(f"{LIVE}-refresh", "data"),
+          prevent_initial_call=True)
+def refresh_overview(_refresh):
+    return _overview()
 
 
 @callback(Output("builds-overview-download", "data"), Input("builds-overview-csv", "n_clicks"),
@@ -98,11 +115,18 @@ def download_overview(_n):
                            "projects-overview.csv")
 
 
-@callback(*forms.outputs(NEW, NEW_FIELDS, NEW_FIELDS), Input(f"{NEW}-submit", "n_clicks"),
+@callback(*forms.outputs(NEW, NEW_FIELDS, NEW_FIELDS),
+          Output("builds-overview-box", "children", allow_duplicate=True),
+          Input(f"{NEW}-submit", "n_clicks"),
           *[State(f"{NEW}-{n}", "value") for n in NEW_FIELDS], prevent_initial_call=True)
 def create_project(_n, *values):
+    """Create the project, then redraw the table so it shows at once (no event carries a
+    new project with no builds)."""
     body = {k: v for k, v in zip(NEW_FIELDS, values, strict=True) if v}
     body.setdefault("slug", "")
-    return forms.submit(NEW_FIELDS, NEW_FIELDS,
-                        lambda conn: project_svc.create_project(conn, body),
-                        f"Project {body.get('slug')} created — reload to see it.")
+    out = forms.submit(NEW_FIELDS, NEW_FIELDS,
+                       lambda conn: project_svc.create_project(conn, body),
+                       f"Project {body.get('slug')} created.")
+    failed = any(out[len(NEW_FIELDS):2 * len(NEW_FIELDS)]) or (
+        out[-1] is not None and getattr(out[-1], "color", "") == "danger")
+    return [*out, dash.no_update if failed else _overview()]

@@ -2,10 +2,11 @@
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, callback, html
+from dash import Input, Output, callback, dcc, html
 
 from jadugar import db
-from jadugar.services import dashboard
+from jadugar.services import dashboard, dashboard_trends
+from jadugar.ui import dashboard_figures as figs
 from jadugar.ui.clock import TZ, local_time
 from jadugar.ui.components import empty_state, kpi, percent, status_badge
 from jadugar.ui.live import follow, follow_components
@@ -43,14 +44,16 @@ def body(tz: str | None = None):
         s = dashboard.summary(conn)
         recent = dashboard.recent_builds(conn)
     tiles = dbc.Row([
-        dbc.Col(kpi("Builds today", s["builds_today"], f'{s["builds_running"]} running',
-                    id_="dashboard-builds-today"), md=3, xs=6),
-        dbc.Col(kpi("Success rate (7 d)", percent(s["success_rate_7d"]),
-                    id_="dashboard-success-rate"), md=3, xs=6),
-        dbc.Col(kpi("Applications up", f'{s["applications_up"]} / {s["applications"]}',
-                    f'{s["applications_down"]} down, {s["applications_degraded"]} degraded',
-                    id_="dashboard-apps-up"), md=3, xs=6),
-        dbc.Col(kpi("Open alerts", s["open_alerts"], id_="dashboard-open-alerts"), md=3, xs=6),
+        dbc.Col(_card("/builds", kpi("Builds today", s["builds_today"],
+                                     f'{s["builds_running"]} running',
+                                     id_="dashboard-builds-today")), md=3, xs=6),
+        dbc.Col(_card("/builds", kpi("Success rate (7 d)", percent(s["success_rate_7d"]),
+                                     id_="dashboard-success-rate")), md=3, xs=6),
+        dbc.Col(_card("/monitoring", kpi(
+            "Applications up", f'{s["applications_up"]} / {s["applications"]}',
+            _apps_hint(s), id_="dashboard-apps-up")), md=3, xs=6),
+        dbc.Col(_card("/alerts?state=firing", kpi("Open alerts", s["open_alerts"],
+                                                  id_="dashboard-open-alerts")), md=3, xs=6),
     ], className="g-3 mb-4")
     if not s["projects"] and not s["applications"]:
         return html.Div([tiles, empty_state(
@@ -69,4 +72,31 @@ def body(tz: str | None = None):
                                            ("Project", "Build", "Branch", "Status", "Created")])),
                        html.Tbody(rows)], hover=True, size="sm", responsive=True,
                       id="dashboard-recent")
-    return html.Div([tiles, html.H5("Recent builds"), table])
+    return html.Div([tiles, trends(tz), html.H5("Recent builds"), table])
+
+
+def _card(href: str, card) -> dcc.Link:
+    """A headline card is a way in: it opens the page behind its number."""
+    return dcc.Link(card, href=href, className="text-reset text-decoration-none d-block h-100")
+
+
+def _apps_hint(s: dict) -> str:
+    if s.get("applications_warming"):
+        return f'warming up: {s["applications_warming"]} waiting for a first check'
+    return f'{s["applications_down"]} down, {s["applications_degraded"]} degraded'
+
+
+def trends(tz: str | None) -> dbc.Row:
+    with db.read_connection() as conn:
+        t = dashboard_trends.trends(conn)
+    window = t["window"][0]
+    charts = [("Builds per day (14 d)", "builds", figs.builds_per_day_figure(t["builds"], window)),
+              ("Uptime of the worst applications", "uptime",
+               figs.worst_uptime_figure(t["uptime"], window)),
+              ("Open alerts (7 d)", "alerts", figs.open_alerts_figure(t["alerts"], tz))]
+    return dbc.Row([dbc.Col(dbc.Card([
+        dbc.CardHeader(title, className="fw-semibold small"),
+        dbc.CardBody(dcc.Graph(id=f"dashboard-trend-{key}", figure=fig,
+                               config={"displayModeBar": False}), className="p-1")],
+        className="h-100 shadow-sm"), lg=4, md=6, xs=12) for title, key, fig in charts],
+        className="g-3 mb-4")

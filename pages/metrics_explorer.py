@@ -16,7 +16,7 @@ from jadugar.errors import JadugarError
 from jadugar.services import csv_export, metric_explorer
 from jadugar.ui import monitoring_figures as figs
 from jadugar.ui.clock import TZ
-from jadugar.ui.monitoring_parts import range_picker, window
+from jadugar.ui.monitoring_parts import range_picker, window, zoom_sets_range
 
 dash.register_page(__name__, path="/monitoring/metrics", name="Metrics", order=1,
                    title="Metrics · Jadugar")
@@ -68,6 +68,9 @@ def metric_names(apps):
         return metric_explorer.choices(conn, apps or None)["names"]
 
 
+zoom_sets_range(P, [f"{P}-chart"])
+
+
 @dash.callback(Output(f"{P}-url", "search"), *INPUTS, prevent_initial_call=True)
 def keep_in_url(apps, name, _labels, agg, range_, since, until):
     params = {"app": ",".join(apps or []), "name": name, "agg": agg, "range": range_}
@@ -95,7 +98,8 @@ def show(apps, name, labels, agg, range_, since, until, tz):
     except JadugarError as err:
         return figs.empty("Fix the filters"), "", err.message
     points = max((len(s["points"]) for s in series), default=0)
-    return figs.metric_figure(series, tz), f"{len(series)} series, ≤ {points} points each", None
+    fig = figs.metric_figure(series, tz, window(range_, since, until, tz))
+    return fig, f"{len(series)} series, ≤ {points} points each", None
 
 
 @dash.callback(Output(f"{P}-csv", "data"), Input(f"{P}-csv-btn", "n_clicks"),

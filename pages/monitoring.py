@@ -9,6 +9,7 @@ from dash import Input, Output, State, dcc, html
 
 from jadugar import db
 from jadugar.services import csv_export, monitoring
+from jadugar.ui import url_state
 from jadugar.ui.components import empty_state, percent, status_badge
 from jadugar.ui.live import follow, follow_components
 from jadugar.ui.monitoring_parts import ms, uptime_bars
@@ -23,27 +24,37 @@ SORT_OPTIONS = [{"label": "Worst status first", "value": "status"},
                 {"label": "Most open alerts", "value": "alerts"}]
 
 
-def layout(**_query):
+BAR_OPTIONS = [{"label": "bars: 90 hours", "value": "hour"},
+               {"label": "bars: 90 days", "value": "day"}]
+FILTERS = [Input(f"{P}-search", "value"), Input(f"{P}-tag", "value"),
+           Input(f"{P}-env", "value"), Input(f"{P}-sort", "value"), Input(f"{P}-bar", "value")]
+
+
+def layout(q: str | None = None, tag: str | None = None, env: str | None = None,
+           sort: str | None = None, bar: str | None = None, **_query):
+    """The filters start from the URL (`?q=&tag=&env=&sort=&bar=`), so a reload keeps them."""
     with db.read_connection() as conn:
         f = monitoring.facets(conn)
     filters = dbc.Row([
         dbc.Col(dbc.Input(id=f"{P}-search", placeholder="Search applications", type="search",
-                          debounce=True), xs=12, md=3),
-        dbc.Col(dcc.Dropdown(id=f"{P}-tag", options=f["tags"], placeholder="Tag"), xs=6, md=2),
+                          debounce=True, value=(q or "")[:200] or None), xs=12, md=3),
+        dbc.Col(dcc.Dropdown(id=f"{P}-tag", options=f["tags"], placeholder="Tag",
+                             value=url_state.choice(tag, f["tags"])), xs=6, md=2),
         dbc.Col(dcc.Dropdown(id=f"{P}-env", options=f["environments"],
+                             value=url_state.choice(env, f["environments"]),
                              placeholder="Environment"), xs=6, md=2),
-        dbc.Col(dcc.Dropdown(id=f"{P}-sort", options=SORT_OPTIONS, value="status",
+        dbc.Col(dcc.Dropdown(id=f"{P}-sort", options=SORT_OPTIONS,
+                             value=url_state.choice(sort, SORT_OPTIONS, "status"),
                              clearable=False), xs=6, md=2),
-        dbc.Col(dcc.Dropdown(id=f"{P}-bar", options=[{"label": "bars: 90 hours",
-                                                       "value": "hour"},
-                                                      {"label": "bars: 90 days",
-                                                       "value": "day"}],
-                             value="hour", clearable=False), xs=6, md=2),
+        dbc.Col(dcc.Dropdown(id=f"{P}-bar", options=BAR_OPTIONS,
+                             value=url_state.choice(bar, BAR_OPTIONS, "hour"),
+                             clearable=False), xs=6, md=2),
         dbc.Col(dbc.Button([html.I(className="bi bi-download me-1"), "CSV"],
                            id=f"{P}-csv-btn", size="sm", color="secondary", outline=True),
                 xs="auto"),
     ], className="g-2 mb-3 align-items-center")
     return html.Div([
+        dcc.Location(id=f"{P}-url", refresh=False),
         html.Div([html.H3("Monitoring", className="me-auto"),
                   dbc.Button("Metrics explorer", href="/monitoring/metrics", size="sm",
                              color="link")], className="d-flex align-items-center"),
@@ -75,10 +86,14 @@ def _row(a: dict) -> html.Tr:
 follow(P, ("application_status", "alert"))
 
 
+@dash.callback(Output(f"{P}-url", "search"), *FILTERS, prevent_initial_call=True)
+def keep_in_url(q, tag, env, sort, bar):
+    return url_state.query(q=q, tag=tag, env=env, sort=None if sort == "status" else sort,
+                           bar=None if bar == "hour" else bar)
+
+
 @dash.callback(Output(f"{P}-table", "children"), Output(f"{P}-page", "max_value"),
-               Input(f"{P}-search", "value"), Input(f"{P}-tag", "value"),
-               Input(f"{P}-env", "value"), Input(f"{P}-sort", "value"),
-               Input(f"{P}-bar", "value"), Input(f"{P}-page", "active_page"),
+               *FILTERS, Input(f"{P}-page", "active_page"),
                Input(f"{P}-refresh", "data"))
 def show(q, tag, env, sort, bar, page_no, _refresh):
     with db.read_connection() as conn:

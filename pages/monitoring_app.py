@@ -21,7 +21,7 @@ from jadugar.ui import not_found
 from jadugar.ui.clock import TZ
 from jadugar.ui.components import status_badge
 from jadugar.ui.live import follow, follow_components
-from jadugar.ui.monitoring_parts import range_picker, window
+from jadugar.ui.monitoring_parts import range_picker, window, zoom_sets_range
 
 dash.register_page(__name__, path_template="/monitoring/<slug>", name="Application",
                    title=lambda slug="", **_: f"{slug} · Monitoring · Jadugar")
@@ -97,6 +97,9 @@ def _card(title: str, csv: str | None, body) -> dbc.Card:
 follow(P, ("check_result", "application_status", "alert"), key="application")
 
 
+zoom_sets_range(P, [f"{P}-rt", f"{P}-bands"])
+
+
 @dash.callback(Output(f"{P}-url", "search"), *RANGE_INPUTS, prevent_initial_call=True)
 def keep_in_url(range_, since, until, check):
     params = {"range": range_, "check": check}
@@ -123,14 +126,17 @@ def show(range_, since, until, check, tz, _refresh, slug):
     check_id = int(check)
     with db.read_connection() as conn:
         app = applications.get_application(conn, slug)
-        rt = uptime.response_times(conn, check_id, start, end)
+        every = {c["id"]: c["interval_s"] for c in uptime.checks_of(conn, app.id)}
+        rt = uptime.banded_response_times(conn, check_id, start, end, every.get(check_id))
         bands = uptime.status_bands(conn, check_id, start, end)
         days = uptime.uptime_per_day(conn, check_id, start, end)
         incidents = uptime.incidents(conn, check_id, start, end, utcnow())
         deploys = uptime.deploys(conn, app.id, start, end)
         recent = uptime.recent_results(conn, check_id, start, end)
-    return (figs.response_time_figure(rt, deploys, tz), figs.status_band_figure(bands, tz),
-            figs.uptime_day_figure(days, tz), tables.incidents(incidents, tz),
+    span = (start, end)
+    return (figs.response_time_figure(rt, deploys, tz, span),
+            figs.status_band_figure(bands, tz, span), figs.uptime_day_figure(days, tz, span),
+            tables.incidents(incidents, tz),
             tables.deploys(deploys, tz), tables.recent(recent, tz), None)
 
 

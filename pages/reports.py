@@ -12,8 +12,10 @@ from dash import Input, Output, State, dcc, html
 
 from jadugar import db
 from jadugar.errors import JadugarError
+from jadugar.humanize import day_span
 from jadugar.services import applications, csv_export, reports
-from jadugar.timeutil import iso, parse_date, utcnow
+from jadugar.timeutil import parse_date, utcnow
+from jadugar.ui import url_state
 from jadugar.ui.components import empty_state, percent
 
 dash.register_page(__name__, path="/reports", name="Reports", title="Reports · Jadugar",
@@ -24,27 +26,35 @@ INPUTS = [Input(f"{P}-since", "value"), Input(f"{P}-until", "value"),
           Input(f"{P}-period", "value"), Input(f"{P}-app", "value")]
 
 
-def layout(**_query):
+PERIODS = [{"label": "month", "value": "month"}, {"label": "whole range", "value": "range"}]
+
+
+def layout(since: str | None = None, until: str | None = None, period: str | None = None,
+           application: str | None = None, **_query):
+    """The filters start from the URL (`?since=&until=&period=&application=`)."""
     today = utcnow().date()
     first = (today.replace(day=1) - timedelta(days=62)).replace(day=1)
     with db.read_connection() as conn:
         apps = applications.slugs(conn)
     return html.Div([
+        dcc.Location(id=f"{P}-url", refresh=False),
         html.H3("SLA reports"),
         dbc.Row([
             dbc.Col([dbc.Label("From (UTC day)", className="small mb-0"),
-                     dbc.Input(id=f"{P}-since", type="date", value=first.isoformat(),
+                     dbc.Input(id=f"{P}-since", type="date", value=_day(since, first.isoformat()),
                                size="sm")], xs=6, md=2),
             dbc.Col([dbc.Label("Until (exclusive)", className="small mb-0"),
                      dbc.Input(id=f"{P}-until", type="date",
-                               value=(today + timedelta(days=1)).isoformat(), size="sm")],
+                               value=_day(until, (today + timedelta(days=1)).isoformat()),
+                               size="sm")],
                     xs=6, md=2),
             dbc.Col([dbc.Label("Per", className="small mb-0"),
-                     dcc.Dropdown(id=f"{P}-period", value="month", clearable=False, options=[
-                         {"label": "month", "value": "month"},
-                         {"label": "whole range", "value": "range"}])], xs=6, md=2),
+                     dcc.Dropdown(id=f"{P}-period", clearable=False, options=PERIODS,
+                                  value=url_state.choice(period, PERIODS, "month"))],
+                    xs=6, md=2),
             dbc.Col([dbc.Label("Application", className="small mb-0"),
-                     dcc.Dropdown(id=f"{P}-app", options=apps, placeholder="All")],
+                     dcc.Dropdown(id=f"{P}-app", options=apps, placeholder="All",
+                                  value=url_state.choice(application, apps))],
                     xs=6, md=2),
             dbc.Col([dbc.Button([html.I(className="bi bi-download me-1"), "CSV"],
                                 id=f"{P}-csv-btn", size="sm", color="secondary",
@@ -61,6 +71,19 @@ def layout(**_query):
                "windows are left out. Incidents are down periods of a check.",
                className="small text-body-secondary"),
     ])
+
+
+def _day(value: str | None, default: str) -> str:
+    """A day from the URL, if it is one (YYYY-MM-DD); else the default."""
+    try:
+        return parse_date(value, "day").isoformat() if value else default
+    except JadugarError:
+        return default
+
+
+@dash.callback(Output(f"{P}-url", "search"), *INPUTS, prevent_initial_call=True)
+def keep_in_url(since, until, period, app):
+    return url_state.query(since=since, until=until, period=period, application=app)
 
 
 def _report(since, until, period, app) -> list[dict]:
@@ -90,8 +113,9 @@ def show(since, until, period, app):
         return None, err.message, None
     if not rows:
         return empty_state("No results in this range", "Choose other days."), None, None
-    body = [html.Tr([html.Td(iso(r["period"])[:7] if period == "month" else
-                             f"{since} – {until}"),
+    start, end = _utc(parse_date(since, "since")), _utc(parse_date(until, "until"))
+    body = [html.Tr([html.Td(day_span(*reports.period_days(r["period"], period or "month",
+                                                            start, end))),
                      html.Td(r["name"]), html.Td(percent(r["uptime"]) if r["uptime"] is None
                                                  else f'{r["uptime"] * 100:.3f}%'),
                      html.Td(r["incidents"]), html.Td(r["results"])]) for r in rows]

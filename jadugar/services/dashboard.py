@@ -9,6 +9,9 @@ from sqlalchemy import Connection, text
 
 from jadugar.services import cache
 
+# applications_warming: applications with a check that a collector started in the last
+# five minutes has not run yet. Their status is still the one from before (or none), so
+# the dashboard says "warming up" rather than counting them as up, down or degraded.
 SUMMARY = text("""
 select
   (select count(*) from projects) as projects,
@@ -21,7 +24,14 @@ select
   (select count(*) from applications where status = 'up') as applications_up,
   (select count(*) from applications where status = 'degraded') as applications_degraded,
   (select count(*) from applications where status = 'down') as applications_down,
-  (select count(*) from alerts where state <> 'resolved') as open_alerts
+  (select count(*) from alerts where state <> 'resolved') as open_alerts,
+  (select count(distinct c.application_id)
+     from health_checks c,
+          (select max(started_at) as at from collectors
+            where last_seen_at > now() - interval '30 seconds'
+              and started_at > now() - interval '5 minutes') k
+    where k.at is not null and c.enabled and c.type <> 'heartbeat'
+      and (c.last_run_at is null or c.last_run_at < k.at)) as applications_warming
 """)
 
 RECENT_BUILDS = text("""

@@ -18,6 +18,8 @@ STEPS = [timedelta(seconds=s) for s in (
     10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800,
     604800)]
 MAX_POINTS = 2000
+# Percentile bands need this many samples per bucket to mean something (see band_budget).
+MIN_BAND_SAMPLES = 5
 ORIGIN = datetime.fromisoformat("2000-01-01T00:00:00+00:00")
 
 
@@ -50,3 +52,13 @@ def step_for(since: datetime, until: datetime, max_points: int = MAX_POINTS) -> 
         if span / step <= max_points:
             return step
     return span / max_points
+
+
+def band_budget(span_s: float, samples: float | None, most: int = MAX_POINTS) -> int:
+    """How many buckets to ask for so each holds MIN_BAND_SAMPLES of `samples` results;
+    when even 24 such buckets do not fit (a daily heartbeat), every result gets its own
+    point instead (`most`)."""
+    if not samples or samples <= 0 or span_s <= 0:
+        return most
+    points = samples / MIN_BAND_SAMPLES
+    return most if points < 24 else int(min(most, points))

@@ -14,7 +14,8 @@ of a maintenance window, or not rolled up yet. So exclusion stays exact, and a y
 
 from __future__ import annotations
 
-from datetime import datetime
+import calendar
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
@@ -195,6 +196,19 @@ def sla(conn: Connection, since: datetime, until: datetime, period: str = "month
         # compiling a query that runs in milliseconds.
         conn.execute(text("set local jit = off"))
     return [dict(r._mapping) for r in conn.execute(sql, params)]
+
+
+def period_days(start: datetime, period: str, since: datetime,
+                until: datetime) -> tuple[date, date]:
+    """The first and last UTC day a report row covers: its month cut to the report's range
+    (a 20 Nov – 1 Dec report has a November row of 20–30 Nov), or the whole range."""
+    last_of_range = (until - timedelta(microseconds=1)).astimezone(UTC).date()
+    first_of_range = since.astimezone(UTC).date()
+    if period != "month":
+        return first_of_range, last_of_range
+    month = start.astimezone(UTC).date().replace(day=1)
+    month_end = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+    return max(month, first_of_range), min(month_end, last_of_range)
 
 
 HEADER = ["application", "name", "period", "results", "down_results", "incidents", "uptime"]

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Result, text
 
 from jadugar import config
 from jadugar.services import rollups
-from jadugar.services.ranges import MAX_POINTS, ORIGIN, step_for
+from jadugar.services.ranges import MAX_POINTS, MIN_BAND_SAMPLES, ORIGIN, band_budget, step_for
 from jadugar.timeutil import utcnow
 
 RESPONSE_TIMES = text("""
@@ -145,6 +145,25 @@ def response_times(conn: Connection, check_id: int, since: datetime, until: date
     recent = _rows(conn, RESPONSE_TIMES, check_id=check_id, since=split, until=until,
                    step=step, origin=ORIGIN) if split < until else []
     return rolled + recent
+
+
+def banded_response_times(conn: Connection, check_id: int, since: datetime,
+                          until: datetime, interval_s: float | None) -> list[dict[str, Any]]:
+    """response_times with buckets big enough for p95 and min–max to mean something.
+
+    1. a first guess from the check's interval (results expected in the range),
+    2. if the buckets still hold too few results (several results per run, or a check that
+       ran less often than configured), one more query sized from the counts seen."""
+    span = (until - since).total_seconds()
+    expected = span / interval_s if interval_s else None
+    rows = response_times(conn, check_id, since, until, band_budget(span, expected))
+    if not rows:
+        return rows
+    counts = sorted(r["count"] for r in rows)
+    if counts[len(counts) // 2] >= MIN_BAND_SAMPLES:
+        return rows
+    budget = band_budget(span, sum(counts))
+    return response_times(conn, check_id, since, until, budget) if budget < len(rows) else rows
 
 
 def status_bands(conn: Connection, check_id: int, since: datetime,

@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 from jadugar import db, policy
 from jadugar.errors import Invalid, JadugarError
 from jadugar.services import alert_rules, check_list
+from jadugar.ui import alert_labels as labels
 from jadugar.ui.forms import error_outputs, errors, field, form_error, number, whole
 
 P = "rules"
@@ -41,8 +42,9 @@ def _form() -> dbc.Card:
         dbc.Row([
             field(P, "check_id", "Check", dcc.Dropdown(id=f"{P}-check_id",
                                                        options=_checks()), 4),
-            field(P, "kind", "Kind", dcc.Dropdown(id=f"{P}-kind", options=list(
-                alert_rules.MONITORING_KINDS), value="consecutive_failures", clearable=False), 3),
+            field(P, "kind", "Kind", dcc.Dropdown(
+                id=f"{P}-kind", options=labels.kind_options(alert_rules.MONITORING_KINDS),
+                value="consecutive_failures", clearable=False), 3),
             field(P, "threshold", "Threshold", dbc.Input(id=f"{P}-threshold",
                                                          type="number"), 2),
             field(P, "recover_threshold", "Recover at",
@@ -89,9 +91,12 @@ def save(_n, check_id, kind, threshold, recover, window_s, for_s, severity, repe
 def show(_changed):
     with db.connection() as conn:
         rows = alert_rules.list_rules(conn)
+        names = {c["value"]: c["label"].split(" / ", 1)[-1] for c in check_list.choices(conn)}
     writer = policy.allowed(policy.current_principal(), "alert_rules.write")
     body = [html.Tr([html.Td(r.application or f"project {r.project}"),
-                     html.Td(r.check_id or ""), html.Td(r.kind),
+                     html.Td(names.get(r.check_id, r.check_id) if r.check_id
+                             else ("" if r.project else "all checks")),
+                     html.Td(labels.kind_label(r.kind), title=r.kind),
                      html.Td("" if r.threshold is None else f"{r.threshold:g}"),
                      html.Td(r.severity), html.Td("yes" if r.enabled else "no"),
                      html.Td(_delete_button(r.id) if writer else "")],

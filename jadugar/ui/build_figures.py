@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from jadugar.ui import chart_format as fmt
 from jadugar.ui.theme import P50, TEMPLATE, color
 
 STATUS_ORDER = ("success", "failed", "cancelled", "skipped", "running", "queued")
@@ -31,57 +32,79 @@ def empty(message: str = "No builds in this range") -> go.Figure:
     return _layout(fig, height=240)
 
 
-def duration_figure(points: pd.DataFrame, trend: pd.DataFrame) -> go.Figure:
+Window = tuple[pd.Timestamp, pd.Timestamp]
+
+
+def _pin(fig: go.Figure, window: Window | None) -> go.Figure:
+    """Pin the x axis to the page's range (wall-clock times), so the charts line up."""
+    if window is not None:
+        fig.update_xaxes(visible=True, **fmt.time_axis(*window))
+    return fig
+
+
+def duration_figure(points: pd.DataFrame, trend: pd.DataFrame,
+                    window: Window | None = None) -> go.Figure:
     """Each build a point coloured by status, abnormally long ones ringed, with p50 and p95
-    trend lines (minutes)."""
+    trend lines, in one unit chosen for the longest build (s, min or h); hovers say
+    `4 min`, `1 h 5 min`."""
     if points.empty:
-        return empty()
+        return _pin(empty(), window)
+    unit, size = fmt.duration_unit(points["duration_s"].max() * 1000)
+    size /= 1000  # seconds per unit
     fig = go.Figure()
     for status in STATUS_ORDER:
         part = points[points["status"] == status]
         if part.empty:
             continue
+        took = [fmt.duration_ms(d * 1000) for d in part["duration_s"]]
         fig.add_trace(go.Scattergl(
-            x=part["created_at"], y=part["duration_s"] / 60, mode="markers", name=status,
+            x=part["created_at"], y=part["duration_s"] / size, mode="markers", name=status,
             marker={"color": color(status), "size": 5, "opacity": 0.6},
-            customdata=part[["number", "branch"]].fillna("").to_numpy(),
-            hovertemplate="#%{customdata[0]} %{customdata[1]}<br>%{y:.1f} min<extra></extra>"))
+            customdata=list(zip(part["number"].fillna(""), part["branch"].fillna(""), took,
+                                strict=True)),
+            hovertemplate="#%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}"
+                          "<extra></extra>"))
     slow = points[points["anomalous"]] if "anomalous" in points else points.iloc[:0]
     if not slow.empty:
+        slow_took = [fmt.duration_ms(d * 1000) for d in slow["duration_s"]]
         fig.add_trace(go.Scattergl(
-            x=slow["created_at"], y=slow["duration_s"] / 60, mode="markers",
+            x=slow["created_at"], y=slow["duration_s"] / size, mode="markers",
             name="abnormally long", marker={"symbol": "circle-open", "size": 12,
                                             "color": "#d62728", "line": {"width": 2}},
-            customdata=slow[["number", "branch"]].fillna("").to_numpy(),
-            hovertemplate="#%{customdata[0]} %{customdata[1]}<br>%{y:.1f} min, "
+            customdata=list(zip(slow["number"].fillna(""), slow["branch"].fillna(""),
+                                slow_took, strict=True)),
+            hovertemplate="#%{customdata[0]} %{customdata[1]}<br>%{customdata[2]}, "
                           "abnormally long<extra></extra>"))
     for name, dash in (("p50", "solid"), ("p95", "dot")):
-        fig.add_trace(go.Scatter(x=trend["bucket"], y=trend[name] / 60, mode="lines",
-                                 name=name, line={"color": P50, "dash": dash, "width": 2}))
-    return _layout(fig, yaxis_title="minutes")
+        fig.add_trace(go.Scatter(x=trend["bucket"], y=trend[name] / size, mode="lines",
+                                 name=name, line={"color": P50, "dash": dash, "width": 2},
+                                 customdata=[fmt.duration_ms(v * 1000) for v in trend[name]],
+                                 hovertemplate=f"{name} %{{customdata}}<extra></extra>"))
+    fig.update_yaxes(ticksuffix=f" {unit}", tickformat=",.2~f")
+    return _pin(_layout(fig, yaxis_title=unit), window)
 
 
-def success_rate_figure(df: pd.DataFrame) -> go.Figure:
+def success_rate_figure(df: pd.DataFrame, window: Window | None = None) -> go.Figure:
     if df.empty or df["finished"].sum() == 0:
-        return empty()
+        return _pin(empty(), window)
     fig = go.Figure(go.Scatter(
         x=df["bucket"], y=df["success_rate"] * 100, mode="lines+markers",
         line={"color": color("success")}, customdata=df["finished"],
         hovertemplate="%{y:.1f}% of %{customdata} builds<extra></extra>"))
-    return _layout(fig, yaxis={"title": "% successful", "range": [0, 105]})
+    return _pin(_layout(fig, yaxis={"title": "% successful", "range": [0, 105]}), window)
 
 
-def outcomes_figure(df: pd.DataFrame) -> go.Figure:
+def outcomes_figure(df: pd.DataFrame, window: Window | None = None) -> go.Figure:
     """Builds per bucket, stacked by status."""
     if df.empty:
-        return empty()
+        return _pin(empty(), window)
     fig = go.Figure()
     for status in STATUS_ORDER:
         part = df[df["status"] == status]
         if not part.empty:
             fig.add_trace(go.Bar(x=part["bucket"], y=part["builds"], name=status,
                                  marker_color=color(status)))
-    return _layout(fig, barmode="stack", yaxis_title="builds")
+    return _pin(_layout(fig, barmode="stack", yaxis_title="builds"), window)
 
 
 def stage_figure(df: pd.DataFrame, sample: int | None = None) -> go.Figure:

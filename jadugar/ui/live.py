@@ -27,10 +27,23 @@ PROGRESS = {"type": "builds-progress", "build": ALL}
 SOCKET_OPTIONS = {"transports": ["websocket"]}
 
 
+# After this long without the server, "reconnecting" becomes "offline" and the page says
+# what it shows may be stale. Tests shorten it with `window.JADUGAR_OFFLINE_MS`.
+OFFLINE_MS = 30_000
+
+
 def components() -> html.Div:
     return html.Div([
         DashSocketIO(id=SIO, eventNames=list(events.EVENTS), options=SOCKET_OPTIONS),
         dcc.Store(id="shell-live-state", data={"ever": False}),
+        # Ticks in the browser only (a clientside callback): no request while offline.
+        dcc.Interval(id="shell-live-clock", interval=2000),
+        dbc.Alert([html.I(className="bi bi-wifi-off me-2"),
+                   html.Span("Offline: the server has not answered for a while, so this page "
+                             "may be out of date and links may not load. It updates again by "
+                             "itself once the server is back.", id="shell-stale-text")],
+                  id="shell-stale", color="warning", is_open=False,
+                  className="mx-3 py-2 small"),
         dcc.Store(id="shell-last-event"),
         dcc.Store(id=RESYNC),
         dcc.Store(id="shell-rooms"),
@@ -38,14 +51,32 @@ def components() -> html.Div:
 
 
 clientside_callback(
-    """(connected, state) => {
-        const ever = state && state.ever;
-        if (connected) return ['live', 'success', {ever: true}];
-        return ever ? ['reconnecting', 'warning', state] : ['offline', 'secondary', state];
-    }""",
+    f"""(connected, _tick, _path, state) => {{
+        // Connected: live. Lost after being live: reconnecting, then offline (with the
+        // stale-page notice) once OFFLINE_MS have passed. Never connected yet: offline.
+        // Following a link while the server is away may leave the old page showing: say so
+        // at once.
+        const skip = window.dash_clientside.no_update;
+        const ever = state && state.ever, lostAt = state && state.lostAt;
+        if (connected) {{
+            if (ever && !lostAt) return [skip, skip, skip, skip];
+            return ['live', 'success', {{ever: true, lostAt: null}}, false];
+        }}
+        if (!ever) return ['offline', 'secondary', skip, false];
+        const now = Date.now(), since = lostAt || now;
+        const limit = window.JADUGAR_OFFLINE_MS || {OFFLINE_MS};
+        const moved = (window.dash_clientside.callback_context.triggered || [])
+            .some(t => t.prop_id === 'shell-url.pathname');
+        const navigated = moved || (state && state.navigated);
+        const next = (lostAt && !moved) ? skip
+            : {{ever: true, lostAt: since, navigated: navigated}};
+        return now - since >= limit ? ['offline', 'danger', next, true]
+            : ['reconnecting', 'warning', next, Boolean(navigated)];
+    }}""",
     Output("shell-live", "children"), Output("shell-live", "color"),
-    Output("shell-live-state", "data"),
-    Input(SIO, "connected"), State("shell-live-state", "data"),
+    Output("shell-live-state", "data"), Output("shell-stale", "is_open"),
+    Input(SIO, "connected"), Input("shell-live-clock", "n_intervals"),
+    Input("shell-url", "pathname"), State("shell-live-state", "data"),
 )
 
 clientside_callback(

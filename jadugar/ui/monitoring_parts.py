@@ -8,10 +8,11 @@ from typing import Any
 
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import html
+from dash import Input, Output, clientside_callback, html
 
 from jadugar.errors import Invalid
 from jadugar.services.ranges import RANGES, resolve
+from jadugar.ui.chart_format import duration_ms
 
 
 # The browser tells the server its zone once per page; figures and tables convert UTC to it.
@@ -41,8 +42,34 @@ def range_picker(prefix: str, value: str, since: str | None, until: str | None) 
     ], className="g-2 align-items-center mb-3")
 
 
+def zoom_sets_range(prefix: str, graphs: list[str]) -> None:
+    """Drag-to-zoom on any of `graphs` makes the zoomed span the page's custom range, as
+    Grafana does: the picker shows it, the URL keeps it (the page's own callback) and every
+    chart redraws for it. Runs in the browser; a double-click (autorange) changes nothing.
+    The axes read wall-clock times of the browser's zone, as the datetime-local inputs do."""
+    clientside_callback(
+        """(...layouts) => {
+            const skip = window.dash_clientside.no_update;
+            const trig = (window.dash_clientside.callback_context.triggered || [])[0];
+            const ids = window.dash_clientside.callback_context.inputs_list.map(i => i.id);
+            const lay = trig && layouts[ids.indexOf(trig.prop_id.split('.')[0])];
+            const a = lay && (lay['xaxis.range[0]'] || (lay['xaxis.range'] || [])[0]);
+            const b = lay && (lay['xaxis.range[1]'] || (lay['xaxis.range'] || [])[1]);
+            if (!a || !b) return [skip, skip, skip];
+            const minute = (t) => String(t).replace(' ', 'T').slice(0, 16);
+            if (minute(a) >= minute(b)) return [skip, skip, skip];
+            return ['custom', minute(a), minute(b)];
+        }""",
+        Output(f"{prefix}-range", "value", allow_duplicate=True),
+        Output(f"{prefix}-since", "value", allow_duplicate=True),
+        Output(f"{prefix}-until", "value", allow_duplicate=True),
+        *[Input(g, "relayoutData") for g in graphs], prevent_initial_call=True,
+    )
+
+
 def ms(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f} ms"
+    """A response time or job run time: `94 ms`, or `18 min` for a nightly job."""
+    return duration_ms(value)
 
 
 def window(range_: str | None, since: str | None, until: str | None,

@@ -11,6 +11,7 @@ from dash import html
 
 from jadugar import humanize
 from jadugar.services import redact
+from jadugar.ui.chart_format import every
 from jadugar.ui.clock import local_time
 from jadugar.ui.components import status_badge
 from jadugar.ui.monitoring_parts import ms
@@ -65,7 +66,7 @@ def check_config(checks: list[dict[str, Any]]) -> Any:
                    "Enabled"], [html.Tr([
         html.Td(c["name"]), html.Td(c["type"]),
         html.Td(redact.target(c["target"]), className="text-break"),
-        html.Td(f'{c["interval_s"]} s'), html.Td(f'{c["timeout_s"]:g} s'),
+        html.Td(every(c["interval_s"])), html.Td(f'{c["timeout_s"]:g} s'),
         html.Td(c["retries"]), html.Td(html.Code(json.dumps(c["expect"]))),
         html.Td("yes" if c["enabled"] else "no"),
     ]) for c in checks])

@@ -17,6 +17,7 @@ from jadugar.errors import Invalid, JadugarError
 from jadugar.services import applications, check_list, checks
 from jadugar.services.check_fields import check_types
 from jadugar.ui import settings_check_form as form
+from jadugar.ui.chart_format import every
 from jadugar.ui.components import status_badge
 from jadugar.ui.forms import error_outputs, errors, field, form_error, whole
 from jadugar.ui.settings_section import Section, alert, shown_once
@@ -81,7 +82,7 @@ def _check_rows(conn) -> tuple[list[str], list]:
     rows = check_list.all_checks(conn)
     writer = policy.allowed(policy.current_principal(), "checks.write")
     return (["Application", "Check", "Type", "Every", "Status", ""],
-            [(r.id, [r.application, r.name, r.type, f"{r.interval_s} s", status_badge(r.status),
+            [(r.id, [r.application, r.name, r.type, every(r.interval_s), status_badge(r.status),
                      _edit_button(r.id, writer)]) for r in rows])
 
 

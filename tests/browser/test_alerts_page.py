@@ -9,8 +9,11 @@ def test_it_groups_alerts_acknowledges_one_and_exports(page, engine):
     page.goto(page.base + "/alerts")
     page.wait_for_selector("#alerts-group-firing tr[data-alert]")
     assert page.locator("#alerts-group-firing tr[data-alert]").count() == 1
+    firing = page.inner_text("#alerts-group-firing tr[data-alert]")
+    assert "firing for " in firing and "check " in firing  # a duration and a name, no id
+    assert "resolved after " in page.inner_text("#alerts-group-resolved")
     page.click("#alerts-group-firing >> text=Acknowledge")
-    page.wait_for_selector("text=acknowledged.")
+    page.wait_for_selector("text=Acknowledged:")
     page.wait_for_function(
         "document.querySelectorAll('#alerts-group-acknowledged tr[data-alert]').length == 2")
     header, *rows = download_text(page, "#alerts-csv-btn").splitlines()
@@ -22,5 +25,7 @@ def test_it_shows_rule_errors_next_to_the_field(page, engine):
     load_demo(engine)
     page.goto(page.base + "/alerts")
     page.wait_for_selector("#rules-list")
+    rules = page.inner_text("#rules-list")
+    assert "consecutive_failures" not in rules and "Fails several times in a row" in rules
     page.click("#rules-save")
     page.wait_for_selector("#rules-check_id-error:has-text('choose the check')")

@@ -36,6 +36,9 @@ def test_it_draws_the_stages_and_cancels_the_build_with_a_reason(page, engine, b
     page.wait_for_function("""() => {
         const gd = document.querySelector('#builds-detail-gantt .js-plotly-plot');
         return gd && gd.data && gd.data.length === 3; }""")
+    page.click("#builds-detail-mark-save")  # no status chosen: the form has no default
+    page.wait_for_selector("#builds-detail-mark-status-fb >> text=status must be one of")
+    page.select_option("#builds-detail-mark-status", "cancelled")
     page.click("#builds-detail-mark-save")  # no reason yet
     page.wait_for_selector("#builds-detail-mark-reason.is-invalid")
     assert "say why" in page.inner_text("#builds-detail-mark-reason-fb")

@@ -81,6 +81,16 @@ def test_it_shows_a_validation_message_beside_the_field(demo_page):
     assert "lower-case" in page.inner_text("#builds-new-slug-fb")
 
 
+def test_it_lists_a_new_project_as_soon_as_it_is_created(page):
+    page.goto(page.base + "/builds")
+    page.wait_for_selector("text=No projects yet")
+    page.fill("#builds-new-slug", "fresh")
+    page.fill("#builds-new-name", "Fresh project")
+    page.click("#builds-new-submit")
+    page.wait_for_selector("#builds-overview >> text=Fresh project")  # no reload needed
+    assert "reload" not in page.inner_text("#builds-new-alert")
+
+
 def test_it_saves_a_milestone_from_the_project_page(demo_page):
     page = demo_page
     page.goto(page.base + "/builds/infra")
