@@ -102,6 +102,8 @@ class _Values:
             value = self.response_ms
         else:
             value = self.details.get(DETAIL_KEYS[ph.name])
+        if value is None and ph.name == "CERTIFICATE_EXPIRATION":
+            value = self.details.get("not_after")  # what the tls probe has always reported
         if value is None:
             raise _Missing(f"no [{ph.name}] for this check")
         if ph.name == "CERTIFICATE_EXPIRATION":
