@@ -18,7 +18,8 @@ from .schema import Schema
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # The check form's own fields; a type's form fields must not reuse these names.
-SHARED_FIELDS = ("application", "name", "type", "target", "interval_s", "timeout_s")
+SHARED_FIELDS = ("application", "name", "type", "target", "interval_s", "timeout_s",
+                 "conditions")
 COLUMNS = ("grace_s",)  # check columns (not expect/options keys) a form field may fill
 
 

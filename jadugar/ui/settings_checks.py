@@ -64,6 +64,11 @@ def _form() -> list:
                  field(P, "timeout_s", "Timeout (s)", _in("timeout_s", "10", "number"), 2)],
                 className="g-2"),
         *_groups(),
+        dbc.Row(field(P, "conditions", "Conditions (one a line; degraded: … degrades)",
+                      dbc.Textarea(id=f"{P}-conditions", size="sm", rows=3,
+                                   placeholder="[STATUS] == 200\n[BODY].data.ok == true\n"
+                                               "degraded: [RESPONSE_TIME] < 300"), 12),
+                id=f"{P}-conditions-row", className=SHOWN),
         dbc.Button("Add", id=f"{P}-save", size="sm", color="primary", className="mt-2 me-2"),
         dbc.Button("Cancel edit", id=f"{P}-cancel", size="sm", color="secondary",
                    outline=True, className="mt-2 d-none"),
@@ -115,13 +120,15 @@ NOT_EDITING = (None, "Add", "mt-2 d-none", False, False)
 
 
 @dash.callback(*[Output(f"{P}-group-{g}", "className") for g in form.GROUPS],
+               Output(f"{P}-conditions-row", "className"),
                Output(f"{P}-target-col", "className"), Output(f"{P}-target-label", "children"),
                Output(f"{P}-target", "placeholder"), Input(f"{P}-type", "value"))
 def follow_type(kind):
     shown = form.TYPE_GROUPS.get(kind)
     label, placeholder = form.TARGETS.get(kind, ("Target", ""))
+    probed = form.has_target(kind)  # conditions judge a probe's result: none for heartbeats
     return (*[SHOWN if g == shown else HIDDEN for g in form.GROUPS],
-            "" if form.has_target(kind) else "d-none", label, placeholder)
+            SHOWN if probed else HIDDEN, "" if probed else "d-none", label, placeholder)
 
 
 @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
