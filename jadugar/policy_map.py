@@ -101,6 +101,10 @@ ENDPOINTS: dict[str, str] = {
     "api.audit_csv": "audit.read",
     # /metrics (jadugar/web/selfmetrics.py) checks this itself, before the other credentials
     "selfmetrics.metrics": "metrics.scrape",
+    # badges of applications marked public; others answer 404 (jadugar/web/badges.py)
+    "badges.status_badge": "public",
+    "badges.uptime_badge": "public",
+    "badges.response_badge": "public",
 }
 
 
