@@ -53,6 +53,7 @@ ENDPOINTS: dict[str, str] = {
     "api.heartbeat_ping": "self",
     "api.heartbeat_start": "self",
     "api.heartbeat_fail": "self",
+    "api.heartbeat_exit": "self",
     "api.list_collectors": "collectors.read",
     "api.export_overview": "monitoring.read",
     "api.export_history": "monitoring.read",
