@@ -71,3 +71,15 @@ def test_it_refuses_a_bad_schedule_or_zone_naming_the_field(api):
     r = api.post("/applications/etl/checks", json={
         **base, "options": {"schedule": "0 3 * * *", "tz": "Mars/Olympus"}})
     assert r.status_code == 422 and r.json["error"]["field"] == "options.tz"
+
+
+def test_the_settings_form_reads_a_schedule_and_its_zone():
+    from jadugar.errors import Invalid
+    from jadugar.ui import settings_check_form as form
+
+    values = {**dict.fromkeys(form.NAMES), "name": "n", "type": "heartbeat",
+              "interval_s": "86400", "schedule": " 0 3 * * * ", "tz": "Europe/Berlin"}
+    assert form.to_check(values)["options"] == {"schedule": "0 3 * * *", "tz": "Europe/Berlin"}
+    with pytest.raises(Invalid) as err:
+        form.to_check({**values, "tz": "Berlin"})
+    assert err.value.field == "tz"
