@@ -161,7 +161,23 @@ def edit(_clicks):
         return (*[dash.no_update] * (len(NAMES) + 5),
                 alert(getattr(err, "message", str(err)), "danger"))
     values = form.to_form(row)
-    return (*[values[n] for n in NAMES], row.id, f"Save {row.name}", "mt-2", True, True, None)
+    return (*[values[n] for n in NAMES], row.id, f"Save {row.name}", "mt-2", True, True,
+            _ping_note(row))
+
+
+def _ping_note(row: Any) -> Any:
+    """A heartbeat's ping URL and a line to paste into the job: for those who may edit the
+    check (the token in it is the heartbeat's only credential)."""
+    ping = checks.to_dict(row)["ping_url"]
+    if not ping:
+        return None
+    url = request.host_url.rstrip("/") + ping
+    snippet = (f'your-job > job.log 2>&1; curl -fsS -m 10 --retry 3 --data-binary @job.log '
+               f'"{url}/$?"')
+    return dbc.Alert([html.Div("Ping URL (GET or POST; /start, /fail or /<exit status> "
+                               "after it):"), html.Code(url, id=f"{P}-ping-url"),
+                      html.Pre(snippet, id=f"{P}-ping-snippet", className="small mt-2 mb-0")],
+                     color="info", className="small")
 
 
 @dash.callback(*EDITING, Input(f"{P}-cancel", "n_clicks"), prevent_initial_call=True)

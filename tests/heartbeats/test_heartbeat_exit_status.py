@@ -34,3 +34,16 @@ def test_an_exit_status_beyond_255_is_refused(api, client):
     _, path = _ping_path(api)
     r = client.get(f"{path}/256")
     assert r.status_code == 422 and r.json["error"]["field"] == "exit_code"
+
+
+def test_an_editor_opening_a_heartbeat_sees_its_ping_url_and_a_curl_line(api, client, engine,
+                                                                        dash_app):
+    from policy_support import add_user, dependencies, post, sign_in
+
+    check_id, path = _ping_path(api)
+    add_user(engine, "admin-1", "admin")
+    sign_in(client, "admin-1")
+    r = post(client, dependencies(client), "set-checks-application.value <- {set-checks-edit}",
+             clicked={"set-checks-edit": {"key": str(check_id)}})
+    note = str(r.json["response"]["set-checks-message"]["children"])
+    assert path in note and "curl -fsS" in note and f'{path}/$?"' in note
