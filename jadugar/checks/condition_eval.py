@@ -244,7 +244,8 @@ def _name(node: Any) -> str:
 
 def _show(value: Any) -> str:
     if isinstance(value, timedelta):
-        return f"{value.total_seconds() / 3600:.1f}h"
+        hours = value.total_seconds() / 3600
+        return f"{hours:.1f}h" if abs(hours) < 48 else f"{hours / 24:.1f}d"
     return quote(value)
 
 

@@ -22,6 +22,7 @@ from .expect import (
     status_matches,
     status_ranges,
 )
+from .http_facts import connection_facts
 from .kind import CheckType, Form, FormField, Target
 from .net import url_host
 from .patterns import MAX_MATCHED_BYTES, PatternError, compile_pattern
@@ -69,13 +70,14 @@ class HttpProbe:
             ssl=bool(opts.get("verify_tls", True)),
             timeout=NO_CLIENT_TIMEOUT,
         ) as resp:
+            facts = connection_facts(resp) if judged else {}  # before the body frees it
             body, truncated = await read_capped(resp, limit)
             text = decode(body, resp.charset) if wants_text else ""
         took = elapsed_ms(started, time.perf_counter())
 
         details: dict = {"truncated": True} if truncated else {}
-        if judged:  # for [BODY] and [HEADER] only: run_probe drops them before storing
-            details.update(body=text, headers=dict(resp.headers))
+        if judged:  # body and headers for [BODY] and [HEADER]: dropped before storing
+            details.update(facts, body=text, headers=dict(resp.headers))
         if resp.history:  # the Location a target chose may carry its tokens: shown clipped
             details["final_url"] = clip(str(resp.url))
         failures = []

@@ -8,10 +8,11 @@ from collectors.probes import CheckSpec, Result, make_context, run_probe
 from jadugar.checks.condition_legacy import translate
 
 
-def probe(url: str, **expect) -> Result:
+def probe(url: str, options: dict | None = None, **expect) -> Result:
     async def main() -> Result:
         async with await make_context() as ctx:
-            return await run_probe(CheckSpec(1, "http", url, expect=expect), ctx)
+            spec = CheckSpec(1, url.split(":")[0], url, expect=expect, options=options or {})
+            return await run_probe(spec, ctx)
 
     return asyncio.run(main())
 
@@ -82,3 +83,16 @@ def test_old_expect_keys_translate_to_conditions_with_the_same_verdict(web_url):
             old = probe(web_url + page, **expect)
             new = probe(web_url + page, conditions=conditions)
             assert old.status == new.status, (expect, page, conditions, new.error)
+
+
+def test_it_reads_the_certificate_expiry_and_address_of_an_https_target(web_urls):
+    result = probe(f"{web_urls['https']}/json", {"verify_tls": False}, conditions=[
+        "[CERTIFICATE_EXPIRATION] > 48h", "[IP] == 127.0.0.1", "[CONNECTED] == true",
+        "[CERTIFICATE_EXPIRATION] > 7d"])
+    assert [c["ok"] for c in result.details["conditions"]] == [True, True, True, False]
+    assert result.status == "down" and result.error.endswith("[CERTIFICATE_EXPIRATION] is 5.0d")
+
+
+def test_plain_http_has_no_certificate(web_url):
+    result = probe(f"{web_url}/json", conditions=["[CERTIFICATE_EXPIRATION] > 48h"])
+    assert result.error.endswith("no [CERTIFICATE_EXPIRATION] for this check")
