@@ -44,7 +44,7 @@ def test_it_clears_conditions_when_the_textarea_is_emptied():
 
 def test_a_heartbeat_takes_no_conditions():
     data = form.to_check(_values(type="heartbeat", conditions="[STATUS] == 200"))
-    assert "expect" not in data
+    assert "conditions" not in data.get("expect", {})
 
 
 def test_it_shows_stored_conditions_one_a_line():
