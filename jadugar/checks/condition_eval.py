@@ -30,8 +30,12 @@ DETAIL_KEYS = {"BODY": "body", "HEADER": "headers", "CERTIFICATE_EXPIRATION":
 TRANSIENT_DETAILS = ("body", "headers")
 
 
-class _Missing(Exception):
-    """A placeholder (or a path in it) has no value: the condition fails with this reason."""
+class _Fails(Exception):
+    """The condition cannot hold, and this says why (a value missing or of the wrong kind)."""
+
+
+class _Missing(_Fails):
+    """A placeholder (or a path in it) has no value; has() is false for it."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,7 @@ def _judge(cond: Condition, values: _Values) -> Outcome:
         left = values.operand(cond.left)
         right = values.operand(cond.right) if not isinstance(cond.right, Call) else cond.right
         ok = _compare(left, cond.op, right)
-    except _Missing as exc:
-        return Outcome(cond, False, str(exc))
-    except TypeError as exc:
+    except _Fails as exc:
         return Outcome(cond, False, str(exc))
     return Outcome(cond, True) if ok else Outcome(cond, False, f"{_name(cond.left)} is "
                                                                f"{_show(left)}")
@@ -151,7 +153,7 @@ def _walk(node: Any, ph: Placeholder) -> Any:
 def _length(value: Any, ph: Placeholder) -> int:
     if isinstance(value, str | list | dict):
         return len(value)
-    raise TypeError(f"{ph} is {_show(value)}, which has no length")
+    raise _Fails(f"{ph} is {_show(value)}, which has no length")
 
 
 def _compare(left: Any, op: str, right: Any) -> bool:
@@ -164,7 +166,7 @@ def _compare(left: Any, op: str, right: Any) -> bool:
     if op == "!=":
         return not _equal(left, right)
     if not all(_is_number(v) for v in (left, right)):
-        raise TypeError(f"cannot order {_show(left)} and {_show(right)} (numbers only)")
+        raise _Fails(f"cannot order {_show(left)} and {_show(right)} (numbers only)")
     return {"<": left < right, "<=": left <= right, ">": left > right,
             ">=": left >= right}[op]
 

@@ -27,6 +27,9 @@ _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400}
 _DURATION = re.compile(r"(?:\d+(?:\.\d+)?(?:ms|s|m|h|d))+")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h|d)")
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+_CALL = re.compile(r"(len|has|any|pat)\s*\(")
+_PAT = re.compile(r"pat\s*\(")
+_INDEX = re.compile(r"\[(-?\d{1,9})\]")
 _BARE_STOP = set(" \t,()=!<>\"'")
 _PATH_STOP = set(" \t.[]()=!<>,")
 
@@ -131,7 +134,7 @@ class _Scanner:
     def operand(self, left_side: bool) -> Any:
         if self.text.startswith("[", self.pos):
             return self.placeholder()
-        match = re.compile(r"(len|has|any|pat)\s*\(").match(self.text, self.pos)
+        match = _CALL.match(self.text, self.pos)
         if match:
             name, start = match[1], self.pos
             if left_side and name in ("any", "pat"):
@@ -160,7 +163,7 @@ class _Scanner:
             if len(parts) >= MAX_PATH_PARTS:
                 raise self.fail(f"a path has at most {MAX_PATH_PARTS} parts")
             if self.text[self.pos] == "[":
-                match = re.compile(r"\[(-?\d{1,9})\]").match(self.text, self.pos)
+                match = _INDEX.match(self.text, self.pos)
                 if not match:
                     raise self.fail("expected a list index like [0]")
                 parts.append(int(match[1]))
@@ -197,7 +200,7 @@ class _Scanner:
             self.space()
             if len(out) >= MAX_ANY_VALUES:
                 raise self.fail(f"any() takes at most {MAX_ANY_VALUES} values")
-            match = re.compile(r"pat\s*\(").match(self.text, self.pos)
+            match = _PAT.match(self.text, self.pos)
             if match:
                 start, self.pos = self.pos, match.end()
                 out.append(self.call("pat", start))

@@ -138,3 +138,18 @@ def test_it_names_the_condition_and_column_of_a_parse_error(condition, column, w
 
 def test_it_has_a_table_of_at_least_forty_scenarios():
     assert len(CASES) + len(PARSE_ERRORS) >= 40 and len(CASES) >= 40
+
+
+def test_it_refuses_more_than_fifty_conditions_naming_the_first_too_many():
+    from jadugar.checks.conditions import parse_all
+
+    with pytest.raises(ConditionError) as caught:
+        parse_all(["[STATUS] == 200"] * 51)
+    assert caught.value.number == 51 and "at most 50 conditions" in caught.value.reason
+
+
+def test_a_failed_duration_reads_in_hours_or_days():
+    [near, far] = evaluate([parse("[CERTIFICATE_EXPIRATION] > 48h"),
+                            parse("[CERTIFICATE_EXPIRATION] > 30d")], 200, 1.0,
+                           {"certificate_expires_at": NOW + timedelta(days=10)}, NOW)
+    assert near.ok and far.reason == "[CERTIFICATE_EXPIRATION] is 10.0d"
