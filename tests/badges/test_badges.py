@@ -88,3 +88,11 @@ def test_making_an_application_public_through_the_api_opens_its_badges(api):
     r = api.patch("/applications/blog", json={"public": True})
     assert r.status_code == 200 and r.json["public"] is True
     assert api.client.get("/badge/blog/status.svg").status_code == 200
+
+
+def test_the_openapi_document_describes_the_badges_outside_the_api(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for kind in ("status", "uptime", "response"):
+        badge = paths[f"/badge/{{slug}}/{kind}.svg"]
+        assert badge["servers"] == [{"url": "/"}]
+        assert "image/svg+xml" in badge["get"]["responses"]["200"]["content"]
