@@ -96,3 +96,15 @@ def test_it_reads_the_certificate_expiry_and_address_of_an_https_target(web_urls
 def test_plain_http_has_no_certificate(web_url):
     result = probe(f"{web_url}/json", conditions=["[CERTIFICATE_EXPIRATION] > 48h"])
     assert result.error.endswith("no [CERTIFICATE_EXPIRATION] for this check")
+
+
+def test_a_tcp_check_reports_connected_and_the_address(web_url):
+    async def main() -> Result:
+        async with await make_context() as ctx:
+            return await run_probe(CheckSpec(1, "tcp", web_url.split("//")[1], expect={
+                "conditions": ["[CONNECTED] == true", "[IP] == 127.0.0.1", "[STATUS] == 200"]}),
+                ctx)
+
+    result = asyncio.run(main())
+    assert [c["ok"] for c in result.details["conditions"]] == [True, True, False]
+    assert result.error == "[STATUS] == 200: no [STATUS] for this check"
