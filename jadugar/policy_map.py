@@ -179,6 +179,8 @@ CALLBACKS: dict[str, str] = {
     "set-checks-group-http.className <- set-checks-type": "checks.write",
     "set-checks-application.value <- {set-checks-edit}": "checks.write",
     "set-checks-editing.data <- set-checks-cancel": "checks.write",
+    # runs a probe now (outbound, with an edited check's stored secrets): writers only
+    "set-checks-try-result.children <- set-checks-try": "checks.write",
     **_settings("set-targets", "notification_targets.read", "notification_targets.write"),
     # Windows that silence much (every application, repeating, longer than 7 days) also
     # need maintenance.wide, checked in the callback once the form's values are known.

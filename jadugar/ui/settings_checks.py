@@ -14,9 +14,10 @@ from flask import request
 
 from jadugar import db, policy
 from jadugar.errors import Invalid, JadugarError
-from jadugar.services import applications, check_list, checks
+from jadugar.services import applications, check_list, check_trial, checks
 from jadugar.services.check_fields import check_types
 from jadugar.ui import settings_check_form as form
+from jadugar.ui import trial_view
 from jadugar.ui.components import status_badge
 from jadugar.ui.forms import error_outputs, errors, field, form_error, whole
 from jadugar.ui.settings_section import Section, alert, shown_once
@@ -72,7 +73,11 @@ def _form() -> list:
         dbc.Button("Add", id=f"{P}-save", size="sm", color="primary", className="mt-2 me-2"),
         dbc.Button("Cancel edit", id=f"{P}-cancel", size="sm", color="secondary",
                    outline=True, className="mt-2 d-none"),
-        form_error(P)]), className="mb-3 shadow-sm")]
+        dbc.Button("Try it", id=f"{P}-try", size="sm", color="secondary", outline=True,
+                   className="mt-2 ms-2"),
+        form_error(P),
+        dcc.Loading(html.Div(id=f"{P}-try-result", className="mt-2"), type="dot")]),
+        className="mb-3 shadow-sm")]
 
 
 def _edit_button(check_id: int, writer: bool) -> Any:
@@ -178,6 +183,25 @@ def _ping_note(row: Any) -> Any:
                                "after it):"), html.Code(url, id=f"{P}-ping-url"),
                       html.Pre(snippet, id=f"{P}-ping-snippet", className="small mt-2 mb-0")],
                      color="info", className="small")
+
+
+@dash.callback(Output(f"{P}-try-result", "children"), Input(f"{P}-try", "n_clicks"),
+               *[State(f"{P}-{n}", "value") for n in NAMES], State(f"{P}-editing", "data"),
+               prevent_initial_call=True)
+def try_it(_n, *values):
+    """Run the check as the form stands, once, and show how it and its conditions fared.
+    (The guard has checked checks.write: a probe run reaches out, and an edit's run uses
+    the stored secrets.)"""
+    *inputs, editing = values
+    v = dict(zip(NAMES, inputs, strict=True))
+    try:
+        with db.connection() as conn:
+            current = checks.get_check(conn, whole(editing, "id") or 0) if editing else None
+            data = form.to_check(v, current)
+            result = check_trial.try_check(conn, data, current.id if current else None)
+    except JadugarError as err:
+        return alert(f"{err.field + ': ' if err.field else ''}{err.message}", "danger")
+    return trial_view.result(result)
 
 
 @dash.callback(*EDITING, Input(f"{P}-cancel", "n_clicks"), prevent_initial_call=True)
