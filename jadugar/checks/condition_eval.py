@@ -69,7 +69,8 @@ def verdict(outcomes: list[Outcome]) -> str:
 def _judge(cond: Condition, values: _Values) -> Outcome:
     try:
         left = values.operand(cond.left)
-        right = values.operand(cond.right) if not isinstance(cond.right, Call) else cond.right
+        matcher = isinstance(cond.right, Call) and cond.right.name in ("any", "pat")
+        right = cond.right if matcher else values.operand(cond.right)
         ok = _compare(left, cond.op, right)
     except _Fails as exc:
         return Outcome(cond, False, str(exc))
@@ -128,7 +129,10 @@ class _Values:
 
 
 def _expires_in(value: Any, now: datetime) -> timedelta:
-    when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    try:
+        when = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        raise _Fails(f"cannot read the certificate's expiry {_show(value)}") from None
     return (when if when.tzinfo else when.replace(tzinfo=UTC)) - now
 
 

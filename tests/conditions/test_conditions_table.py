@@ -91,6 +91,11 @@ CASES = [
     ("no status", "[STATUS] == 200", report(None), False),
     ("text cannot be ordered", "[BODY].status > 3", report(), False),
     ("degraded prefix holds", "degraded: [RESPONSE_TIME] < 300", report(ms=10), True),
+    ("len on the right", "2 == len([BODY].data.items)", report(), True),
+    ("placeholder on both sides", "[BODY].data.count == len([BODY].data.items)", report(),
+     True),
+    ("unreadable certificate expiry", "[CERTIFICATE_EXPIRATION] > 1d",
+     report(certificate_expires_at="soon"), False),
 ]
 
 
