@@ -61,7 +61,8 @@ def web_urls(tmp_path_factory) -> Iterator[dict[str, str]]:
     tls = _tls(tmp_path_factory.mktemp("tls"))
 
     async def start() -> tuple[web.AppRunner, dict[str, str]]:
-        runner = web.AppRunner(_app())
+        # A short shutdown: a keep-alive connection left open must not hold teardown up.
+        runner = web.AppRunner(_app(), shutdown_timeout=0.1)
         await runner.setup()
         urls = {}
         for scheme, context in (("http", None), ("https", tls)):
