@@ -53,6 +53,7 @@ ENDPOINTS: dict[str, str] = {
     "api.heartbeat_ping": "self",
     "api.heartbeat_start": "self",
     "api.heartbeat_fail": "self",
+    "api.heartbeat_exit": "self",
     "api.list_collectors": "collectors.read",
     "api.export_overview": "monitoring.read",
     "api.export_history": "monitoring.read",
@@ -101,6 +102,10 @@ ENDPOINTS: dict[str, str] = {
     "api.audit_csv": "audit.read",
     # /metrics (jadugar/web/selfmetrics.py) checks this itself, before the other credentials
     "selfmetrics.metrics": "metrics.scrape",
+    # badges of applications marked public; others answer 404 (jadugar/web/badges.py)
+    "badges.status_badge": "public",
+    "badges.uptime_badge": "public",
+    "badges.response_badge": "public",
 }
 
 
@@ -179,6 +184,8 @@ CALLBACKS: dict[str, str] = {
     "set-checks-group-http.className <- set-checks-type": "checks.write",
     "set-checks-application.value <- {set-checks-edit}": "checks.write",
     "set-checks-editing.data <- set-checks-cancel": "checks.write",
+    # runs a probe now (outbound, with an edited check's stored secrets): writers only
+    "set-checks-try-result.children <- set-checks-try": "checks.write",
     **_settings("set-targets", "notification_targets.read", "notification_targets.write"),
     # Windows that silence much (every application, repeating, longer than 7 days) also
     # need maintenance.wide, checked in the callback once the form's values are known.

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import aiohttp
 
 from jadugar.checks import registry
+from jadugar.checks.condition_eval import judge
 from jadugar.checks.probe import (
     CheckSpec,
     Probe,
@@ -49,7 +50,11 @@ async def run_probe(
         return Result("down", error=f"unknown check type {spec.type!r}")
     try:
         async with asyncio.timeout(spec.timeout_s):
-            return await probe.run(spec, ctx)
+            result = await probe.run(spec, ctx)
+        if spec.expect.get("conditions"):
+            # A probe that raised or timed out says so alone (no "no [STATUS]" noise).
+            return judge(spec.expect["conditions"], result, ctx.now())
+        return result
     except TimeoutError:
         return Result("down", error=f"timed out after {spec.timeout_s:g} s")
     except Exception as exc:  # one bad target must never stop the collector

@@ -70,12 +70,16 @@ OPENAPI = {
                          "description": "Slugs of the linked projects (their deploys mark "
                                         "this application's charts)"},
             "status": {"type": "string", "enum": ["up", "degraded", "down", "unknown"]},
+            "public": {"type": "boolean", "description": "Badges (/badge/{slug}/...) answer "
+                       "for this application; off: they answer 404"},
             "created_at": {"type": "string", "format": "date-time"}}},
         "ApplicationInput": {"type": "object", "required": ["slug", "name"], "properties": {
             "slug": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,62}$"},
             "name": {"type": "string"}, "description": {"type": "string"},
             "environment": {"type": "string"}, "owner": {"type": "string"},
             "tags": {"type": "array", "items": {"type": "string"}},
+            "public": {"type": "boolean", "default": False,
+                       "description": "Serve its badges to anyone (default off)"},
             "projects": {"type": "array", "items": {"type": "string"},
                          "description": "Slugs of the projects that build or deploy it; "
                                         "PATCH replaces the links"}},

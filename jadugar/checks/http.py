@@ -22,6 +22,7 @@ from .expect import (
     status_matches,
     status_ranges,
 )
+from .http_facts import connection_facts
 from .kind import CheckType, Form, FormField, Target
 from .net import url_host
 from .patterns import MAX_MATCHED_BYTES, PatternError, compile_pattern
@@ -46,7 +47,11 @@ class HttpProbe:
         Every connection, redirects included, goes through the guarded connector of
         ctx.http: a refused address fails the check before a byte is sent."""
         opts, expect = spec.options, spec.expect
-        ranges = status_ranges(expect.get("status", DEFAULT_STATUS))
+        judged = bool(expect.get("conditions"))
+        # With conditions, [STATUS] says which statuses pass: no default range besides.
+        default = None if judged else DEFAULT_STATUS
+        status = expect.get("status", default)
+        ranges = status_ranges(status) if status is not None else None
         # Matching costs time per byte: no more than MAX_MATCHED_BYTES, whatever is stored.
         limit = min(int(opts.get("max_body_bytes", DEFAULT_MAX_BODY_BYTES)), MAX_MATCHED_BYTES)
         if problem := pattern_problem(expect):
@@ -54,7 +59,7 @@ class HttpProbe:
         url = spec.target if "://" in spec.target else f"{spec.type}://{spec.target}"
         # The body is always read (a response is complete only then) but decoded only
         # when an expectation looks at it: most checks look at the status alone.
-        wants_text = not BODY_EXPECTATIONS.isdisjoint(expect)
+        wants_text = judged or not BODY_EXPECTATIONS.isdisjoint(expect)
         started = time.perf_counter()
         async with ctx.http.request(
             str(opts.get("method", "GET")).upper(),
@@ -65,15 +70,18 @@ class HttpProbe:
             ssl=bool(opts.get("verify_tls", True)),
             timeout=NO_CLIENT_TIMEOUT,
         ) as resp:
+            facts = connection_facts(resp) if judged else {}  # before the body frees it
             body, truncated = await read_capped(resp, limit)
             text = decode(body, resp.charset) if wants_text else ""
         took = elapsed_ms(started, time.perf_counter())
 
         details: dict = {"truncated": True} if truncated else {}
+        if judged:  # body and headers for [BODY] and [HEADER]: dropped before storing
+            details.update(facts, body=text, headers=dict(resp.headers))
         if resp.history:  # the Location a target chose may carry its tokens: shown clipped
             details["final_url"] = clip(str(resp.url))
         failures = []
-        if not status_matches(resp.status, ranges):
+        if ranges is not None and not status_matches(resp.status, ranges):
             failures.append(f"expected status {describe_ranges(ranges)}, got {resp.status}")
         if wants_text:
             failures += await body_failures(text, expect, limit if truncated else None)

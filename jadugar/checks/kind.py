@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .conditions_setting import CONDITIONS
 from .probe import Probe
 from .schema import Schema
 
 NAME = re.compile(r"[a-z][a-z0-9_]{0,31}")
 # The check form's own fields; a type's form fields must not reuse these names.
-SHARED_FIELDS = ("application", "name", "type", "target", "interval_s", "timeout_s")
+SHARED_FIELDS = ("application", "name", "type", "target", "interval_s", "timeout_s",
+                 "conditions")
 COLUMNS = ("grace_s",)  # check columns (not expect/options keys) a form field may fill
 
 
@@ -83,6 +85,13 @@ class CheckType:
     options: Schema = field(default_factory=Schema)
     form: Form = field(default_factory=Form)
     keeps_samples: bool = False
+
+    def __post_init__(self) -> None:
+        # Every probed type reads `expect.conditions` (conditions_setting.py); a type
+        # declares nothing for it, and one that names it keeps its own declaration.
+        if self.probe is not None and "conditions" not in self.expect.settings:
+            settings = {**self.expect.settings, "conditions": CONDITIONS}
+            object.__setattr__(self, "expect", replace(self.expect, settings=settings))
 
     @property
     def pushed(self) -> bool:

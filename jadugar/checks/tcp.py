@@ -19,8 +19,13 @@ class TcpProbe:
         started = time.perf_counter()
         _, writer = await open_connection(host, port, ctx.policy)
         took = elapsed_ms(started, time.perf_counter())
+        peer = writer.get_extra_info("peername")
         await close_quietly(writer)
-        return Result("up", response_ms=took)
+        if not spec.expect.get("conditions"):
+            return Result("up", response_ms=took)
+        # For [CONNECTED] and [IP]; only then, so plain checks store no details per result.
+        details = {"connected": True, **({"ip": str(peer[0])} if peer else {})}
+        return Result("up", response_ms=took, details=details)
 
 
 TCP = CheckType(

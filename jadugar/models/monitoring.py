@@ -23,6 +23,8 @@ applications = Table(
     Column("owner", Text),
     Column("status", Text, nullable=False),
     ts("status_changed_at"), ts("created_at"), ts("updated_at"),
+    # Badges (/badge/{slug}/...) answer only for public applications.
+    Column("public", Boolean, nullable=False),
 )
 
 application_projects = Table(

@@ -19,7 +19,7 @@ from jadugar.services.serialize import row_dict
 
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 TEXT_FIELDS = ("name", "description", "environment", "owner")
-EDITABLE = (*TEXT_FIELDS, "tags", "projects")
+EDITABLE = (*TEXT_FIELDS, "tags", "projects", "public")
 # The slugs of the linked projects, as a column of every application read here.
 _PROJECTS = literal_column(
     "array(select p.slug from application_projects ap join projects p on p.id = ap.project_id"
@@ -82,6 +82,10 @@ def _clean(data: dict[str, Any], partial: bool) -> dict[str, Any]:
                                                  for t in tags):
             raise Invalid("tags must be a list of non-empty strings", field="tags")
         out["tags"] = sorted({t.strip() for t in tags})
+    if "public" in data:
+        if not isinstance(data["public"], bool):
+            raise Invalid("public must be true or false", field="public")
+        out["public"] = data["public"]
     if "projects" in data:
         chosen = data["projects"]
         if not isinstance(chosen, list) or not all(isinstance(p, str) for p in chosen):

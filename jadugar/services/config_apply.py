@@ -158,7 +158,8 @@ class _Run:
         if current is None:
             self.step(app, lambda: applications.create_application(
                 self.conn, {"slug": slug, **changed(app, None, fields)}))
-        elif values := changed(app, {"projects": [], "tags": [], **current}, fields):
+        elif values := changed(app, {"projects": [], "tags": [], "public": False,
+                                         **current}, fields):
             self.step(app, lambda: applications.update_application(self.conn, slug, values))
         listed = need_list(app, "checks", self.path)
         kept = [self.check(slug, check) for check in listed]

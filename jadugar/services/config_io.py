@@ -36,7 +36,7 @@ from jadugar.timeutil import iso
 
 SECTIONS = ("projects", "applications", "notification_targets", "maintenance_windows",
             "status_pages")
-APP_FIELDS = ("name", "description", "environment", "owner", "tags")
+APP_FIELDS = ("name", "description", "environment", "owner", "tags", "public")
 CHECK_FIELDS = ("type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
                 "options", "grace_s", "locations_required", "locations")
 RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
@@ -192,7 +192,8 @@ def _applications(conn: Connection) -> list[dict[str, Any]]:
     out = []
     for app in applications.all_applications(conn):
         entry: dict[str, Any] = {"slug": app.slug, **{
-            k: getattr(app, k) for k in APP_FIELDS if getattr(app, k) not in (None, [])}}
+            # public only when true: a private application is the default, said by silence.
+            k: getattr(app, k) for k in APP_FIELDS if getattr(app, k) not in (None, [], False)}}
         if app.projects:
             entry["projects"] = list(app.projects)
         entry["checks"] = [_check(app.slug, c, rules) for c in checks

@@ -103,8 +103,11 @@ select b.id, p.slug as project, b.number, b.branch, b.kind, b.status, b.environm
  limit :limit
 """)
 
+# A heartbeat's exit status and log, and which conditions passed, come from `details`.
 RECENT = text("""
-select ts, location, status, response_ms, status_code, error
+select ts, location, status, response_ms, status_code, error,
+       (details->>'exit_code')::int as exit_code, details->>'message' as log,
+       details->'conditions' as conditions
   from history where check_id = :check_id and ts >= :since and ts < :until
  order by ts desc limit :limit
 """)

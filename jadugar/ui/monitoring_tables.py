@@ -55,8 +55,28 @@ def recent(rows: list[dict[str, Any]], tz: str | None) -> Any:
     return _table(["Time", "Location", "Status", "Response", "Code", "Error"], [html.Tr([
         html.Td(local_time(r["ts"], tz, "%Y-%m-%d %H:%M:%S")), html.Td(r["location"]),
         html.Td(status_badge(r["status"])), html.Td(ms(r["response_ms"])),
-        html.Td(r["status_code"] or ""), html.Td(r["error"] or "", className="text-break"),
+        html.Td(_code(r)), html.Td(_said(r), className="text-break"),
     ]) for r in rows], "mapp-recent-table")
+
+
+def _code(r: dict[str, Any]) -> Any:
+    if r.get("exit_code") is not None:  # a heartbeat ping that carried its exit status
+        return f'exit {r["exit_code"]}'
+    return r["status_code"] or ""
+
+
+def _said(r: dict[str, Any]) -> list[Any]:
+    """The error, then what a heartbeat's ping sent (its log) and how conditions fared."""
+    out: list[Any] = [r["error"] or ""]
+    if r.get("log"):
+        out.append(html.Details([html.Summary("log", className="small"),
+                                 html.Pre(r["log"], className="small mb-0")]))
+    conditions = r.get("conditions") or []
+    if conditions:
+        passed = sum(1 for c in conditions if c.get("ok"))
+        out.append(html.Div(f"{passed}/{len(conditions)} conditions passed",
+                            className="small text-body-secondary"))
+    return out
 
 
 def check_config(checks: list[dict[str, Any]]) -> Any:

@@ -51,7 +51,7 @@ def _save_app(conn, v: dict, _actor: str) -> None:
     """Add an application, or change the one with that slug (its links to projects too)."""
     values = {"name": v["name"], "environment": v["environment"] or None,
               "owner": v["owner"] or None, "tags": _tags(v["tags"]),
-              "projects": v["projects"] or []}
+              "projects": v["projects"] or [], "public": bool(v["public"])}
     if v["slug"] in applications.slugs(conn):
         applications.update_application(conn, v["slug"], values)
     else:
@@ -60,9 +60,10 @@ def _save_app(conn, v: dict, _actor: str) -> None:
 
 def _app_rows(conn) -> tuple[list[str], list]:
     rows = applications.all_applications(conn)
-    return (["Slug", "Name", "Environment", "Tags", "Projects", "Status"],
+    return (["Slug", "Name", "Environment", "Tags", "Projects", "Status", "Badges"],
             [(r.slug, [r.slug, r.name, r.environment or "", ", ".join(r.tags),
-                       ", ".join(r.projects), status_badge(r.status)]) for r in rows])
+                       ", ".join(r.projects), status_badge(r.status),
+                       "public" if r.public else "private"]) for r in rows])
 
 
 APPLICATIONS = Section(
@@ -72,7 +73,8 @@ APPLICATIONS = Section(
      ("environment", "Environment", lambda i: _text(i, "production"), 2),
      ("owner", "Owner", lambda i: _text(i, "team-core"), 2),
      ("tags", "Tags (comma separated)", lambda i: _text(i, "api, customer"), 2),
-     ("projects", "Projects (deploys shown on its charts)", _projects, 2)],
+     ("projects", "Projects (deploys shown on its charts)", _projects, 2),
+     ("public", "Badges", lambda i: dbc.Switch(id=i, label="public", value=False), 1)],
     _save_app, _app_rows,
     lambda conn, key, _a: applications.delete_application(conn, key),
     save_label="Save",

@@ -18,8 +18,9 @@ from typing import Any
 import dash_bootstrap_components as dbc
 from dash import dcc
 
-from jadugar.checks import CheckType, FormField, registry
+from jadugar.checks import CheckType, FormField, conditions_setting, registry
 from jadugar.checks import form as readers
+from jadugar.checks.conditions import ConditionError, parse_all
 from jadugar.checks.kind import SHARED_FIELDS
 from jadugar.errors import Invalid
 from jadugar.services import redact
@@ -50,7 +51,7 @@ TARGETS = {name: (kind.target.label, kind.target.placeholder)
            for name, kind in registry.types().items() if kind.target}
 NAMES = [*SHARED, *(f.name for f in all_fields())]
 # Service error fields → the form field that shows them.
-ALIASES = {f.path: f.name for f in all_fields()}
+ALIASES = {**{f.path: f.name for f in all_fields()}, "expect.conditions": "conditions"}
 
 
 def has_target(kind: str | None) -> bool:
@@ -69,7 +70,7 @@ def to_check(v: dict[str, Any], current: Any = None) -> dict[str, Any]:
     if v["timeout_s"] not in (None, ""):
         data["timeout_s"] = number(v["timeout_s"], "timeout_s")
     if kind is None or not kind.form.fields:
-        return data
+        return _with_conditions(data, kind, v, current)
     expect, options, columns = _read(kind, v)
     if kind.form.rules:
         kind.form.rules(expect, options)
@@ -79,7 +80,25 @@ def to_check(v: dict[str, Any], current: Any = None) -> dict[str, Any]:
         data["options"] = _merge(getattr(current, "options", None), owned["options"],
                                  options)
         _validate(kind, data["expect"], data["options"])
-    return {**data, **columns}
+    return _with_conditions({**data, **columns}, kind, v, current)
+
+
+def _with_conditions(data: dict[str, Any], kind: CheckType | None, v: dict[str, Any],
+                     current: Any) -> dict[str, Any]:
+    """The conditions textarea (one a line) into expect.conditions, for every probed type;
+    an error names the condition and column beside the textarea."""
+    if kind is None or kind.pushed:
+        return data
+    lines = conditions_setting.lines(v.get("conditions"))
+    try:
+        parse_all(lines)
+    except ConditionError as exc:
+        raise Invalid(str(exc), field="conditions") from None
+    before = data.get("expect", getattr(current, "expect", None) or {})
+    expect = {k: x for k, x in before.items() if k != "conditions"}
+    if lines:
+        expect["conditions"] = lines
+    return {**data, "expect": expect} if expect != before else data
 
 
 def _read(kind: CheckType, v: dict[str, Any]) -> tuple[dict, dict, dict]:
@@ -141,7 +160,8 @@ def to_form(row: Any) -> dict[str, Any]:
     stored = {"expect": row.expect or {}, "options": redact.options(row.options or {})}
     values = {"application": row.application, "name": row.name, "type": row.type,
               "target": redact.target(row.target, row.type) if has_target(row.type) else "",
-              "interval_s": row.interval_s, "timeout_s": row.timeout_s}
+              "interval_s": row.interval_s, "timeout_s": row.timeout_s,
+              "conditions": conditions_setting.text((row.expect or {}).get("conditions", []))}
     for f in all_fields():
         where, _, path = f.path.partition(".")
         value = _lookup(stored[where], path) if path else getattr(row, where, _MISSING)

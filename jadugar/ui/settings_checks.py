@@ -14,9 +14,10 @@ from flask import request
 
 from jadugar import db, policy
 from jadugar.errors import Invalid, JadugarError
-from jadugar.services import applications, check_list, checks
+from jadugar.services import applications, check_list, check_trial, checks
 from jadugar.services.check_fields import check_types
 from jadugar.ui import settings_check_form as form
+from jadugar.ui import trial_view
 from jadugar.ui.chart_format import every
 from jadugar.ui.components import status_badge
 from jadugar.ui.forms import error_outputs, errors, field, form_error, whole
@@ -65,10 +66,19 @@ def _form() -> list:
                  field(P, "timeout_s", "Timeout (s)", _in("timeout_s", "10", "number"), 2)],
                 className="g-2"),
         *_groups(),
+        dbc.Row(field(P, "conditions", "Conditions (one a line; degraded: … degrades)",
+                      dbc.Textarea(id=f"{P}-conditions", size="sm", rows=3,
+                                   placeholder="[STATUS] == 200\n[BODY].data.ok == true\n"
+                                               "degraded: [RESPONSE_TIME] < 300"), 12),
+                id=f"{P}-conditions-row", className=SHOWN),
         dbc.Button("Add", id=f"{P}-save", size="sm", color="primary", className="mt-2 me-2"),
         dbc.Button("Cancel edit", id=f"{P}-cancel", size="sm", color="secondary",
                    outline=True, className="mt-2 d-none"),
-        form_error(P)]), className="mb-3 shadow-sm")]
+        dbc.Button("Try it", id=f"{P}-try", size="sm", color="secondary", outline=True,
+                   className="mt-2 ms-2"),
+        form_error(P),
+        dcc.Loading(html.Div(id=f"{P}-try-result", className="mt-2"), type="dot")]),
+        className="mb-3 shadow-sm")]
 
 
 def _edit_button(check_id: int, writer: bool) -> Any:
@@ -116,13 +126,15 @@ NOT_EDITING = (None, "Add", "mt-2 d-none", False, False)
 
 
 @dash.callback(*[Output(f"{P}-group-{g}", "className") for g in form.GROUPS],
+               Output(f"{P}-conditions-row", "className"),
                Output(f"{P}-target-col", "className"), Output(f"{P}-target-label", "children"),
                Output(f"{P}-target", "placeholder"), Input(f"{P}-type", "value"))
 def follow_type(kind):
     shown = form.TYPE_GROUPS.get(kind)
     label, placeholder = form.TARGETS.get(kind, ("Target", ""))
+    probed = form.has_target(kind)  # conditions judge a probe's result: none for heartbeats
     return (*[SHOWN if g == shown else HIDDEN for g in form.GROUPS],
-            "" if form.has_target(kind) else "d-none", label, placeholder)
+            SHOWN if probed else HIDDEN, "" if probed else "d-none", label, placeholder)
 
 
 @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
@@ -155,7 +167,42 @@ def edit(_clicks):
         return (*[dash.no_update] * (len(NAMES) + 5),
                 alert(getattr(err, "message", str(err)), "danger"))
     values = form.to_form(row)
-    return (*[values[n] for n in NAMES], row.id, f"Save {row.name}", "mt-2", True, True, None)
+    return (*[values[n] for n in NAMES], row.id, f"Save {row.name}", "mt-2", True, True,
+            _ping_note(row))
+
+
+def _ping_note(row: Any) -> Any:
+    """A heartbeat's ping URL and a line to paste into the job: for those who may edit the
+    check (the token in it is the heartbeat's only credential)."""
+    ping = checks.to_dict(row)["ping_url"]
+    if not ping:
+        return None
+    url = request.host_url.rstrip("/") + ping
+    snippet = (f'your-job > job.log 2>&1; curl -fsS -m 10 --retry 3 --data-binary @job.log '
+               f'"{url}/$?"')
+    return dbc.Alert([html.Div("Ping URL (GET or POST; /start, /fail or /<exit status> "
+                               "after it):"), html.Code(url, id=f"{P}-ping-url"),
+                      html.Pre(snippet, id=f"{P}-ping-snippet", className="small mt-2 mb-0")],
+                     color="info", className="small")
+
+
+@dash.callback(Output(f"{P}-try-result", "children"), Input(f"{P}-try", "n_clicks"),
+               *[State(f"{P}-{n}", "value") for n in NAMES], State(f"{P}-editing", "data"),
+               prevent_initial_call=True)
+def try_it(_n, *values):
+    """Run the check as the form stands, once, and show how it and its conditions fared.
+    (The guard has checked checks.write: a probe run reaches out, and an edit's run uses
+    the stored secrets.)"""
+    *inputs, editing = values
+    v = dict(zip(NAMES, inputs, strict=True))
+    try:
+        with db.connection() as conn:
+            current = checks.get_check(conn, whole(editing, "id") or 0) if editing else None
+            data = form.to_check(v, current)
+            result = check_trial.try_check(conn, data, current.id if current else None)
+    except JadugarError as err:
+        return alert(f"{err.field + ': ' if err.field else ''}{err.message}", "danger")
+    return trial_view.result(result)
 
 
 @dash.callback(*EDITING, Input(f"{P}-cancel", "n_clicks"), prevent_initial_call=True)

@@ -19,7 +19,7 @@ from jadugar import auth, db, policy
 from jadugar.errors import NotFound, Unauthorized
 
 PUBLIC_PREFIXES = (
-    "/login", "/logout", "/healthz", "/readyz", "/assets/", "/vendor/", "/status/",
+    "/login", "/logout", "/healthz", "/readyz", "/assets/", "/vendor/", "/status/", "/badge/",
     "/_dash-component-suites/", "/favicon.ico", "/_favicon.ico",
 )
 _SAFE_METHODS = ("GET", "HEAD", "OPTIONS")

@@ -15,6 +15,7 @@ from jadugar.api import register_resources
 from jadugar.api.helpers import LimitedJSONProvider
 from jadugar.web import (
     audit_hook,
+    badges,
     guard,
     headers,
     health,
@@ -69,6 +70,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
     server.register_blueprint(login.bp)
     server.register_blueprint(health.bp)
     server.register_blueprint(status_page.bp)
+    server.register_blueprint(badges.bp)
     api = register_resources()
     ratelimit.limit_api(api)
     server.register_blueprint(api)

@@ -25,7 +25,7 @@ def _walk(component: Any) -> list[Any]:
 
 def _save(dash_app, admin, **values: Any) -> tuple:
     form = {"slug": "shop", "name": "Shop", "environment": "", "owner": "", "tags": "",
-            "projects": [], **values}
+            "projects": [], "public": False, **values}
     with dash_app.server.test_request_context("/settings"):
         login_user(admin)
         return save(APPLICATIONS, 1, *[form[n] for n in APPLICATIONS.names], 0)
