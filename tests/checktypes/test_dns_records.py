@@ -212,3 +212,12 @@ def test_it_reports_the_ip_and_rcode_on_the_system_resolver_path():
 def test_it_says_so_when_a_name_cannot_be_asked_for(server):
     result = ask(server, "x" * 64 + ".test")
     assert result.status == "down" and result.error.startswith("DNS: ")
+
+
+def test_conditions_read_its_rcode_and_ip(server):
+    """The conditions language (expect.conditions) reads the facts the dns probe reports."""
+    good = ask(server, "shop.test", expect={"conditions": [
+        "[DNS_RCODE] == NOERROR", "[IP] == 127.0.0.1", "[RESPONSE_TIME] < 5000"]})
+    assert (good.status, good.error) == ("up", None)
+    bad = ask(server, "nothing.test", expect={"conditions": ["[DNS_RCODE] == NOERROR"]})
+    assert bad.status == "down" and "NXDOMAIN" in (bad.error or "")
