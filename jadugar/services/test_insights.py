@@ -1,0 +1,167 @@
+"""A project's tests over a period: runs, failures, flakiness, durations and their trend.
+
+Flaky means the code did not decide the outcome:
+- strong evidence: on one commit the test both passed and failed (a re-run of the build,
+  another build of the same commit, a retry inside one build, or Surefire's flaky
+  elements, which record a failure and a pass in one case);
+- weaker evidence: on a branch, a failure between two passes of the runs before and
+  after it, on other commits (the code changed, so it may have been a real break fixed).
+
+flaky_score = min(1, (flaky commits + 0.25 x such flips) / commits on which it failed):
+a test that always fails scores 0, one whose every failure passed on a re-run scores 1.
+The builds of the flaky commits are the evidence. All of it is aggregated in SQL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, text
+
+from jadugar.errors import Invalid
+from jadugar.services.projects import get_project
+
+SORTS = {
+    "flaky": "flaky_score desc, flaky_commits desc, failures desc",
+    "slowest": "p50_s desc nulls last",
+    "failing": "failures desc, runs desc",
+    "slower": "trend desc nulls last",
+}
+DEFAULT_DAYS = 30
+WEAK_WEIGHT = 0.25
+EVIDENCE_BUILDS = 10
+
+QUERY = """
+with b as (
+  select id, coalesce(commit_sha, 'build:' || id) as commit_key,
+         coalesce(branch, '') as branch
+    from builds
+   where project_id = :p and created_at >= :prev and created_at < :until
+     and (cast(:branch as text) is null or branch = :branch)),
+r as materialized (
+  select r.test_id, r.status, r.duration_s, r.ts, r.build_id, r.message, b.commit_key,
+         b.branch
+    from test_results r join b on b.id = r.build_id
+   where r.ts >= :prev and r.ts < :until),
+stats as (
+  select test_id,
+         count(*) filter (where ts >= :since and status <> 'skipped') as runs,
+         count(*) filter (where ts >= :since and status in ('failed', 'error')) as failures,
+         count(*) filter (where ts >= :since and status = 'skipped') as skipped,
+         percentile_cont(0.5) within group (order by duration_s)
+             filter (where ts >= :since and status <> 'skipped') as p50_s,
+         percentile_cont(0.95) within group (order by duration_s)
+             filter (where ts >= :since and status <> 'skipped') as p95_s,
+         percentile_cont(0.5) within group (order by duration_s)
+             filter (where ts < :since and status <> 'skipped') as prev_p50_s,
+         max(ts) filter (where ts >= :since) as last_run_at
+    from r group by test_id
+  having count(*) filter (where ts >= :since) > 0),
+-- Only tests that failed in the period can be flaky: the costly steps read those alone.
+cr as (
+  select * from r
+   where ts >= :since and status <> 'skipped'
+     and test_id in (select test_id from r where ts >= :since
+                                            and status in ('failed', 'error', 'flaky'))),
+per_commit as (
+  select test_id, commit_key,
+         bool_or(status in ('failed', 'error', 'flaky')) as failed_here,
+         bool_or(status in ('passed', 'flaky'))
+           and bool_or(status in ('failed', 'error', 'flaky')) as flaky_here
+    from cr group by test_id, commit_key),
+strong as (
+  select test_id, count(*) filter (where flaky_here) as flaky_commits,
+         count(*) filter (where failed_here) as failing_commits
+    from per_commit group by test_id),
+evidence as (
+  select cr.test_id,
+         (array_agg(distinct cr.build_id order by cr.build_id desc))[1:%(evidence)d] as builds
+    from cr join per_commit pc on pc.test_id = cr.test_id and pc.commit_key = cr.commit_key
+   where pc.flaky_here group by cr.test_id),
+seq as (
+  select test_id, commit_key, status,
+         lag(status) over w as before, lead(status) over w as after,
+         lag(commit_key) over w as before_commit, lead(commit_key) over w as after_commit
+    from cr window w as (partition by test_id, branch order by ts, build_id)),
+weak as (
+  select test_id, count(*) as flips from seq
+   where status in ('failed', 'error') and before = 'passed' and after = 'passed'
+     and before_commit <> commit_key and after_commit <> commit_key
+   group by test_id),
+last_failure as (
+  select distinct on (test_id) test_id, message, build_id from cr
+   where status in ('failed', 'error') order by test_id, ts desc, build_id desc),
+scored as (
+  select t.id as test_id, t.suite, t.name, s.runs, s.failures, s.skipped,
+         coalesce(least(1.0, (coalesce(st.flaky_commits, 0) + %(weak)s * coalesce(w.flips, 0))
+                  / nullif(st.failing_commits, 0)), 0) as flaky_score,
+         coalesce(st.flaky_commits, 0) as flaky_commits, coalesce(w.flips, 0) as flaky_flips,
+         coalesce(e.builds, '{}') as flaky_builds,
+         s.p50_s, s.p95_s, s.prev_p50_s, s.p50_s / nullif(s.prev_p50_s, 0) - 1 as trend,
+         s.last_run_at, lf.message as last_failure_message, lf.build_id as last_failure_build,
+         count(*) over () as total
+    from stats s join tests t on t.id = s.test_id
+    left join strong st on st.test_id = s.test_id
+    left join weak w on w.test_id = s.test_id
+    left join evidence e on e.test_id = s.test_id
+    left join last_failure lf on lf.test_id = s.test_id)
+select * from scored order by %(order)s, suite, name, test_id
+limit :limit offset :offset
+"""
+
+
+@dataclass(frozen=True)
+class TestFilter:
+    since: datetime
+    until: datetime
+    branch: str | None = None
+    sort: str = "flaky"
+
+    @property
+    def previous_since(self) -> datetime:
+        return self.since - (self.until - self.since)
+
+
+def make_filter(since: datetime | None, until: datetime | None, branch: str | None,
+                sort: str | None, now: datetime) -> TestFilter:
+    until = until or now
+    since = since or until - timedelta(days=DEFAULT_DAYS)
+    sort = sort or "flaky"
+    if sort not in SORTS:
+        raise Invalid(f"sort must be one of {', '.join(SORTS)}", field="sort")
+    if since >= until:
+        raise Invalid("since must be before until", field="since")
+    return TestFilter(since, until, branch or None, sort)
+
+
+def project_tests(conn: Connection, slug: str, flt: TestFilter, limit: int,
+                  offset: int = 0) -> dict[str, Any]:
+    """One page (limit + 1 rows, so the caller knows whether more follow) of the project's
+    tests that ran in [since, until), in the order `sort` asks."""
+    project = get_project(conn, slug)
+    sql = QUERY % {"order": SORTS[flt.sort], "weak": WEAK_WEIGHT, "evidence": EVIDENCE_BUILDS}
+    rows = conn.execute(text(sql), {
+        "p": project.id, "since": flt.since, "until": flt.until, "prev": flt.previous_since,
+        "branch": flt.branch, "limit": limit + 1, "offset": offset}).all()
+    total = rows[0].total if rows else 0
+    return {"project": slug, "since": flt.since.isoformat(), "until": flt.until.isoformat(),
+            "previous_since": flt.previous_since.isoformat(), "branch": flt.branch,
+            "sort": flt.sort, "total": total, "items": [_item(r) for r in rows]}
+
+
+def _item(r: Any) -> dict[str, Any]:
+    def rounded(v: Any, digits: int = 6) -> float | None:
+        return None if v is None else round(float(v), digits)
+
+    return {"test_id": r.test_id, "suite": r.suite, "name": r.name, "runs": r.runs,
+            "failures": r.failures, "skipped": r.skipped,
+            "flaky": r.flaky_commits > 0, "flaky_score": rounded(r.flaky_score, 4),
+            "flaky_commits": r.flaky_commits, "flaky_flips": r.flaky_flips,
+            "flaky_builds": list(r.flaky_builds), "p50_s": rounded(r.p50_s),
+            "p95_s": rounded(r.p95_s), "previous_p50_s": rounded(r.prev_p50_s),
+            "trend": rounded(r.trend, 4),
+            "last_run_at": r.last_run_at.isoformat() if r.last_run_at else None,
+            "last_failure_message": r.last_failure_message,
+            "last_failure_build": r.last_failure_build}
