@@ -95,8 +95,9 @@ last_failure as (
    where status in ('failed', 'error') order by test_id, ts desc, build_id desc),
 scored as (
   select t.id as test_id, t.suite, t.name, s.runs, s.failures, s.skipped,
-         coalesce(least(1.0, (coalesce(st.flaky_commits, 0) + %(weak)s * coalesce(w.flips, 0))
-                  / nullif(st.failing_commits, 0)), 0) as flaky_score,
+         -- least() skips nulls: a test that never failed must score 0, not 1
+         least(1.0, coalesce((coalesce(st.flaky_commits, 0) + %(weak)s * coalesce(w.flips, 0))
+                             / nullif(st.failing_commits, 0), 0)) as flaky_score,
          coalesce(st.flaky_commits, 0) as flaky_commits, coalesce(w.flips, 0) as flaky_flips,
          coalesce(e.builds, '{}') as flaky_builds,
          s.p50_s, s.p95_s, s.prev_p50_s, s.p50_s / nullif(s.prev_p50_s, 0) - 1 as trend,
