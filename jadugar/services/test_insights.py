@@ -9,7 +9,8 @@ Flaky means the code did not decide the outcome:
 
 flaky_score = min(1, (flaky commits + 0.25 x such flips) / commits on which it failed):
 a test that always fails scores 0, one whose every failure passed on a re-run scores 1.
-The builds of the flaky commits are the evidence. All of it is aggregated in SQL.
+The builds of the flaky commits are the evidence. sort=flaky ranks by the weight of
+evidence (flaky commits + 0.25 x flips), then the score. All of it is aggregated in SQL.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from jadugar.errors import Invalid
 from jadugar.services.projects import get_project
 
 SORTS = {
-    "flaky": "flaky_score desc, flaky_commits desc, failures desc",
+    # The most evidence first, then the score: a test that failed once and passed on a
+    # re-run scores 1, but one flaky on twenty commits is the one to fix first.
+    "flaky": "flaky_evidence desc, flaky_score desc, failures desc",
     "slowest": "p50_s desc nulls last",
     "failing": "failures desc, runs desc",
     "slower": "trend desc nulls last",
@@ -98,6 +101,7 @@ scored as (
          -- least() skips nulls: a test that never failed must score 0, not 1
          least(1.0, coalesce((coalesce(st.flaky_commits, 0) + %(weak)s * coalesce(w.flips, 0))
                              / nullif(st.failing_commits, 0), 0)) as flaky_score,
+         coalesce(st.flaky_commits, 0) + %(weak)s * coalesce(w.flips, 0) as flaky_evidence,
          coalesce(st.flaky_commits, 0) as flaky_commits, coalesce(w.flips, 0) as flaky_flips,
          coalesce(e.builds, '{}') as flaky_builds,
          s.p50_s, s.p95_s, s.prev_p50_s, s.p50_s / nullif(s.prev_p50_s, 0) - 1 as trend,
