@@ -28,6 +28,7 @@ ENDPOINTS: dict[str, str] = {
     "api.post_test_report": "builds.write",
     "api.build_tests": "builds.read",
     "api.project_tests": "builds.read",
+    "api.test_history": "builds.read",
     "api.create_milestone": "milestones.write",
     "api.list_milestones": "builds.read",
     "api.get_milestone": "builds.read",

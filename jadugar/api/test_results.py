@@ -1,5 +1,6 @@
 """/api/v1/builds/{id}/tests (JUnit XML in, one build's results out) and
-/api/v1/projects/{slug}/tests (flaky, slowest, failing, newly slower)."""
+/api/v1/projects/{slug}/tests (flaky, slowest, failing, newly slower), and
+/api/v1/tests/{id}/history (one test across builds)."""
 
 from flask import jsonify, request
 
@@ -66,6 +67,13 @@ def project_tests(slug: str):
     return jsonify(_paged(out, limit, offset))
 
 
+@api.get("/tests/<int:test_id>/history")
+def test_history(test_id: int):
+    since, until = time_args()
+    with db.transaction() as conn:
+        return jsonify(test_reads.test_history(conn, test_id, since, until, limit_arg(100)))
+
+
 def _offset() -> int:
     """These lists are ranked by aggregates, so the cursor is a position in the ranking."""
     values = cursor_arg()
@@ -115,8 +123,24 @@ OPENAPI = {
                       params=[path_param("slug"), *TIME_RANGE, query_param("branch"),
                               query_param("sort", description="|".join(test_insights.SORTS)),
                               *PAGE])},
+        "/tests/{test_id}/history": {
+            "get": op("One test's runs across builds, newest first: outcome, duration, the "
+                      "build's branch and commit (Accept: text/csv)", "read",
+                      response="TestHistory",
+                      params=[path_param("test_id", "integer"), *TIME_RANGE,
+                              query_param("limit", "integer", "1-1000 (CSV: up to 50,000)")])},
     },
     "schemas": {
+        "TestHistory": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "suite": {"type": "string"}, "name": {"type": "string"},
+            "project": {"type": "string"},
+            "items": {"type": "array", "items": {"type": "object", "properties": {
+                "build_id": {"type": "integer"},
+                "number": {"type": "integer", "nullable": True},
+                "ts": {"type": "string"}, "status": STATUS, "duration_s": _NUM,
+                "message": {"type": "string", "nullable": True},
+                "branch": {"type": "string", "nullable": True},
+                "commit_sha": {"type": "string", "nullable": True}}}}}},
         "TestReportAnswer": {"type": "object", "properties": {
             **_SUMMARY["properties"], "build": _BUILD_SUMMARY}},
         "BuildTests": {"type": "object", "properties": {

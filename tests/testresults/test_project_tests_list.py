@@ -99,3 +99,16 @@ def test_it_answers_the_list_and_its_csv_through_the_api(ci):
     assert [(row["name"], row["failures"]) for row in rows] == [("b", "1"), ("a", "0")]
     assert ci.api.get("/projects/web/tests?sort=nope").status_code == 422
     assert ci.api.get("/projects/nope/tests").status_code == 404
+
+
+def test_it_gives_one_tests_history_across_builds(ci):
+    first, second = ci.build(sha="c1"), ci.build(sha="c2", branch="dev")
+    ci.post(first, report("t:failed"))
+    ci.post(second, report("t"))
+    test_id = ci.api.get("/projects/web/tests").json["items"][0]["test_id"]
+    body = ci.api.get(f"/tests/{test_id}/history").json
+    assert (body["name"], body["project"]) == ("t", "web")
+    assert [(i["build_id"], i["status"], i["branch"]) for i in body["items"]] == [
+        (second, "passed", "dev"), (first, "failed", "main")]
+    assert body["items"][1]["message"] == "boom\ntrace"
+    assert ci.api.get("/tests/999999/history").status_code == 404

@@ -69,6 +69,9 @@ create table test_results (
 create index test_results_build on test_results (build_id);
 create index test_results_test_ts on test_results (test_id, ts);
 create index test_results_ts_brin on test_results using brin (ts);
+-- The few failed runs, for finding the tests that may be flaky without reading every row.
+create index test_results_failures on test_results (ts, test_id)
+    where status in ('failed', 'error', 'flaky');
 create table test_results_default partition of test_results default;
 """)
     op.execute(DAILY)
