@@ -15,11 +15,12 @@ A test case's outcome, from its children:
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import iterparse
 
 from jadugar import limits
 from jadugar.errors import Invalid, JadugarError
@@ -53,21 +54,32 @@ class Report:
 
 
 def parse(raw: bytes, max_cases: int | None = None) -> Report:
-    """The report's test cases, in document order; Invalid (422) naming what is wrong."""
+    """The report's test cases, in document order; Invalid (422) naming what is wrong.
+
+    Read as a stream: each test case is taken at its end tag and then cleared, so a report
+    of 100,000 cases never stands in memory as a whole tree."""
     max_cases = limits.JUNIT_CASES if max_cases is None else max_cases
-    root = _root(raw)
-    tag = _local(root.tag)
-    if tag not in ("testsuites", "testsuite"):
-        raise Invalid(f"line 1: the root element must be <testsuites> or <testsuite>, not "
-                      f"<{tag[:50]}>", field="body")
-    report = Report()
-    _suite(root, root.get("name") or "", report, max_cases)
-    return report
-
-
-def _root(raw: bytes) -> Element:
+    report, suites = Report(), []
     try:
-        return fromstring(raw, forbid_dtd=True)
+        for event, el in iterparse(io.BytesIO(raw), events=("start", "end"),
+                                   forbid_dtd=True):
+            tag = _local(el.tag)
+            if event == "start":
+                if not suites and tag not in ("testsuites", "testsuite"):
+                    raise Invalid("line 1: the root element must be <testsuites> or "
+                                  f"<testsuite>, not <{tag[:50]}>", field="body")
+                if tag in ("testsuites", "testsuite"):
+                    suites.append(el.get("name") or (suites[-1] if suites else ""))
+            elif tag == "testcase":
+                if len(report.cases) >= max_cases:
+                    raise JadugarError(f"the report has more than {max_cases} test cases; "
+                                       "send it in several reports", status=413,
+                                       code="too_many_test_cases", field="body")
+                report.cases.append(_case(el, suites[-1], len(report.cases) + 1))
+                el.clear()
+            elif tag in ("testsuites", "testsuite"):
+                suites.pop()
+                el.clear()
     except ParseError as exc:
         line, column = exc.position
         reason = str(exc).split(":")[0]
@@ -77,20 +89,7 @@ def _root(raw: bytes) -> Element:
         raise Invalid(f"the report declares a DTD or entities ({type(exc).__name__}); "
                       "JUnit reports need none, and they are refused for safety",
                       field="body") from None
-
-
-def _suite(el: Element, suite: str, report: Report, max_cases: int) -> None:
-    """Walk a <testsuites> or <testsuite> and everything nested in it."""
-    for child in el:
-        tag = _local(child.tag)
-        if tag in ("testsuite", "testsuites"):
-            _suite(child, child.get("name") or suite, report, max_cases)
-        elif tag == "testcase":
-            if len(report.cases) >= max_cases:
-                raise JadugarError(f"the report has more than {max_cases} test cases; send "
-                                   "it in several reports", code="too_many_test_cases",
-                                   status=413, field="body")
-            report.cases.append(_case(child, suite, len(report.cases) + 1))
+    return report
 
 
 def _case(el: Element, suite: str, position: int) -> Case:
