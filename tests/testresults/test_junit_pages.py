@@ -47,3 +47,10 @@ def test_the_build_page_layout_carries_the_test_summary(ci, dash_app):
     page = importlib.import_module("pages.build_detail")
     with dash_app.server.test_request_context("/"):
         assert "builds-detail-tests" in str(page.layout(slug="web", build_id=str(build)))
+
+
+def test_the_tests_card_reads_at_most_90_days_and_says_so(ci, dash_app):
+    ci.post(ci.build(), report("a"))
+    drawn = str(test_panels.draw_tests("flaky", "365d", None, None, "web"))
+    assert "the last 90 days" in drawn
+    assert "this range" in str(test_panels.draw_tests("flaky", "90d", None, None, "web"))
