@@ -142,6 +142,7 @@ CALLBACKS: dict[str, str] = {
     "builds-project-table.children <- builds-project-range": "builds.read",
     "builds-project-tests-table.children <- builds-project-tests-sort": "builds.read",
     "builds-project-tests-download.data <- builds-project-tests-csv": "builds.read",
+    "builds-project-tests-history.figure <- {builds-project-tests-pick}": "builds.read",
     "builds-project-download.data <- {builds-csv}": "builds.read",
     "builds-project-ms-title.value <- builds-project-ms-id": "builds.read",
     "builds-project-ms-title-fb.children <- builds-project-ms-save": "milestones.write",

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+import plotly.graph_objects as go
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html
 
 from jadugar import db
 from jadugar.services import test_insights, test_reads
 from jadugar.services.csv_export import to_string
 from jadugar.timeutil import utcnow
+from jadugar.ui.build_figures import TEMPLATE, empty
+from jadugar.ui.theme import color
 
 P = "builds-project-tests"
 PROJECT = "builds-project"
@@ -28,6 +32,7 @@ SORTS = {"flaky": "Flaky", "slowest": "Slowest", "failing": "Most failing",
 ROWS = 25
 CSV_ROWS = 50_000
 FAILURES_SHOWN = 50
+HISTORY_RUNS = 500
 
 
 def _filter(range_: str | None, branch: str | None, sort: str | None
@@ -47,8 +52,11 @@ def card() -> dbc.Card:
     head = html.Div([html.Span("Tests", className="fw-semibold"), sort,
                      html.Span(className="me-auto"), csv],
                     className="d-flex align-items-center gap-3 flex-wrap")
+    history = dcc.Graph(id=f"{P}-history", config={"displaylogo": False},
+                        figure=empty("Pick a test above to see its runs across builds"))
     return dbc.Card([dbc.CardHeader(head),
-                     dbc.CardBody(dcc.Loading(html.Div(id=f"{P}-table"))),
+                     dbc.CardBody([dcc.Loading(html.Div(id=f"{P}-table")),
+                                   dcc.Loading(history)]),
                      dcc.Download(id=f"{P}-download")], className="mb-3 shadow-sm")
 
 
@@ -66,7 +74,9 @@ def tests_table(slug: str, items: list[dict], total: int, capped: bool = False
         return html.P("No test results in this range. Post JUnit reports to "
                       "/api/v1/builds/<id>/tests (see docs/test-results.md).")
     rows = [html.Tr([
-        html.Td([html.Span(t["name"], className="fw-semibold"), html.Br(),
+        html.Td([html.Button(t["name"], id={"type": f"{P}-pick", "test": t["test_id"]},
+                             className="btn btn-link btn-sm p-0 fw-semibold text-start"),
+                 html.Br(),
                  html.Small(t["suite"], className="text-body-secondary")]),
         html.Td(t["runs"]), html.Td(t["failures"]),
         html.Td(dbc.Badge(f"{t['flaky_score']:.2f}", color="warning") if t["flaky"]
@@ -111,6 +121,46 @@ def download_tests(_n, sort, range_, branch, slug):
     header = list(items[0]) if items else ["name"]
     return dcc.send_string(to_string(header, ([t[k] for k in header] for t in items)),
                            f"{slug}-tests.csv")
+
+
+# Outcome colours of the build palette: a failed run red, a passed one green.
+OUTCOME_COLOR = {"passed": "success", "failed": "failed", "error": "failed",
+                 "flaky": "cancelled", "skipped": "skipped"}
+
+
+def history_figure(history: dict) -> go.Figure:
+    """One test's runs across builds: duration over time, coloured by outcome."""
+    runs = history["items"]
+    if not runs:
+        return empty("No runs of this test")
+    fig = go.Figure()
+    for status in test_reads.STATUSES:
+        part = [r for r in runs if r["status"] == status]
+        if part:
+            fig.add_trace(go.Scatter(
+                x=[r["ts"] for r in part], y=[r["duration_s"] for r in part],
+                mode="markers", name=status,
+                marker={"color": color(OUTCOME_COLOR[status]), "size": 7},
+                customdata=[[r["build_id"], r["branch"] or ""] for r in part],
+                hovertemplate="build %{customdata[0]} %{customdata[1]}<br>%{y:.3f} s"
+                              "<extra></extra>"))
+    fig.update_layout(template=TEMPLATE, height=280, yaxis_title="seconds",
+                      title=f"{history['suite']} › {history['name']}",
+                      margin={"l": 50, "r": 10, "t": 40, "b": 40},
+                      legend={"orientation": "h", "y": -0.2},
+                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+    return fig
+
+
+@callback(Output(f"{P}-history", "figure"), Input({"type": f"{P}-pick", "test": ALL},
+                                                   "n_clicks"), prevent_initial_call=True)
+def draw_history(clicks):
+    if not ctx.triggered_id or not any(clicks):
+        return dash.no_update
+    with db.read_connection() as conn:
+        history = test_reads.test_history(conn, int(ctx.triggered_id["test"]), None, None,
+                                          HISTORY_RUNS)
+    return history_figure(history)
 
 
 def build_tests(build_id: int) -> html.Div | None:

@@ -54,3 +54,19 @@ def test_the_tests_card_reads_at_most_90_days_and_says_so(ci, dash_app):
     drawn = str(test_panels.draw_tests("flaky", "365d", None, None, "web"))
     assert "the last 90 days" in drawn
     assert "this range" in str(test_panels.draw_tests("flaky", "90d", None, None, "web"))
+
+
+def test_it_draws_one_tests_history_across_builds(ci, dash_app):
+    first, second = ci.build(sha="c1"), ci.build(sha="c2")
+    ci.post(first, report("t:failed"))
+    ci.post(second, report("t"))
+    drawn = str(test_panels.draw_tests("flaky", "30d", None, None, "web"))
+    assert "builds-project-tests-pick" in drawn
+    test_id = ci.api.get("/projects/web/tests").json["items"][0]["test_id"]
+    history = test_panels.history_figure(ci_history(ci, test_id))
+    assert {trace.name for trace in history.data} == {"passed", "failed"}
+    assert history.layout.title.text == "suite › t"
+
+
+def ci_history(ci, test_id):
+    return ci.api.get(f"/tests/{test_id}/history").json
