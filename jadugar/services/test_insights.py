@@ -38,8 +38,8 @@ EVIDENCE_BUILDS = 10
 WORK_MEM = "128MB"
 
 QUERY = """
-with b as (
-  select id, coalesce(commit_sha, 'build:' || id) as commit_key,
+with b as materialized (
+  select id, created_at, coalesce(commit_sha, 'build:' || id) as commit_key,
          coalesce(branch, '') as branch
     from builds
    where project_id = :p and created_at >= :prev and created_at < :until
@@ -68,43 +68,56 @@ stats as (
          (select percentile_cont(0.5) within group (order by d) from unnest(previous) d)
              as prev_p50_s
     from grouped where runs + skipped > 0),
--- Only tests that failed in the period can be flaky: the partial index of failures finds
--- them, and the costly steps below read those tests' runs alone.
-failed_tests as (
-  select distinct r.test_id from test_results r join b on b.id = r.build_id
-   where r.ts >= :since and r.ts < :until and r.status in ('failed', 'error', 'flaky')),
-cr as materialized (
-  select r.test_id, r.status, r.ts, r.build_id, r.message, b.commit_key, b.branch
+-- Flakiness is read from the failed runs (a partial index holds them) and the few runs
+-- around each: the cost follows the failures, not the size of the suite.
+failures as materialized (
+  select r.test_id, r.ts, r.build_id, r.status, r.message, b.commit_key, b.branch
     from test_results r join b on b.id = r.build_id
-   where r.ts >= :since and r.ts < :until and r.status <> 'skipped'
-     and r.test_id in (select test_id from failed_tests)),
-per_commit as (
-  select test_id, commit_key,
-         bool_or(status in ('failed', 'error', 'flaky')) as failed_here,
-         bool_or(status in ('passed', 'flaky'))
-           and bool_or(status in ('failed', 'error', 'flaky')) as flaky_here
-    from cr group by test_id, commit_key),
+   where r.ts >= :since and r.ts < :until and r.status in ('failed', 'error', 'flaky')),
+-- Each commit a test failed on: did it pass there too (another build, a retry, a re-run)?
+per_commit as materialized (
+  select f.test_id, f.commit_key, bool_or(r.status in ('passed', 'flaky')) as passed,
+         array_agg(distinct r.build_id) as builds
+    from (select distinct test_id, commit_key from failures) f
+    join b on b.commit_key = f.commit_key and b.created_at >= :since
+    join test_results r on r.test_id = f.test_id and r.build_id = b.id
+                       and r.ts = b.created_at
+   group by f.test_id, f.commit_key),
 strong as (
-  select test_id, count(*) filter (where flaky_here) as flaky_commits,
-         count(*) filter (where failed_here) as failing_commits
+  select test_id, count(*) filter (where passed) as flaky_commits,
+         count(*) as failing_commits
     from per_commit group by test_id),
 evidence as (
-  select cr.test_id,
-         (array_agg(distinct cr.build_id order by cr.build_id desc))[1:%(evidence)d] as builds
-    from cr join per_commit pc on pc.test_id = cr.test_id and pc.commit_key = cr.commit_key
-   where pc.flaky_here group by cr.test_id),
-seq as (
-  select test_id, commit_key, status,
-         lag(status) over w as before, lead(status) over w as after,
-         lag(commit_key) over w as before_commit, lead(commit_key) over w as after_commit
-    from cr window w as (partition by test_id, branch order by ts, build_id)),
+  select test_id, (array_agg(distinct build_id order by build_id desc))[1:%(evidence)d]
+             as builds
+    from per_commit, unnest(builds) as build_id where passed group by test_id),
+-- A failure between passes of the runs just before and after it on its branch, on other
+-- commits (and not on a commit where it also passed: that is counted above).
 weak as (
-  select test_id, count(*) as flips from seq
-   where status in ('failed', 'error') and before = 'passed' and after = 'passed'
-     and before_commit <> commit_key and after_commit <> commit_key
-   group by test_id),
+  select f.test_id, count(*) as flips
+    from failures f
+    join per_commit pc on pc.test_id = f.test_id and pc.commit_key = f.commit_key
+                      and not pc.passed
+    cross join lateral (
+      select r.status, coalesce(bb.commit_sha, 'build:' || bb.id) as commit_key
+        from test_results r join builds bb on bb.id = r.build_id
+       where r.test_id = f.test_id and r.ts >= :since and r.ts <= f.ts
+         and (r.ts, r.build_id) < (f.ts, f.build_id) and r.status <> 'skipped'
+         and coalesce(bb.branch, '') = f.branch
+       order by r.ts desc, r.build_id desc limit 1) before
+    cross join lateral (
+      select r.status, coalesce(bb.commit_sha, 'build:' || bb.id) as commit_key
+        from test_results r join builds bb on bb.id = r.build_id
+       where r.test_id = f.test_id and r.ts < :until and r.ts >= f.ts
+         and (r.ts, r.build_id) > (f.ts, f.build_id) and r.status <> 'skipped'
+         and coalesce(bb.branch, '') = f.branch
+       order by r.ts, r.build_id limit 1) after
+   where f.status in ('failed', 'error') and before.status = 'passed'
+     and after.status = 'passed' and before.commit_key <> f.commit_key
+     and after.commit_key <> f.commit_key
+   group by f.test_id),
 last_failure as (
-  select distinct on (test_id) test_id, message, build_id from cr
+  select distinct on (test_id) test_id, message, build_id from failures
    where status in ('failed', 'error') order by test_id, ts desc, build_id desc),
 scored as (
   select t.id as test_id, t.suite, t.name, s.runs, s.failures, s.skipped,
