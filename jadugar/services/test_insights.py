@@ -82,6 +82,8 @@ per_commit as materialized (
     join b on b.commit_key = f.commit_key and b.created_at >= :since
     join test_results r on r.test_id = f.test_id and r.build_id = b.id
                        and r.ts = b.created_at
+   -- constant bounds too: the planner then prunes the partitions outside the period
+   where r.ts >= :since and r.ts < :until
    group by f.test_id, f.commit_key),
 strong as (
   select test_id, count(*) filter (where passed) as flaky_commits,
@@ -108,7 +110,7 @@ weak as (
     cross join lateral (
       select r.status, coalesce(bb.commit_sha, 'build:' || bb.id) as commit_key
         from test_results r join builds bb on bb.id = r.build_id
-       where r.test_id = f.test_id and r.ts < :until and r.ts >= f.ts
+       where r.test_id = f.test_id and r.ts >= :since and r.ts < :until and r.ts >= f.ts
          and (r.ts, r.build_id) > (f.ts, f.build_id) and r.status <> 'skipped'
          and coalesce(bb.branch, '') = f.branch
        order by r.ts, r.build_id limit 1) after
