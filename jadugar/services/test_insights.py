@@ -40,7 +40,7 @@ WORK_MEM = "128MB"
 QUERY = """
 with b as materialized (
   select id, created_at, coalesce(commit_sha, 'build:' || id) as commit_key,
-         coalesce(branch, '') as branch
+         coalesce(branch, '') as branch, branch as raw_branch
     from builds
    where project_id = :p and created_at >= :prev and created_at < :until
      and (cast(:branch as text) is null or branch = :branch)),
@@ -71,7 +71,8 @@ stats as (
 -- Flakiness is read from the failed runs (a partial index holds them) and the few runs
 -- around each: the cost follows the failures, not the size of the suite.
 failures as materialized (
-  select r.test_id, r.ts, r.build_id, r.status, r.message, b.commit_key, b.branch
+  select r.test_id, r.ts, r.build_id, r.status, r.message, b.commit_key, b.branch,
+         b.raw_branch
     from test_results r join b on b.id = r.build_id
    where r.ts >= :since and r.ts < :until and r.status in ('failed', 'error', 'flaky')),
 -- Each commit a test failed on: did it pass there too (another build, a retry, a re-run)?
@@ -100,20 +101,24 @@ weak as (
     from failures f
     join per_commit pc on pc.test_id = f.test_id and pc.commit_key = f.commit_key
                       and not pc.passed
+    -- Walk the branch's builds back (and forward) by the builds index, probing the test's
+    -- run in each: one partition a probe, and the first build usually ran it.
     cross join lateral (
       select r.status, coalesce(bb.commit_sha, 'build:' || bb.id) as commit_key
-        from test_results r join builds bb on bb.id = r.build_id
-       where r.test_id = f.test_id and r.ts >= :since and r.ts <= f.ts
-         and (r.ts, r.build_id) < (f.ts, f.build_id) and r.status <> 'skipped'
-         and coalesce(bb.branch, '') = f.branch
-       order by r.ts desc, r.build_id desc limit 1) before
+        from builds bb join test_results r on r.test_id = f.test_id and r.build_id = bb.id
+                                           and r.ts = bb.created_at
+       where bb.project_id = :p and bb.branch = f.raw_branch and bb.created_at >= :since
+         and bb.created_at <= f.ts and (bb.created_at, bb.id) < (f.ts, f.build_id)
+         and r.status <> 'skipped'
+       order by bb.created_at desc, bb.id desc limit 1) before
     cross join lateral (
       select r.status, coalesce(bb.commit_sha, 'build:' || bb.id) as commit_key
-        from test_results r join builds bb on bb.id = r.build_id
-       where r.test_id = f.test_id and r.ts >= :since and r.ts < :until and r.ts >= f.ts
-         and (r.ts, r.build_id) > (f.ts, f.build_id) and r.status <> 'skipped'
-         and coalesce(bb.branch, '') = f.branch
-       order by r.ts, r.build_id limit 1) after
+        from builds bb join test_results r on r.test_id = f.test_id and r.build_id = bb.id
+                                           and r.ts = bb.created_at
+       where bb.project_id = :p and bb.branch = f.raw_branch and bb.created_at < :until
+         and bb.created_at >= f.ts and (bb.created_at, bb.id) > (f.ts, f.build_id)
+         and r.status <> 'skipped'
+       order by bb.created_at, bb.id limit 1) after
    where f.status in ('failed', 'error') and before.status = 'passed'
      and after.status = 'passed' and before.commit_key <> f.commit_key
      and after.commit_key <> f.commit_key
