@@ -135,6 +135,7 @@ CALLBACKS: dict[str, str] = {
     "builds-new-slug-fb.children <- builds-new-submit": "projects.write",
     "builds-detail-history-box.children <- shell-tz": "builds.read",
     "builds-detail-mark-status-fb.children <- builds-detail-mark-save": "builds.write",
+    "builds-detail-tests-box.children <- builds-detail-tests-refresh": "builds.read",
     "builds-project-burnup.figure <- builds-project-written": "builds.read",
     "builds-project-durations.figure <- builds-project-range": "builds.read",
     "builds-project-tiles.children <- builds-project-range": "builds.read",

@@ -86,7 +86,7 @@ def layout(slug: str = "", build_id: str = "", **_query):
             dbc.Col(_mark_form(b), lg=4)
             if policy.allowed(policy.current_principal(), "builds.write") else None,
         ]),
-        test_panels.build_tests(b["id"]),
+        test_panels.build_tests_live(b["id"]),
         html.H5("Status history"),
         html.Div(_history(b["status_updates"], None), id=f"{P}-history-box"),
     ])

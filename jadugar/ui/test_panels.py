@@ -19,10 +19,12 @@ from jadugar.services import test_insights, test_reads
 from jadugar.services.csv_export import to_string
 from jadugar.timeutil import utcnow
 from jadugar.ui.build_figures import TEMPLATE, empty
+from jadugar.ui.live import follow, follow_components
 from jadugar.ui.theme import color
 
 P = "builds-project-tests"
 PROJECT = "builds-project"
+D = "builds-detail-tests"
 RANGES = {"7d": 7, "30d": 30, "90d": 90, "180d": 180, "365d": 365}
 # The card reads raw results: past 90 days a big suite's query takes many seconds (see
 # docs/benchmarks.md), so longer page ranges show the last 90 days and say so.
@@ -161,6 +163,22 @@ def draw_history(clicks):
         history = test_reads.test_history(conn, int(ctx.triggered_id["test"]), None, None,
                                           HISTORY_RUNS)
     return history_figure(history)
+
+
+# A report for this build (its `tests` event names the build) redraws the build page's card.
+follow(D, ("tests",), key="build")
+
+
+def build_tests_live(build_id: int) -> html.Div:
+    """The build page's test card, redrawn as reports arrive."""
+    return html.Div([follow_components(D, 2000, build_id),
+                     html.Div(build_tests(build_id), id=f"{D}-box")])
+
+
+@callback(Output(f"{D}-box", "children"), Input(f"{D}-refresh", "data"),
+          State(f"{D}-slug", "data"), prevent_initial_call=True)
+def redraw_build_tests(_refresh, build_id):
+    return build_tests(int(build_id))
 
 
 def build_tests(build_id: int) -> html.Div | None:

@@ -70,3 +70,13 @@ def test_it_draws_one_tests_history_across_builds(ci, dash_app):
 
 def ci_history(ci, test_id):
     return ci.api.get(f"/tests/{test_id}/history").json
+
+
+def test_the_build_page_redraws_its_test_card_when_a_report_arrives(ci, dash_app):
+    build = ci.build()
+    page = importlib.import_module("pages.build_detail")
+    with dash_app.server.test_request_context("/"):
+        drawn = str(page.layout(slug="web", build_id=str(build)))
+    assert "builds-detail-tests-box" in drawn and "Tests ·" not in drawn
+    ci.post(build, report("a", "b:failed"))
+    assert "Tests · 2 in 1 report(s)" in str(test_panels.redraw_build_tests(1, build))
