@@ -45,6 +45,7 @@ BENCHES: dict[str, tuple[str, list[str], list[str], list[str]]] = {
                  ["--checks", "2000", "--days", "1"], []),
     "sockets": ("bench.sockets_idle", ["--clients", "2000"], ["--clients", "200"], []),
     "live_push": ("bench.realtime_latency", ["--clients", "500"], ["--clients", "50"], []),
+    "test_results": ("bench.test_results_ingest", [], ["--quick"], []),
     "dashboard": ("bench.dashboard_load", ["--checks", "5000"], ["--checks", "500"],
                   ["chromium"]),
 }

@@ -149,6 +149,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Days the 1-hour rollups are kept; 0 keeps them forever.", int),
     Setting("JADUGAR_RETENTION_1D_DAYS", "0",
             "Days the 1-day rollups are kept; 0 (the default) keeps them forever.", int),
+    Setting("JADUGAR_RETENTION_TEST_RESULTS_DAYS", "400",
+            "Days test results (JUnit reports) are kept, by whole daily partitions; 0 keeps "
+            "them forever. A year and a little more, so a year-on-year trend can be read.",
+            int),
     Setting("JADUGAR_PRODUCTION_ENVIRONMENTS", "production,prod",
             "Comma-separated deploy environment names (any case) that delivery metrics "
             "(DORA) count as production."),

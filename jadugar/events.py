@@ -20,7 +20,7 @@ from sqlalchemy import Connection, text
 
 CHANNEL = "jadugar_events"
 EVENTS = ("build", "status_update", "milestone", "check_result", "application_status",
-          "alert", "metrics")
+          "alert", "metrics", "tests")
 DASHBOARD_EVENTS = {"build", "application_status", "alert"}
 ROOM = re.compile(r"^(project|application):([A-Za-z0-9][A-Za-z0-9._-]{0,99})$")
 

@@ -57,3 +57,8 @@ def series_problem(name: str, labels: dict[str, Any]) -> tuple[str, str] | None:
         return "labels", (f"metric name and labels take {size} bytes; at most "
                           f"{SERIES_KEY_BYTES} per series")
     return None
+
+# JUnit XML reports (POST /api/v1/builds/{id}/tests). A report of 100,000 test cases with
+# short names is about 15 MB; a bigger suite sends several reports (shards add up).
+JUNIT_BYTES = 32 * 1024 * 1024
+JUNIT_CASES = 100_000

@@ -13,7 +13,7 @@ from jadugar.errors import JadugarError
 from jadugar.services import build_reads, builds
 from jadugar.timeutil import parse_time
 from jadugar.ui import build_forms as forms
-from jadugar.ui import not_found
+from jadugar.ui import not_found, test_panels
 from jadugar.ui.build_banners import banners
 from jadugar.ui.build_figures import gantt_figure
 from jadugar.ui.clock import TZ, local_time
@@ -125,6 +125,7 @@ def layout(slug: str = "", build_id: str = "", **_query):
             dbc.Col(_mark_form(b), lg=4)
             if policy.allowed(policy.current_principal(), "builds.write") else None,
         ]),
+        test_panels.build_tests_live(b["id"]),
         html.H5("Status history"),
         html.Div(_history(b["status_updates"], None), id=f"{P}-history-box"),
     ])

@@ -27,7 +27,7 @@ from jadugar.timeutil import utcnow
 from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
 from jadugar.ui import dora_panels as dora
-from jadugar.ui import not_found
+from jadugar.ui import not_found, test_panels
 from jadugar.ui.chart_format import local_range
 from jadugar.ui.clock import TZ, local_time, localise
 from jadugar.ui.components import minutes, percent, status_badge
@@ -144,6 +144,7 @@ def layout(slug: str = "", **query):
                                html.Div(id=f"{P}-branches")), lg=6),
         ]),
         panels.milestones_panel(P, writable=policy.allowed(who, "milestones.write")),
+        test_panels.card(),
         chart_card("table", "Builds", html.Div([
             html.Div(id=f"{P}-table"),
             html.Div([dbc.Button("Newer", id=f"{P}-prev", size="sm", outline=True),
@@ -157,7 +158,7 @@ def layout(slug: str = "", **query):
 TIME_COLUMNS = ("created_at", "t", "bucket", "ts")
 # Events of this project (the shell joined its room) redraw charts, table and milestones
 # at most every 5 s, so a busy CI costs one set of queries, not one per build.
-follow(P, ("build", "status_update", "milestone"), key="project")
+follow(P, ("build", "status_update", "milestone", "tests"), key="project")
 
 FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
            Input(f"{P}-kind", "value"), Input(f"{P}-status", "value")]

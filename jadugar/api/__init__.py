@@ -22,7 +22,7 @@ def register_resources() -> Blueprint:
     _optional("builds", "milestones", "webhooks", "checks", "metrics", "alerts",
               "collectors", "heartbeat", "status_pages", "exports", "status_updates",
               "alert_rules", "maintenance", "notification_targets", "reports", "audit", "silences",
-              "badges", "openapi")
+              "badges", "test_results", "openapi")
     return api
 
 

@@ -31,6 +31,7 @@ from jadugar.models.monitoring import (
     status_pages,
 )
 from jadugar.models.rollups import history_hourly
+from jadugar.models.test_results import test_reports, test_results, tests
 
 __all__ = [
     "alert_rules", "alerts", "api_tokens", "application_projects", "applications",
@@ -38,5 +39,6 @@ __all__ = [
     "maintenance_windows",
     "history_hourly", "metadata", "metric_series", "metrics", "milestones", "notification_targets",
     "notifications", "progress", "project_webhook_secrets", "projects",
-    "status_page_applications", "status_pages", "status_updates", "users", "webhook_deliveries",
+    "status_page_applications", "status_pages", "status_updates", "test_reports", "test_results",
+    "tests", "users", "webhook_deliveries",
 ]

@@ -27,6 +27,7 @@ PLAN: dict[str, str] = {
     "check_rollup_1m": "day", "metric_rollup_1m": "day",
     "check_rollup_1h": "month", "metric_rollup_1h": "month",
     "check_rollup_1d": "year", "metric_rollup_1d": "year",
+    "test_results": "day",
 }
 DAYS_AHEAD = 7
 NAME_FORMAT = {"day": "%Y%m%d", "month": "%Y%m", "year": "%Y"}
