@@ -149,8 +149,7 @@ def history_figure(history: dict) -> go.Figure:
     fig.update_layout(template=TEMPLATE, height=280, yaxis_title="seconds",
                       title=f"{history['suite']} › {history['name']}",
                       margin={"l": 50, "r": 10, "t": 40, "b": 40},
-                      legend={"orientation": "h", "y": -0.2},
-                      paper_bgcolor="rgba(0,0,0,0)", plot_bgcolor="rgba(0,0,0,0)")
+                      legend={"orientation": "h", "y": -0.2})
     return fig
 
 
