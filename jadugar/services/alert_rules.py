@@ -42,10 +42,9 @@ from jadugar.services.serialize import row_dict
 MONITORING_KINDS = ("consecutive_failures", "failures_in_window", "uptime_below",
                     "latency_p95_above", "metric_threshold", "heartbeat_missed",
                     "run_duration", "certificate_expiry", "degraded_for")
-# TODO(issue 14, tests part): "new_flaky_test" joins here once the tests tables exist, with
-# its judge in services/build_rules.py (JUDGES) called where test results are ingested.
+# new_flaky_test is judged where test results are ingested (build_rules.after_tests).
 PROJECT_KINDS = ("build_failed", "build_duration_anomaly", "deploy_failed",
-                 "success_rate_below", "deploy_regression")
+                 "success_rate_below", "deploy_regression", "new_flaky_test")
 KINDS = (*MONITORING_KINDS, *PROJECT_KINDS)
 NEEDS_THRESHOLD = ("uptime_below", "latency_p95_above", "metric_threshold",
                    "success_rate_below")

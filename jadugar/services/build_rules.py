@@ -4,7 +4,8 @@ A finished build goes: duration verdict (duration_anomaly.py) → each enabled r
 project that the build concerns says breaching / recovered (JUDGES) → an alert fires or
 resolves through services/alerts.py, so build alerts share the monitoring alerts' lifecycle,
 incidents, silences and notification targets. `deploy_regression` is judged later, when the
-collector has measured the deploy's impact (deploy_impact.py calls `on_impact`).
+collector has measured the deploy's impact (deploy_impact.py calls `on_impact`), and
+`new_flaky_test` when a JUnit report is taken (test_ingest.py calls `after_tests`).
 
 It runs inside the writer's transaction (API, webhook or UI): the alert commits with the
 build, or neither does. Build alerts have no reminders: the next build speaks instead.
@@ -21,7 +22,7 @@ from sqlalchemy import Connection, text
 
 from jadugar import config
 from jadugar.humanize import duration
-from jadugar.services import alerts, delivery, duration_anomaly
+from jadugar.services import alerts, delivery, duration_anomaly, flaky_news
 from jadugar.services.alert_rules import PROJECT_KINDS
 
 # A branch or environment whose newest finished build is older than this no longer counts
@@ -81,6 +82,32 @@ def after_finish(conn: Connection, project: Any, build: Any) -> None:
 def on_impact(conn: Connection, project: Any, build: Any, impact: dict[str, Any]) -> None:
     """A production deploy's impact was measured: judge the deploy_regression rules."""
     _apply(conn, project, build, ["deploy_regression"], impact)
+
+
+def after_tests(conn: Connection, build_id: int, test_ids: list[int]) -> None:
+    """A JUnit report of `build_id` was taken: tests newly shown flaky each raise one
+    `new_flaky_test` alert (a finding, not a state: the next finding supersedes the open
+    alert, and a person resolves the last)."""
+    build = conn.execute(text("select * from builds where id = :b"), {"b": build_id}).one()
+    rules = [r for r in conn.execute(RULES, {"pid": build.project_id,
+                                             "kinds": ["new_flaky_test"]}).all()
+             if _matches(r.branch, build.branch)]
+    if not rules:
+        return
+    found = flaky_news.newly_flaky(conn, build_id, test_ids)
+    if not found:
+        return
+    project = conn.execute(text("select * from projects where id = :p"),
+                           {"p": build.project_id}).one()
+    shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    what = (f"new flaky test{'s' if len(found) > 1 else ''} on {_name(build)}"
+            f"{f' ({build.branch})' if build.branch else ''}: {shown}")
+    for rule in rules:
+        if rule.open_id is not None:
+            alerts.resolve_by(conn, rule.open_id, f"build {build.id}",
+                              f"superseded by a newer finding: {what}")
+        alerts.fire_for_build(conn, rule, build.id, f"{project.name}: {what}",
+                              _message(project, build, what))
 
 
 def _apply(conn: Connection, project: Any, build: Any, kinds: list[str], fact: Any) -> None:

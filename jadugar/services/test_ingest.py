@@ -15,7 +15,7 @@ from sqlalchemy import Connection, text
 
 from jadugar import events
 from jadugar.errors import NotFound
-from jadugar.services import junit
+from jadugar.services import build_rules, junit
 
 SUMMARY_KEYS = ("tests", "failed", "skipped", "errors", "duration_s")
 _BUILD = text("""select b.id, b.project_id, b.created_at, p.slug from builds b
@@ -52,6 +52,7 @@ def ingest(conn: Connection, build_id: int, raw: bytes) -> tuple[dict[str, Any],
         return _answer(conn, build_id, known._asdict()), False
     ids = intern(conn, build.project_id, report.cases)
     copy_results(conn, build.created_at, build_id, ids, report.cases)
+    build_rules.after_tests(conn, build_id, ids)
     events.publish(conn, "tests", {"project": build.slug, "build": build_id,
                                    **{k: counts[k] for k in SUMMARY_KEYS}})
     return _answer(conn, build_id, counts), True
