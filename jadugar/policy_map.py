@@ -182,6 +182,7 @@ CALLBACKS: dict[str, str] = {
     "alerts-url.search <- alerts-state": "ui.use",
     "alerts-csv.data <- alerts-csv-btn": "alerts.read",
     "alerts-changed.data <- {alerts-ack}": "alerts.act",
+    "alerts-silences.children <- alerts-changed": "alerts.read",
     "rules-table.children <- rules-changed": "alert_rules.read",
     "rules-changed.data <- rules-save": "alert_rules.write",
     "rules-pending.data <- {rules-delete}": "alert_rules.write",

@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, State, ctx, dcc, html
 
 from jadugar import db, policy
 from jadugar.errors import JadugarError
-from jadugar.services import alerts, applications, csv_export
+from jadugar.services import alerts, applications, csv_export, silences
 from jadugar.timeutil import utcnow
 from jadugar.ui import alert_labels as labels
 from jadugar.ui import url_state
@@ -48,6 +48,7 @@ def layout(state: str | None = None, application: str | None = None, **_query):
                     xs="auto"),
         ], className="g-2 mb-3 align-items-center"),
         dcc.Download(id=f"{P}-csv"),
+        html.Div(id=f"{P}-silences"),
         dcc.Loading(html.Div(id=f"{P}-groups")),
         rule_editor(),
     ])
@@ -67,7 +68,11 @@ def _actions(a) -> list:
                                   size="sm", color="warning", className="me-1"))
     if a.state != "resolved":
         buttons.append(dbc.Button("Resolve", id={"type": f"{P}-resolve", "id": a.id},
-                                  size="sm", color="success"))
+                                  size="sm", color="success", className="me-1"))
+        buttons.append(dbc.Button("Silence 1 h", id={"type": f"{P}-silence", "id": a.id},
+                                  size="sm", color="secondary", outline=True,
+                                  title="No notifications about its check (or application, "
+                                        "or project) for an hour"))
     return buttons
 
 
@@ -133,24 +138,61 @@ def show(state, app, _changed, tz, _refresh):
 @dash.callback(Output(f"{P}-changed", "data"), Output(f"{P}-message", "children"),
                Input({"type": f"{P}-ack", "id": ALL}, "n_clicks"),
                Input({"type": f"{P}-resolve", "id": ALL}, "n_clicks"),
+               Input({"type": f"{P}-silence", "id": ALL}, "n_clicks"),
+               Input({"type": f"{P}-unsilence", "id": ALL}, "n_clicks"),
                State(f"{P}-changed", "data"), prevent_initial_call=True)
-def act(_acks, _resolves, changed):
+def act(_acks, _resolves, _silences, _ends, changed):
     trigger = ctx.triggered_id
     if not trigger or not any(t["value"] for t in ctx.triggered):
         return dash.no_update, dash.no_update
     try:  # the guard has checked alerts.act: the browser may send anything
-        alert_id = int(trigger["id"])
-        with db.transaction() as conn:
-            if trigger["type"] == f"{P}-ack":
-                row = alerts.acknowledge(conn, alert_id, policy.current_actor())
-            else:
-                row = alerts.resolve(conn, alert_id, policy.current_actor())
+        said = _do(trigger["type"].removeprefix(f"{P}-"), int(trigger["id"]))
     except (JadugarError, TypeError, ValueError) as err:
         return dash.no_update, dbc.Alert(getattr(err, "message", str(err)), color="danger",
                                          dismissable=True)
-    verb = "acknowledged" if trigger["type"] == f"{P}-ack" else "resolved"
-    return (changed or 0) + 1, dbc.Alert(f"{verb.capitalize()}: {row.title}", color="success",
-                                         dismissable=True, duration=4000)
+    return (changed or 0) + 1, dbc.Alert(said, color="success", dismissable=True,
+                                         duration=4000)
+
+
+def _do(verb: str, key: int) -> str:
+    actor = policy.current_actor()
+    with db.transaction() as conn:
+        if verb == "ack":
+            return f"Acknowledged: {alerts.acknowledge(conn, key, actor).title}"
+        if verb == "resolve":
+            return f"Resolved: {alerts.resolve(conn, key, actor).title}"
+        if verb == "silence":
+            silences.silence_alert(conn, key, 3600, actor)
+            return f"Silenced for an hour: {alerts.get_alert(conn, key).title}"
+        silences.expire(conn, key)
+        return "Silence ended"
+
+
+@dash.callback(Output(f"{P}-silences", "children"), Input(f"{P}-changed", "data"),
+               Input(TZ, "data"))
+def show_silences(_changed, tz):
+    """Active and coming silences, with End for those who may act."""
+    with db.read_connection() as conn:
+        rows = silences.list_silences(conn)
+    if not rows:
+        return None
+    may_act = policy.allowed(policy.current_principal(), "alerts.act")
+    items = [html.Li([
+        html.Span(_silenced_what(r), className="fw-semibold me-2"),
+        html.Span(f"until {local_time(r['ends_at'], tz)} · {r['reason']}",
+                  className="small text-body-secondary me-2"),
+        dbc.Button("End", id={"type": f"{P}-unsilence", "id": r["id"]}, size="sm",
+                   color="link", className="p-0 align-baseline") if may_act else None,
+    ], **{"data-silence": r["id"]}) for r in rows]
+    return dbc.Alert([html.Div("Silenced", className="fw-semibold mb-1"),
+                      html.Ul(items, className="mb-0")], color="secondary", className="py-2")
+
+
+def _silenced_what(r: dict) -> str:
+    if r.get("check_id"):
+        return f"check {r.get('check_name') or r['check_id']}"
+    return r.get("application") or (r.get("project") and f"project {r['project']}") or \
+        "everything"
 
 
 @dash.callback(Output(f"{P}-csv", "data"), Input(f"{P}-csv-btn", "n_clicks"),

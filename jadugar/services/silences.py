@@ -111,3 +111,26 @@ def expire(conn: Connection, silence_id: int) -> None:
         where id = :id returning id"""), {"id": silence_id}).first()
     if done is None:
         raise NotFound(f"no silence {silence_id}", field="id")
+
+
+def silence_alert(conn: Connection, alert_id: int, duration_s: int, actor: str) -> int:
+    """Silence what an alert is about (its check, else its application, else its project's
+    build alerts) for `duration_s`: the alerts page's one-click silence."""
+    row = conn.execute(text("""
+        select al.title, al.check_id, a.slug as application, p.slug as project
+          from alerts al left join applications a on a.id = al.application_id
+          left join projects p on p.id = al.project_id
+         where al.id = :id"""), {"id": alert_id}).first()
+    if row is None:
+        raise NotFound(f"no alert {alert_id}", field="alert_id")
+    if row.check_id is not None:
+        scope: dict[str, Any] = {"check_id": row.check_id}
+    elif row.application is not None:
+        scope = {"application": row.application}
+    elif row.project is not None:
+        scope = {"project": row.project}
+    else:
+        raise Invalid("this alert has no check, application or project to silence",
+                      field="alert_id")
+    return create_silence(conn, {**scope, "duration_s": duration_s,
+                                 "reason": f"from the alerts page: {row.title}"[:500]}, actor)

@@ -29,3 +29,28 @@ def test_it_shows_rule_errors_next_to_the_field(page, engine):
     assert "consecutive_failures" not in rules and "Fails several times in a row" in rules
     page.click("#rules-save")
     page.wait_for_selector("#rules-check_id-error:has-text('choose the check')")
+
+
+def test_it_silences_an_alert_for_an_hour_and_ends_the_silence(page, engine):
+    """Issue 12: silences from the alerts page, not only the API."""
+    from sqlalchemy import text
+
+    load_demo(engine)
+    page.goto(page.base + "/alerts")
+    page.wait_for_selector("#alerts-group-firing tr[data-alert]")
+    page.click("#alerts-group-firing >> text=Silence 1 h")
+    page.wait_for_selector("text=Silenced for an hour:")
+    page.wait_for_selector("#alerts-silences li[data-silence]")
+    listed = page.inner_text("#alerts-silences")
+    assert "until" in listed and "from the alerts page" in listed
+    with engine.connect() as c:
+        [(check_id, minutes)] = c.execute(text(
+            "select check_id, round(extract(epoch from ends_at - starts_at) / 60) "
+            "from silences")).all()
+    assert check_id is not None and minutes == 60
+    page.click("#alerts-silences >> text=End")
+    page.wait_for_selector("text=Silence ended")
+    page.wait_for_function("!document.querySelector('#alerts-silences li[data-silence]')")
+    with engine.connect() as c:
+        assert c.execute(text("select count(*) from silences where ends_at > now()")
+                         ).scalar() == 0
