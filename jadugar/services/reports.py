@@ -1,6 +1,10 @@
 """SLA reports: uptime and incident count per application, per calendar month (UTC) or over
 one custom range, with results inside maintenance windows left out.
 
+Uptime is time-weighted across an application's checks: each result stands for its check's
+interval, so a 1-minute check and a 1-hour check weigh by the time they cover, not by how
+often they ran (a check's own results all weigh the same).
+
 Maintenance windows are expanded into their occurrences inside the range first (a handful of
 rows), then history is filtered against them set-based; no per-row function calls.
 
@@ -41,7 +45,7 @@ with occurrences as (
      where w.ends_at + coalesce(n * w.every, interval '0') > :since
 )"""
 SLA = OCCURRENCES + """, r as (
-    select c.application_id, h.check_id, h.ts, h.status,
+    select c.application_id, h.check_id, h.ts, h.status, c.interval_s,
            {period} as period
       from history h join health_checks c on c.id = h.check_id
       join applications a on a.id = c.application_id
@@ -60,11 +64,13 @@ SLA = OCCURRENCES + """, r as (
 ), per_app as (
     select application_id, period, count(*) as results,
            count(*) filter (where status = 'down') as down_results,
-           count(distinct (check_id, island)) filter (where status = 'down') as incidents
+           count(distinct (check_id, island)) filter (where status = 'down') as incidents,
+           sum(interval_s) as weight,
+           coalesce(sum(interval_s) filter (where status = 'down'), 0) as down_weight
       from islands group by application_id, period
 )
 select a.slug as application, a.name, p.period, p.results, p.down_results, p.incidents,
-       (p.results - p.down_results)::float / nullif(p.results, 0) as uptime
+       (p.weight - p.down_weight)::float / nullif(p.weight, 0) as uptime
   from per_app p join applications a on a.id = p.application_id
  order by p.period, a.slug
 """
@@ -87,7 +93,7 @@ EPS = "interval '1 microsecond'"
 # filtered against the maintenance occurrences only in hours that maintenance touches.
 SLA_ROLLUP = OCCURRENCES + """,
 checks as (
-    select c.id, c.application_id from health_checks c
+    select c.id, c.application_id, c.interval_s from health_checks c
       join applications a on a.id = c.application_id
      where cast(:application as text) is null or a.slug = :application
 ),
@@ -161,17 +167,18 @@ segments as (
             where o.check_id = r.check_id and r.ts >= o.starts_at and r.ts < o.ends_at)
 ),
 joined as (
-    select s.*, k.application_id, {period} as period,
+    select s.*, k.application_id, k.interval_s, {period} as period,
            lag(last_down) over (partition by check_id, {period} order by ts) as prev_down
       from segments s join checks k on k.id = s.check_id
 ),
 per_app as (
     select application_id, period, sum(results) as results, sum(down) as down_results,
-           sum(down_runs) - count(*) filter (where first_down and prev_down) as incidents
+           sum(down_runs) - count(*) filter (where first_down and prev_down) as incidents,
+           sum(results * interval_s) as weight, sum(down * interval_s) as down_weight
       from joined group by application_id, period
 )
 select a.slug as application, a.name, p.period, p.results, p.down_results, p.incidents,
-       (p.results - p.down_results)::float / nullif(p.results, 0) as uptime
+       (p.weight - p.down_weight)::float / nullif(p.weight, 0) as uptime
   from per_app p join applications a on a.id = p.application_id
  order by p.period, a.slug
 """

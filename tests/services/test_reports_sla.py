@@ -37,3 +37,18 @@ def test_it_expands_daily_recurring_windows(conn):
         {"a": app, "s": JAN - timedelta(days=30), "e": JAN - timedelta(days=30, minutes=-4)})
     [row] = reports.sla(conn, JAN, JAN + timedelta(hours=1), period="range")
     assert row["results"] == 16 and row["uptime"] == 1.0
+
+
+def test_uptime_weighs_each_check_by_the_time_it_covers(conn):
+    """Issue 12, finding 10: a minutely check that was up 60 times and an hourly check down
+    once covered an hour each: the application was up half the time, not 60 of 61 results."""
+    app = make_app(conn, "shop")
+    minutely, hourly = make_check(conn, app, "fast"), make_check(conn, app, "slow")
+    conn.execute(text("update health_checks set interval_s = 3600 where id = :c"),
+                 {"c": hourly})
+    add_history(conn, minutely, JAN, "u" * 60)
+    add_history(conn, hourly, JAN, "x")
+    [row] = reports.sla(conn, JAN, JAN + timedelta(hours=1), period="range",
+                        use_rollups=False)
+    assert (row["results"], row["down_results"]) == (61, 1)
+    assert row["uptime"] == 0.5
