@@ -11,7 +11,8 @@ the caller's single transaction: a bad line, a refused prune or a dry run leave 
 as it was.
 
 Prune deletes what the file's sections do not list: applications, checks of a listed
-application that has `checks`, rules of a check or application that has `rules`, targets,
+application that has `checks`, rules of a check, application or project that has `rules`,
+targets,
 windows and status pages, each only when the file has its section. Projects are never
 pruned (their builds are history, and CI webhooks create projects on their own). A prune
 that would delete more than `max_delete_share` of all objects is refused without `yes`.
@@ -147,9 +148,14 @@ class _Run:
         slug = p.get("slug")
         current = self.current("project", slug)
         if current is None:
-            self.step(p, lambda: projects.create_project(self.conn, dict(p)))
+            self.step(p, lambda: projects.create_project(
+                self.conn, {k: v for k, v in p.items() if k != "rules"}))
         elif values := changed(p, current, PROJECT_FIELDS):
             self.step(p, lambda: projects.update_project(self.conn, slug, values))
+        kept_rules = [self.rule(rule, project=slug)
+                      for rule in need_list(p, "rules", self.path)]
+        if self.prune and "rules" in p:
+            self.drop_rules("project_id", projects.get_project(self.conn, slug).id, kept_rules)
 
     def application(self, app: dict) -> None:
         slug = app.get("slug")
@@ -198,19 +204,25 @@ class _Run:
         return check_id
 
     def rule(self, rule: dict, check_id: int | None = None,
-             application: str | None = None) -> int:
+             application: str | None = None, project: str | None = None) -> int:
         """Match by kind and name (unnamed: the next unmatched rule of the kind, in order)."""
-        owner = ("check_id = :o", check_id) if check_id is not None else (
-            "application_id = (select id from applications where slug = :o)", application)
+        if check_id is not None:
+            owner: tuple[str, Any] = ("check_id = :o", check_id)
+        elif project is not None:
+            owner = ("project_id = (select id from projects where slug = :o)", project)
+        else:
+            owner = ("application_id = (select id from applications where slug = :o)",
+                     application)
         rows = self.conn.execute(text(f"""
             select id, {', '.join(RULE_FIELDS)} from alert_rules where {owner[0]}
                and kind = :k and (cast(:n as text) is null or name = :n) order by id"""),
             {"o": owner[1], "k": rule.get("kind"), "n": rule.get("name")}).all()
         row = next((r for r in rows if r.id not in self.used_rules), None)
         if row is None:
+            owned = {"project": project} if project is not None else {
+                "check_id": check_id, "application": application}
             made = self.step(rule, lambda: alert_rules.create_rule(
-                self.conn, {**rule, "check_id": check_id, "application": application},
-                self.actor))
+                self.conn, {**rule, **owned}, self.actor))
             self.used_rules.add(made.id)
             return made.id
         self.used_rules.add(row.id)
@@ -220,7 +232,7 @@ class _Run:
         return row.id
 
     def drop_rules(self, column: str, owner_id: int, keep: list[int]) -> None:
-        # column is one of two constants of this module, never user input
+        # column is one of three constants of this module, never user input
         for (rule_id,) in self.conn.execute(text(
                 f"select id from alert_rules where {column} = :o and not (id = any(:keep))"),
                 {"o": owner_id, "keep": keep}):

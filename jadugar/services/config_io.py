@@ -40,14 +40,15 @@ APP_FIELDS = ("name", "description", "environment", "owner", "tags", "public")
 CHECK_FIELDS = ("type", "target", "interval_s", "timeout_s", "retries", "enabled", "expect",
                 "options", "grace_s", "locations_required", "locations")
 RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "for_s",
-               "params", "severity", "repeat_s", "max_reminders", "group_by", "enabled")
+               "params", "severity", "repeat_s", "max_reminders", "group_by", "enabled",
+               "branch", "environment")  # the last two: build and deploy rules of projects
 PROJECT_FIELDS = ("name", "description", "repository_url", "repository", "default_branch")
 TARGET_FIELDS = ("url", "application", "min_severity", "enabled")
 WINDOW_FIELDS = ("application", "check", "starts_at", "ends_at", "recurrence")
 PAGE_FIELDS = ("title", "description", "applications")
 # The keys each kind of entry may have; anything else is a typo, refused at its line.
 KEYS: dict[str, tuple[str, ...]] = {
-    "project": ("slug", *PROJECT_FIELDS),
+    "project": ("slug", *PROJECT_FIELDS, "rules"),
     "application": ("slug", *APP_FIELDS, "projects", "checks", "rules"),
     "check": ("name", *CHECK_FIELDS, "depends_on", "rules"),
     "rule": RULE_FIELDS,
@@ -118,7 +119,7 @@ def _check_keys(item: dict, kind: str, path: str) -> None:
     if kind == "application":
         for check in need_list(item, "checks", path):
             _check_keys(check, "check", path)
-    if kind in ("application", "check"):
+    if kind in ("application", "check", "project"):
         for rule in need_list(item, "rules", path):
             _check_keys(rule, "rule", path)
     if kind == "rule" and isinstance(item.get("params"), dict):
@@ -175,9 +176,18 @@ def export_doc(conn: Connection) -> dict[str, list[dict[str, Any]]]:
 
 
 def _projects(conn: Connection) -> list[dict[str, Any]]:
-    rows = conn.execute(text(f"select slug, {', '.join(PROJECT_FIELDS)} from projects "
-                             "order by slug"))
-    return [_clean(dict(r._mapping)) for r in rows]
+    rows = conn.execute(text(f"select id, slug, {', '.join(PROJECT_FIELDS)} from projects "
+                             "order by slug")).all()
+    rules = conn.execute(text(f"select project_id, {', '.join(RULE_FIELDS)} from alert_rules "
+                              "where project_id is not null order by id")).all()
+    out = []
+    for r in rows:
+        entry = _clean({k: v for k, v in r._mapping.items() if k != "id"})
+        own = [rule_item(rule) for rule in rules if rule.project_id == r.id]
+        if own:
+            entry["rules"] = own  # build and deploy alert rules (services/build_rules.py)
+        out.append(entry)
+    return out
 
 
 def _applications(conn: Connection) -> list[dict[str, Any]]:

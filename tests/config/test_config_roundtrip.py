@@ -15,6 +15,16 @@ projects:
     default_branch: main
   - slug: infra
     name: Infrastructure
+    rules:
+      - kind: build_failed
+        branch: main
+      - kind: deploy_failed
+        environment: prod*
+        severity: warning
+      - kind: success_rate_below
+        threshold: 90
+        window_s: 604800
+      - kind: new_flaky_test
 applications:
   - slug: db
     name: Database
@@ -153,3 +163,26 @@ def test_a_set_variable_changes_a_stored_url(conn):
                  env={**ENV, "NOTIFY_URL_OPS": "json://hooks.example/new"}.get)
     assert [s for s in plan.steps if s[0] != "unchanged"] == [
         ("update", "notification target", "ops")]
+
+
+def test_a_project_rule_dropped_from_the_file_is_pruned(conn):
+    """Build and deploy rules (issue 14) are config like any other rule: applied, exported,
+    and pruned when a project that lists `rules` no longer lists one."""
+    two = """\
+projects:
+  - slug: web
+    name: Web
+    rules:
+      - kind: build_failed
+        branch: main
+      - kind: new_flaky_test
+"""
+    apply(conn, two)
+    assert conn.execute(text("select count(*) from alert_rules where project_id is not null")
+                        ).scalar() == 2
+    apply(conn, two.replace("      - kind: new_flaky_test\n", ""), prune=True, yes=True)
+    assert conn.execute(text("select kind, branch from alert_rules")).all() == [
+        ("build_failed", "main")]
+    [web] = config_io.export_doc(conn)["projects"]
+    [rule] = web["rules"]
+    assert (rule["kind"], rule["branch"]) == ("build_failed", "main")
