@@ -22,9 +22,11 @@ def validate(body: dict[str, Any]) -> dict[str, str | None]:
         value = body.get(field)
         if value is not None and not isinstance(value, str):
             raise Invalid(f"{field} must be text", field=field)
+        if value is not None and "\x00" in value:  # PostgreSQL text cannot hold it
+            raise Invalid(f"{field} contains a NUL character", field=field)
         if value is not None and len(value) > TEXT_MAX:
             raise Invalid(f"{field} is longer than {TEXT_MAX} characters", field=field)
-        out[field] = value.strip() or None if value is not None else None
+        out[field] = (value.strip() or None) if value is not None else None
     logo = out["logo_url"]
     if logo is not None:
         parts = urlsplit(logo)

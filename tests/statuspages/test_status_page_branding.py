@@ -44,10 +44,10 @@ def test_a_logo_that_is_not_https_is_refused(api, url):
     assert api.get("/status-pages/public").json["logo_url"] is None
 
 
-def test_too_long_texts_are_refused_naming_the_field(api):
+@pytest.mark.parametrize("text", ["x" * 2001, ["list"], 7])
+def test_bad_texts_are_refused_naming_the_field(api, text):
     make_page(api, "shop")
-    r = _put(api, "public", {"title": "Acme", "applications": ["shop"],
-                             "footer_text": "x" * 2001})
+    r = _put(api, "public", {"title": "Acme", "applications": ["shop"], "footer_text": text})
     assert r.status_code == 422 and r.json["error"]["field"] == "footer_text"
 
 
