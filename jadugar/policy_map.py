@@ -110,6 +110,9 @@ ENDPOINTS: dict[str, str] = {
     "badges.status_badge": "public",
     "badges.uptime_badge": "public",
     "badges.response_badge": "public",
+    # the public status pages and their incident feeds (jadugar/web/status_*.py)
+    "status_page.status_page": "public",
+    "status_feed.status_feed": "public",
 }
 
 

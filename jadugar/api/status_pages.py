@@ -10,9 +10,15 @@ from jadugar.api import api
 from jadugar.api.helpers import created, json_body, known_fields
 from jadugar.api.openapi import op, path_param
 from jadugar.policy import current_actor
-from jadugar.services import status_incidents
+from jadugar.services import status_branding, status_incidents
 from jadugar.services import status_pages as svc
 from jadugar.services.serialize import value
+
+PAGE_FIELDS = ("slug", "title", "description", "applications", *status_branding.FIELDS)
+
+
+def _branding(body: dict) -> dict:
+    return {k: body.get(k) for k in status_branding.FIELDS}
 
 
 def _out(page: dict) -> dict:
@@ -36,19 +42,19 @@ def list_status_pages():
 
 @api.post("/status-pages")
 def create_status_page():
-    body = known_fields(json_body(), ("slug", "title", "description", "applications"))
+    body = known_fields(json_body(), PAGE_FIELDS)
     with db.transaction() as conn:
         svc.create_page(conn, body.get("slug"), body.get("title"), body.get("description"),
-                        body.get("applications", []))
+                        body.get("applications", []), _branding(body))
         return created(_one(conn, body["slug"]))
 
 
 @api.put("/status-pages/<slug>")
 def save_status_page(slug: str):
-    body = known_fields(json_body(), ("slug", "title", "description", "applications"))
+    body = known_fields(json_body(), PAGE_FIELDS)
     with db.transaction() as conn:
         svc.save_page(conn, slug, body.get("title"), body.get("description"),
-                      body.get("applications", []))
+                      body.get("applications", []), _branding(body))
         return jsonify(_one(conn, slug))
 
 
@@ -117,7 +123,8 @@ OPENAPI = {
                       response="StatusPage", params=SLUG),
             "delete": op("Delete a status page", "admin", params=SLUG, status=204)},
         "/status-pages/{slug}/incidents": {
-            "get": op("Incidents posted on a status page, newest first", "read",
+            "get": op("Incidents posted on a status page, newest first (the public Atom feed "
+                      "is /status/{slug}/feed.atom)", "read",
                       response="StatusIncident", params=SLUG, listing=True),
             "post": op("Post an incident on a status page", "admin",
                        body="StatusIncidentInput", response="StatusIncident", params=SLUG,
@@ -135,17 +142,31 @@ OPENAPI = {
             "slug": {"type": "string"}, "title": {"type": "string"},
             "description": {"type": "string", "nullable": True},
             "applications": {"type": "array", "items": {"type": "string"},
-                             "description": "application slugs, in display order"}}},
+                             "description": "application slugs, in display order"},
+            "header_text": {"type": "string", "nullable": True, "maxLength": 2000,
+                            "description": "plain text shown above the page's status"},
+            "footer_text": {"type": "string", "nullable": True, "maxLength": 2000,
+                            "description": "plain text shown at the foot of the page"},
+            "logo_url": {"type": "string", "nullable": True, "maxLength": 2000,
+                         "description": "an https:// URL of an image shown by the title"}}},
         "StatusPage": {"type": "object", "properties": {
             "slug": {"type": "string"}, "title": {"type": "string"},
             "description": {"type": "string", "nullable": True},
             "applications": {"type": "array", "items": {"type": "string"}},
+            "header_text": {"type": "string", "nullable": True, "maxLength": 2000,
+                            "description": "plain text shown above the page's status"},
+            "footer_text": {"type": "string", "nullable": True, "maxLength": 2000,
+                            "description": "plain text shown at the foot of the page"},
+            "logo_url": {"type": "string", "nullable": True, "maxLength": 2000,
+                         "description": "an https:// URL of an image shown by the title"},
             "created_at": {"type": "string", "format": "date-time"}}},
         "StatusIncidentInput": {"type": "object", "required": ["title", "message"],
                                 "properties": {
             "title": {"type": "string", "maxLength": status_incidents.TITLE_MAX},
-            "impact": {"type": "string", "enum": list(status_incidents.IMPACTS),
-                       "default": "down"},
+            "impact": {"type": "string", "enum": list(status_incidents.IMPACTS)
+                       + list(status_incidents.OLD_IMPACTS), "default": "major",
+                       "description": "degraded and down are older names of minor and "
+                                      "major"},
             "state": {**STATES, "default": "investigating"},
             "message": {"type": "string", "maxLength": status_incidents.MESSAGE_MAX},
             "applications": {"type": "array", "items": {"type": "string"},

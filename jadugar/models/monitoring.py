@@ -204,6 +204,9 @@ status_pages = Table(
     Column("title", Text, nullable=False),
     Column("description", Text),
     ts("created_at"),
+    Column("header_text", Text),
+    Column("footer_text", Text),
+    Column("logo_url", Text),
 )
 
 status_incidents = Table(

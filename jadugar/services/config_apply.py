@@ -333,9 +333,12 @@ class _Run:
         if current is not None and not changed(p, {"applications": [], **current},
                                                PAGE_FIELDS):
             return
+        # Header, footer and logo the file leaves out are kept, as in the Settings form.
+        branding = {k: p[k] if k in p else (current or {}).get(k)
+                    for k in ("header_text", "footer_text", "logo_url")}
         self.step(p, lambda: status_pages.save_page(
             self.conn, p.get("slug"), p.get("title"), p.get("description"),
-            p.get("applications", [])))
+            p.get("applications", []), branding))
 
     def prune_sections(self, apps: list) -> None:
         doc = self.doc

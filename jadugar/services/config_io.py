@@ -45,7 +45,8 @@ RULE_FIELDS = ("kind", "name", "threshold", "recover_threshold", "window_s", "fo
 PROJECT_FIELDS = ("name", "description", "repository_url", "repository", "default_branch")
 TARGET_FIELDS = ("url", "application", "min_severity", "enabled")
 WINDOW_FIELDS = ("application", "check", "starts_at", "ends_at", "recurrence")
-PAGE_FIELDS = ("title", "description", "applications")
+PAGE_FIELDS = ("title", "description", "applications", "header_text", "footer_text",
+               "logo_url")
 # The keys each kind of entry may have; anything else is a typo, refused at its line.
 KEYS: dict[str, tuple[str, ...]] = {
     "project": ("slug", *PROJECT_FIELDS, "rules"),
@@ -254,7 +255,8 @@ def _windows(conn: Connection) -> list[dict[str, Any]]:
 
 def _pages(conn: Connection) -> list[dict[str, Any]]:
     return [_clean({"slug": p["slug"], "title": p["title"], "description": p["description"],
-                    "applications": list(p["applications"])})
+                    "applications": list(p["applications"]), "header_text": p["header_text"],
+                    "footer_text": p["footer_text"], "logo_url": p["logo_url"]})
             for p in status_pages.list_pages(conn)]
 
 

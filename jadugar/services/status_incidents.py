@@ -1,7 +1,7 @@
 """Incidents a team posts on a public status page, and their updates.
 
-An incident has a title the public reads, an impact (degraded or down) on the applications
-it names, and a timeline: each update carries a state (investigating → identified →
+An incident has a title the public reads, an impact (none, minor, major or critical) on the
+applications it names, and a timeline: each update carries a state (investigating → identified →
 monitoring → resolved) and a message. Posting an update with state 'resolved' ends it."""
 
 from __future__ import annotations
@@ -14,7 +14,11 @@ from sqlalchemy import Connection, text
 from jadugar.errors import Invalid, NotFound
 
 STATES = ("investigating", "identified", "monitoring", "resolved")
-IMPACTS = ("degraded", "down")
+IMPACTS = ("none", "minor", "major", "critical")
+# The impacts before issue 15, still accepted from older clients and scripts.
+OLD_IMPACTS = {"degraded": "minor", "down": "major"}
+# What an impact does to the status shown beside the applications it names.
+IMPACT_STATUS = {"none": "up", "minor": "degraded", "major": "down", "critical": "down"}
 TITLE_MAX, MESSAGE_MAX = 200, 5000
 
 _INCIDENTS = """
@@ -82,7 +86,9 @@ def open_incident(conn: Connection, slug: str, body: dict[str, Any], author: str
     """A new incident with its first update. The applications must be on the page: an
     incident can only speak about what its audience sees."""
     title = _text(body.get("title"), "title", TITLE_MAX)
-    impact = _choice(body.get("impact", "down"), "impact", IMPACTS)
+    impact = body.get("impact", "major")
+    impact = _choice(OLD_IMPACTS.get(impact, impact) if isinstance(impact, str) else impact,
+                     "impact", IMPACTS)
     state = _choice(body.get("state", "investigating"), "state", STATES)
     message = _text(body.get("message"), "message", MESSAGE_MAX)
     apps = body.get("applications", [])

@@ -5,13 +5,14 @@ statuses only; never check targets, check names or error texts."""
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, text
 
 from jadugar.errors import Conflict, Invalid, NotFound
-from jadugar.services import status_incidents
+from jadugar.services import status_branding, status_incidents, status_notices
 from jadugar.services.ranges import ORIGIN
 from jadugar.timeutil import utcnow
 
@@ -47,8 +48,10 @@ select ap.name, ap.status, ap.position,
        (select min(al.fired_at) from alerts al
          where al.application_id = ap.id and al.state <> 'resolved'
            and al.severity <> 'info') as incident_since,
-       -- 'down' sorts after 'degraded', so max() is the worse impact
-       (select max(i.impact) from status_incidents i
+       -- the worst open incident's impact, as a status (status_incidents.IMPACT_STATUS)
+       (select case max(case i.impact when 'minor' then 1 when 'none' then 0 else 2 end)
+                    when 2 then 'down' when 1 then 'degraded' end
+          from status_incidents i
          where i.status_page_id = :page_id and i.resolved_at is null
            and (exists (select 1 from status_incident_applications ia
                          where ia.incident_id = i.id and ia.application_id = ap.id)
@@ -61,8 +64,9 @@ select ap.name, ap.status, ap.position,
 def public_view(conn: Connection, slug: str, days: int = 90,
                 now: datetime | None = None) -> dict[str, Any]:
     """Everything the public page shows, and nothing more."""
-    page = conn.execute(text("select id, slug, title, description from status_pages "
-                             "where slug = :slug"), {"slug": slug}).first()
+    page = conn.execute(text("select id, slug, title, description, header_text, footer_text, "
+                             "logo_url from status_pages where slug = :slug"),
+                        {"slug": slug}).first()
     if page is None:
         raise NotFound(f"no status page {slug!r}", field="slug")
     now = now or utcnow()
@@ -70,11 +74,38 @@ def public_view(conn: Connection, slug: str, days: int = 90,
     apps = [_public_status(dict(r._mapping)) for r in conn.execute(PUBLIC_APPS, {
         "page_id": page.id, "first_day": last_day - timedelta(days=days - 1),
         "last_day": last_day})]
-    incidents = status_incidents.list_incidents(conn, slug, since=now - RECENT_INCIDENTS)
+    incidents = [public_incident(i) for i in
+                 status_incidents.list_incidents(conn, slug, since=now - RECENT_INCIDENTS)]
     return {"slug": page.slug, "title": page.title, "description": page.description,
-            "applications": apps, "incidents": incidents, "generated_at": now,
-            "status": worst([a["status"] for a in apps]
-                            + [i["impact"] for i in incidents if i["resolved_at"] is None])}
+            "header_text": page.header_text, "footer_text": page.footer_text,
+            "logo_url": page.logo_url, "applications": apps, "incidents": incidents,
+            "maintenance": status_notices.maintenance_notices(conn, page.id, now),
+            "generated_at": now,
+            "status": worst([a["status"] for a in apps] + [
+                status_incidents.IMPACT_STATUS[i["impact"]]
+                for i in incidents if i["resolved_at"] is None])}
+
+
+def feed_view(conn: Connection, slug: str, limit: int = 50) -> dict[str, Any]:
+    """What the page's Atom feed carries: its title and its latest incidents, public parts."""
+    title = conn.execute(text("select title from status_pages where slug = :slug"),
+                         {"slug": slug}).scalar()
+    if title is None:
+        raise NotFound(f"no status page {slug!r}", field="slug")
+    return {"slug": slug, "title": title, "incidents": [
+        public_incident(i) for i in status_incidents.list_incidents(conn, slug, limit=limit)]}
+
+
+def public_incident(incident: dict[str, Any]) -> dict[str, Any]:
+    """An incident as the public reads it: no database id and no authors. `key` names it
+    stably (for the feed's entry ids and page anchors) without giving the id away."""
+    return {"key": str(uuid.uuid5(uuid.NAMESPACE_URL, f"jadugar-incident:{incident['id']}")),
+            "title": incident["title"], "impact": incident["impact"],
+            "state": incident["state"], "created_at": incident["created_at"],
+            "resolved_at": incident["resolved_at"],
+            "applications": incident["applications"],
+            "updates": [{"at": u["at"], "state": u["state"], "message": u["message"]}
+                        for u in incident["updates"]]}
 
 
 def worst(statuses: list[str | None]) -> str:
@@ -96,7 +127,8 @@ def _public_status(app: dict[str, Any]) -> dict[str, Any]:
 
 def list_pages(conn: Connection) -> list[dict[str, Any]]:
     rows = conn.execute(text("""
-        select p.id, p.slug, p.title, p.description, p.created_at,
+        select p.id, p.slug, p.title, p.description, p.header_text, p.footer_text,
+               p.logo_url, p.created_at,
                coalesce(array_agg(a.slug order by spa.position, a.slug)
                         filter (where a.slug is not null), '{}') as applications
           from status_pages p
@@ -107,9 +139,11 @@ def list_pages(conn: Connection) -> list[dict[str, Any]]:
 
 
 def save_page(conn: Connection, slug: str, title: str, description: str | None,
-              applications: list[str]) -> int:
-    """Create or update a page (by slug) and set its applications in the given order."""
+              applications: list[str], branding: dict[str, Any] | None = None) -> int:
+    """Create or update a page (by slug) and set its applications in the given order.
+    `branding` (header_text, footer_text, logo_url) replaces the page's; None keeps it."""
     _validate(slug, title, description, applications)
+    checked = None if branding is None else status_branding.validate(branding)
     ids = dict(conn.execute(text("select slug, id from applications where slug = any(:s)"),
                             {"s": applications}).all())
     missing = [a for a in applications if a not in ids]
@@ -125,6 +159,8 @@ def save_page(conn: Connection, slug: str, title: str, description: str | None,
     for position, app in enumerate(applications):
         conn.execute(text("insert into status_page_applications values (:p, :a, :pos)"),
                      {"p": page_id, "a": ids[app], "pos": position})
+    if checked is not None:
+        status_branding.save(conn, page_id, checked)
     return page_id
 
 
@@ -145,12 +181,12 @@ def _validate(slug: object, title: object, description: object, applications: ob
 
 
 def create_page(conn: Connection, slug: str, title: str, description: str | None,
-                applications: list[str]) -> int:
+                applications: list[str], branding: dict[str, Any] | None = None) -> int:
     _validate(slug, title, description, applications)  # before the slug reaches SQL
     exists = conn.execute(text("select 1 from status_pages where slug = :s"), {"s": slug})
     if exists.first():
         raise Conflict(f"a status page {slug!r} exists already", field="slug")
-    return save_page(conn, slug, title, description, applications)
+    return save_page(conn, slug, title, description, applications, branding)
 
 
 def delete_page(conn: Connection, slug: str) -> None:

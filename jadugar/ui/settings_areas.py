@@ -152,13 +152,16 @@ STATUS_PAGES = Section(
     "set-pages", "Status pages",
     [("slug", "Slug", _text, 2), ("title", "Title", _text, 3),
      ("description", "Description", _text, 3),
-     ("applications", "Applications", lambda i: _apps(i, multi=True), 4)],
-    lambda conn, v, _a: status_pages.create_page(conn, v["slug"], v["title"],
-                                                 v["description"] or None,
-                                                 v["applications"] or []),
+     ("applications", "Applications", lambda i: _apps(i, multi=True), 4),
+     ("header_text", "Header text", _text, 4), ("footer_text", "Footer text", _text, 4),
+     ("logo_url", "Logo URL (https)", lambda i: _text(i, "https://"), 4)],
+    lambda conn, v, _a: status_pages.create_page(
+        conn, v["slug"], v["title"], v["description"] or None, v["applications"] or [],
+        {k: v[k] or None for k in ("header_text", "footer_text", "logo_url")}),
     _page_rows, lambda conn, key, _a: status_pages.delete_page(conn, key),
     help="Status pages are public: anyone can open /status/<slug> without logging in. They "
-         "show application names, status, 90-day bars and ongoing incidents, nothing else.")
+         "show application names, status, 90-day bars, posted incidents, maintenance of "
+         "their applications and your header, footer and logo, nothing else.")
 
 
 def _collector_rows(conn) -> tuple[list[str], list]:

@@ -24,6 +24,7 @@ from jadugar.web import (
     read_routing,
     selfmetrics,
     sessions,
+    status_feed,
     status_page,
 )
 
@@ -70,6 +71,7 @@ def create_server(cfg: config.Config | None = None) -> Flask:
     server.register_blueprint(login.bp)
     server.register_blueprint(health.bp)
     server.register_blueprint(status_page.bp)
+    server.register_blueprint(status_feed.bp)
     server.register_blueprint(badges.bp)
     api = register_resources()
     ratelimit.limit_api(api)
