@@ -122,7 +122,7 @@ def _settings(prefix: str, read: str, write: str | None = None,
         out[f"{prefix}-changed.data <- {prefix}-save"] = write
     if write and row_actions:
         out |= {f"{prefix}-pending.data <- {{{prefix}-act}}": write,
-                f"{prefix}-changed.data <- {prefix}-confirm": write}
+                f"{prefix}-changed.data <- {prefix}-confirm-ok": write}
     return out
 
 
@@ -189,6 +189,12 @@ CALLBACKS: dict[str, str] = {
     # settings
     **_settings("set-apps", "applications.read", "applications.write"),
     **_settings("set-checks", "checks.read", "checks.write"),
+    # the other areas' application pickers follow Settings → Applications (settings_refresh)
+    "set-checks-application.options <- set-apps-changed": "applications.read",
+    "set-maint-application.options <- set-apps-changed": "applications.read",
+    "set-targets-application.options <- set-apps-changed": "applications.read",
+    "set-pages-applications.options <- set-apps-changed": "applications.read",
+    "set-checks-changed.data <- set-apps-changed": "checks.read",
     "set-checks-group-http.className <- set-checks-type": "checks.write",
     "set-checks-application.value <- {set-checks-edit}": "checks.write",
     "set-checks-editing.data <- set-checks-cancel": "checks.write",

@@ -23,7 +23,7 @@ from jadugar.ui.components import status_badge
 from jadugar.ui.settings_audit import AUDIT
 from jadugar.ui.settings_checks import CHECKS
 from jadugar.ui.settings_credentials import PROJECTS, TOKENS
-from jadugar.ui.settings_section import Section
+from jadugar.ui.settings_section import Section, alert
 from jadugar.ui.settings_users import USERS
 
 
@@ -47,15 +47,17 @@ def _projects(id_: str) -> dcc.Dropdown:
     return dcc.Dropdown(id=id_, options=slugs, multi=True, placeholder="projects")
 
 
-def _save_app(conn, v: dict, _actor: str) -> None:
-    """Add an application, or change the one with that slug (its links to projects too)."""
+def _save_app(conn, v: dict, _actor: str) -> str:
+    """Add an application, or change the one with that slug (its links to projects too);
+    returns what to confirm."""
     values = {"name": v["name"], "environment": v["environment"] or None,
               "owner": v["owner"] or None, "tags": _tags(v["tags"]),
               "projects": v["projects"] or [], "public": bool(v["public"])}
     if v["slug"] in applications.slugs(conn):
         applications.update_application(conn, v["slug"], values)
-    else:
-        applications.create_application(conn, {"slug": v["slug"], **values})
+        return f"Saved application {v['name']}."
+    applications.create_application(conn, {"slug": v["slug"], **values})
+    return f"Added application {v['name']}."
 
 
 def _app_rows(conn) -> tuple[list[str], list]:
@@ -77,6 +79,8 @@ APPLICATIONS = Section(
      ("public", "Badges", lambda i: dbc.Switch(id=i, label="public", value=False), 1)],
     _save_app, _app_rows,
     lambda conn, key, _a: applications.delete_application(conn, key),
+    note=lambda made: alert(made, "success"), noun="application",
+    name_of=lambda conn, key: applications.get_application(conn, key).name,
     save_label="Save",
     help="A new slug adds an application; an existing slug changes that application, its "
          "links to projects included. A linked project's deploys mark the application's "
@@ -111,7 +115,8 @@ MAINTENANCE = Section(
      ("ends_at", "Ends (UTC)", lambda i: dbc.Input(id=i, type="datetime-local", size="sm"), 2),
      ("recurrence", "Repeats", lambda i: dcc.Dropdown(id=i, options=["none", "daily", "weekly"],
                                                       value="none", clearable=False), 2)],
-    _create_window, _window_rows, _delete_window,
+    _create_window, _window_rows, _delete_window, noun="maintenance window",
+    name_of=lambda conn, key: maintenance.get_window(conn, int(key)).title,
     help="Editors may open a one-off window of up to 7 days for one application; a window "
          "for every application, a repeating one or a longer one needs an admin.")
 
@@ -137,6 +142,8 @@ TARGETS = Section(
     lambda conn, v, _a: notifications.create_target(conn, {
         "name": v["name"], "url": v["url"], "application": v["application"] or None}),
     _target_rows, lambda conn, key, _a: notifications.delete_target(conn, int(key)),
+    noun="notification target",
+    name_of=lambda conn, key: notifications.get_target(conn, int(key), shown=True).name,
     extra={"Send test": _send_test})
 
 
@@ -157,6 +164,7 @@ STATUS_PAGES = Section(
                                                  v["description"] or None,
                                                  v["applications"] or []),
     _page_rows, lambda conn, key, _a: status_pages.delete_page(conn, key),
+    noun="status page",
     help="Status pages are public: anyone can open /status/<slug> without logging in. They "
          "show application names, status, 90-day bars and ongoing incidents, nothing else.")
 
@@ -184,6 +192,7 @@ def _collector_state(row: dict) -> str:
 
 
 COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,
+                     empty="No collector has reported yet.",
                      help="Collectors report here every few seconds (read-only).")
 
 AREAS = [APPLICATIONS, CHECKS, TARGETS, MAINTENANCE, STATUS_PAGES, PROJECTS, USERS, TOKENS,

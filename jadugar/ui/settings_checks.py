@@ -212,7 +212,8 @@ def cancel(_n):
 
 CHECKS = Section(
     P, "Checks", [], None, _check_rows,
-    lambda conn, key, actor: checks.delete_check(conn, int(key), actor),
+    lambda conn, key, actor: checks.delete_check(conn, int(key), actor), noun="check",
+    name_of=lambda conn, key: checks.get_check(conn, int(key)).name,
     help="The fields follow the check type (each type declares its own, see README, Check "
          "types); heartbeat checks show their ping URL once created.",
     more=_form)

@@ -17,6 +17,7 @@ from jadugar.services import projects
 from jadugar.services.webhooks import CISource
 from jadugar.services.webhooks import registry as ci_sources
 from jadugar.ui.settings_section import Section, shown_once
+from jadugar.ui.settings_time import when
 
 MAX_PROJECTS = 1000  # the picker and list are for people, not for bulk-created projects
 
@@ -29,8 +30,8 @@ def _create_token(conn: Connection, v: dict, _actor: str) -> tuple[str, str]:
 
 def _token_rows(conn: Connection) -> tuple[list[str], list]:
     return (["Name", "Prefix", "Scope", "Created", "Last used", "Revoked"],
-            [(t["id"], [t["name"], t["prefix"], t["scope"], str(t["created_at"])[:16],
-                        str(t["last_used_at"] or "–")[:16], str(t["revoked_at"] or "")[:16]])
+            [(t["id"], [t["name"], t["prefix"], t["scope"], when(t["created_at"]),
+                        when(t["last_used_at"], empty="never"), when(t["revoked_at"], empty="")])
              for t in auth.list_tokens(conn)])
 
 
@@ -43,8 +44,11 @@ TOKENS = Section(
     note=lambda made: shown_once(f"Token {made[0]} created. Send it as "
                                  "Authorization: Bearer <token>:", made[1],
                                  "set-tokens-secret"),
-    reset=("name",), save_label="Create token", delete_label="Revoke",
-    confirm="Revoke this token? Anything using it gets 401 from now on.", done="Revoked.",
+    reset=("name",), save_label="Create token", delete_label="Revoke", noun="token",
+    empty="No API tokens yet.",
+    confirm="Revoke token “{name}”? Anything using it gets 401 from now on.", done="Revoked.",
+    name_of=lambda conn, key: next((t["name"] for t in auth.list_tokens(conn)
+                                    if str(t["id"]) == key), key),
     help="Scopes: read reads, ingest also posts builds and results, admin does everything. "
          "Only a hash of each token is stored, so its secret is shown once, when created.")
 
@@ -100,7 +104,8 @@ def projects_section(sources: list[CISource]) -> Section:
         _save_secrets, _project_rows, _clear_secrets,
         reset=tuple(s.secret_field for s in sources), save_label="Save secrets",
         delete_label="Clear secrets", done="Secrets cleared.",
-        confirm="Clear this project's webhook secrets? Its deliveries are then checked "
+        confirm="Clear the webhook secrets of project “{name}”? Its deliveries are then "
+                "checked "
                 "against " + (f"{fallbacks}, or refused." if fallbacks else "nothing: refused."),
         help="Per-project webhook secrets override the global ones for that repository. "
              "They are stored encrypted and never shown again, only whether one is set.")
