@@ -24,6 +24,7 @@ from jadugar.ui.settings_audit import AUDIT
 from jadugar.ui.settings_checks import CHECKS
 from jadugar.ui.settings_credentials import PROJECTS, TOKENS
 from jadugar.ui.settings_section import Section, alert
+from jadugar.ui.settings_time import when
 from jadugar.ui.settings_users import USERS
 
 
@@ -125,7 +126,7 @@ def _target_rows(conn) -> tuple[list[str], list]:
     rows = notifications.list_targets(conn)
     return (["Name", "Application", "Last sent", "Last error"],
             [(r.id, [r.name, r.application or "all",
-                     f"{r.last_sent_at:%Y-%m-%d %H:%M} UTC" if r.last_sent_at else "–",
+                     when(r.last_sent_at, empty="never"),
                      r.last_error or ""]) for r in rows])
 
 

@@ -17,6 +17,7 @@ from jadugar import auth, db, policy
 from jadugar.errors import Invalid, JadugarError
 from jadugar.services import users
 from jadugar.ui.settings_section import Section, alert, shown_once
+from jadugar.ui.settings_time import when
 
 P = "set-users"
 ACTS = ("role", "deactivate", "reactivate", "reset")
@@ -48,8 +49,7 @@ def _rows(conn: Connection) -> tuple[list[str], list]:
                               size="sm", color=color, outline=True, className="me-1")
                    for act, label, color in (toggle, ("reset", "Reset password", "danger"))]
         rows.append((u.id, [u.username, role, "yes" if u.active else "no",
-                            f"{u.last_login_at:%Y-%m-%d %H:%M} UTC" if u.last_login_at
-                            else "–", buttons]))
+                            when(u.last_login_at, empty="never"), buttons]))
     return ["User", "Role", "Active", "Last login", ""], rows
 
 
