@@ -185,7 +185,7 @@ CALLBACKS: dict[str, str] = {
     "rules-table.children <- rules-changed": "alert_rules.read",
     "rules-changed.data <- rules-save": "alert_rules.write",
     "rules-pending.data <- {rules-delete}": "alert_rules.write",
-    "rules-changed.data <- rules-confirm": "alert_rules.write",
+    "rules-changed.data <- rules-confirm-ok": "alert_rules.write",
     # settings
     **_settings("set-apps", "applications.read", "applications.write"),
     **_settings("set-checks", "checks.read", "checks.write"),

@@ -6,7 +6,7 @@ import pytest
 from monitoring_browser import choose
 from playwright.sync_api import expect
 
-from jadugar.services import applications
+from jadugar.services import applications, checks
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -76,3 +76,29 @@ def test_it_keeps_the_tab_in_the_url(page, engine):
     page.goto(page.base + "/settings#maint")  # a link to a tab by its anchor
     expect(page.locator("#set-maint-list")).to_be_visible()
     expect(page).to_have_url(page.base + "/settings?tab=maint")
+
+
+def test_it_clears_a_check_fields_error_when_it_changes(page, engine):
+    with engine.begin() as c:
+        applications.create_application(c, {"slug": "shop", "name": "Shop"})
+    page.goto(page.base + "/settings?tab=checks")
+    page.wait_for_selector("#set-checks-list")
+    page.click("#set-checks-save")
+    expect(page.locator("#set-checks-application-error")).to_contain_text("choose the")
+    choose(page, "set-checks-application", "shop")
+    expect(page.locator("#set-checks-application-error")).to_have_text("")
+
+
+def test_it_names_the_alert_rule_it_deletes(page, engine):
+    with engine.begin() as c:
+        applications.create_application(c, {"slug": "shop", "name": "Shop"})
+        checks.create_check(c, "shop", {"name": "health", "type": "http",
+                                        "target": "http://127.0.0.1:9/", "interval_s": 3600})
+    page.goto(page.base + "/alerts")
+    page.wait_for_selector("#rules-list tr[data-rule]")
+    page.click("#rules-list tr[data-rule] >> text=Delete")
+    expect(page.locator("#rules-confirm-body")).to_contain_text("Delete alert rule “")
+    expect(page.locator("#rules-confirm-body")).to_contain_text("shop / health")
+    page.click("#rules-confirm-ok")
+    expect(page.locator("#rules-message")).to_contain_text("Rule deleted.")
+    expect(page.locator("#rules-list tr[data-rule]")).to_have_count(0)
