@@ -100,16 +100,18 @@ def layout(s: Section) -> html.Div:
     return html.Div(parts, className="pt-3")
 
 
-def confirm_modal(p: str, verb: str) -> dbc.Modal:
-    """The question before a destructive row action; its body names the object."""
+def confirm_modal(p: str, verb: str, name: str = "confirm",
+                  title: str | None = None) -> dbc.Modal:
+    """The question before a destructive action; its body names the object. It closes only
+    through its buttons, so a cancel always runs what undoes the request (a role select)."""
     return dbc.Modal([
-        dbc.ModalHeader(dbc.ModalTitle(f"{verb}?")),
-        dbc.ModalBody(id=f"{p}-confirm-body"),
+        dbc.ModalHeader(dbc.ModalTitle(title or f"{verb}?"), close_button=False),
+        dbc.ModalBody(id=f"{p}-{name}-body"),
         dbc.ModalFooter([
-            dbc.Button("Cancel", id=f"{p}-confirm-cancel", size="sm", color="secondary",
+            dbc.Button("Cancel", id=f"{p}-{name}-cancel", size="sm", color="secondary",
                        outline=True),
-            dbc.Button(verb, id=f"{p}-confirm-ok", size="sm", color="danger")])],
-        id=f"{p}-confirm", is_open=False, centered=True)
+            dbc.Button(verb, id=f"{p}-{name}-ok", size="sm", color="danger")])],
+        id=f"{p}-{name}", is_open=False, centered=True, backdrop="static", keyboard=False)
 
 
 def register(s: Section) -> None:
