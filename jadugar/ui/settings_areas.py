@@ -172,10 +172,10 @@ STATUS_PAGES = Section(
 
 def _collector_rows(conn) -> tuple[list[str], list]:
     rows = collector_status.list_collectors(conn)
-    return (["Name", "Location", "Host", "Last seen (UTC)", "Checks/s", "Lag p99", "Spool",
+    return (["Name", "Location", "Host", "Last seen", "Checks/s", "Lag p99", "Spool",
              "State"],
             [(r["name"], [r["name"], r["location"], r["hostname"] or "",
-                          _minute(r["last_seen_at"]), f"{r['checks_per_s']:.1f}",
+                          when(r["last_seen_at"]), f"{r['checks_per_s']:.1f}",
                           "–" if r["lag_p99_ms"] is None else f"{r['lag_p99_ms']:.0f} ms",
                           r["spool_size"], _collector_state(r)]) for r in rows])
 

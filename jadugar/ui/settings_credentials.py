@@ -16,7 +16,7 @@ from jadugar.errors import Invalid
 from jadugar.services import projects
 from jadugar.services.webhooks import CISource
 from jadugar.services.webhooks import registry as ci_sources
-from jadugar.ui.settings_section import Section, shown_once
+from jadugar.ui.settings_section import Section, alert, shown_once
 from jadugar.ui.settings_time import when
 
 MAX_PROJECTS = 1000  # the picker and list are for people, not for bulk-created projects
@@ -74,7 +74,8 @@ def _save_secrets(conn: Connection, v: dict, _actor: str) -> Any:
         names = " or a ".join(f"{s.title} {s.secret_name}" for s in sources)
         raise Invalid(f"type a {names} (use Clear to remove them)",
                       field=sources[0].secret_field)
-    return projects.set_webhook_secrets(conn, v["project"], body)
+    projects.set_webhook_secrets(conn, v["project"], body)
+    return v["project"]
 
 
 def _clear_secrets(conn: Connection, key: str, _actor: str) -> Any:
@@ -101,7 +102,8 @@ def projects_section(sources: list[CISource]) -> Section:
         "set-projects", "Projects",
         [("project", "Project", _project_slugs, 3),
          *((s.secret_field, s.secret_label, _secret_input, 4) for s in sources)],
-        _save_secrets, _project_rows, _clear_secrets,
+        _save_secrets, _project_rows, _clear_secrets, noun="project",
+        note=lambda slug: alert(f"Saved the webhook secrets of {slug}.", "success"),
         reset=tuple(s.secret_field for s in sources), save_label="Save secrets",
         delete_label="Clear secrets", done="Secrets cleared.",
         confirm="Clear the webhook secrets of project “{name}”? Its deliveries are then "

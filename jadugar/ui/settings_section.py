@@ -164,19 +164,26 @@ def show(s: Section, _changed: Any) -> Any:
                      id=f"{s.prefix}-list", className="align-middle")
 
 
-def save(s: Section, _n: Any, *values: Any) -> tuple:
+def save(s: Section, _n: Any, *sent: Any) -> tuple:
     """The create form: errors under each field, or a note and an emptied form."""
     assert s.create is not None
-    *inputs, changed = values
+    *inputs, changed = sent
+    values = dict(zip(s.names, inputs, strict=True))
     try:
         with db.transaction() as conn:
-            made = s.create(conn, dict(zip(s.names, inputs, strict=True)),
-                            policy.current_actor())
+            made = s.create(conn, values, policy.current_actor())
     except JadugarError as err:
         return (dash.no_update, dash.no_update, *[dash.no_update] * len(s.reset),
                 *errors(s.names, err))
-    return ((changed or 0) + 1, s.note(made) if s.note else alert("Saved.", "success"),
+    return ((changed or 0) + 1, s.note(made) if s.note else saved(s, values),
             *[""] * len(s.reset), *errors(s.names, None))
+
+
+def saved(s: Section, values: dict[str, Any]) -> dbc.Alert:
+    """'Added maintenance window “deploy”.': every save says what it did."""
+    label = next((values[k] for k in ("title", "name", "slug") if values.get(k)), None)
+    named = f" “{str(label).strip()}”" if label else ""
+    return alert(f"Added {s.noun or s.title.lower()}{named}.", "success")
 
 
 def _buttons(s: Section, key: Any) -> list:
