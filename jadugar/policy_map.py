@@ -125,7 +125,7 @@ def _settings(prefix: str, read: str, write: str | None = None,
         out[f"{prefix}-changed.data <- {prefix}-save"] = write
     if write and row_actions:
         out |= {f"{prefix}-pending.data <- {{{prefix}-act}}": write,
-                f"{prefix}-changed.data <- {prefix}-confirm": write}
+                f"{prefix}-changed.data <- {prefix}-confirm-ok": write}
     return out
 
 
@@ -189,10 +189,16 @@ CALLBACKS: dict[str, str] = {
     "rules-table.children <- rules-changed": "alert_rules.read",
     "rules-changed.data <- rules-save": "alert_rules.write",
     "rules-pending.data <- {rules-delete}": "alert_rules.write",
-    "rules-changed.data <- rules-confirm": "alert_rules.write",
+    "rules-changed.data <- rules-confirm-ok": "alert_rules.write",
     # settings
     **_settings("set-apps", "applications.read", "applications.write"),
     **_settings("set-checks", "checks.read", "checks.write"),
+    # the other areas' application pickers follow Settings → Applications (settings_refresh)
+    "set-checks-application.options <- set-apps-changed": "applications.read",
+    "set-maint-application.options <- set-apps-changed": "applications.read",
+    "set-targets-application.options <- set-apps-changed": "applications.read",
+    "set-pages-applications.options <- set-apps-changed": "applications.read",
+    "set-checks-changed.data <- set-apps-changed": "checks.read",
     "set-checks-group-http.className <- set-checks-type": "checks.write",
     "set-checks-application.value <- {set-checks-edit}": "checks.write",
     "set-checks-editing.data <- set-checks-cancel": "checks.write",
@@ -206,8 +212,8 @@ CALLBACKS: dict[str, str] = {
     **_settings("set-projects", "webhook_secrets.read", "webhook_secrets.write"),
     **_settings("set-users", "users.read", "users.write", row_actions=False),
     "set-users-intent.data <- {set-users-role}": "users.write",
-    "set-users-message.children <- set-users-ask": "users.write",
-    "set-users-changed.data <- set-users-ask": "users.write",
+    "set-users-message.children <- set-users-ask-ok": "users.write",
+    "set-users-changed.data <- set-users-ask-cancel": "users.write",
     **_settings("set-tokens", "tokens.read", "tokens.write"),
     **_settings("set-collectors", "collectors.read"),
     **_settings("set-audit", "audit.read"),

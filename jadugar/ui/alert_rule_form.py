@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, ctx, dcc, html
+from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
 
 from jadugar import db, policy
 from jadugar.errors import Invalid, JadugarError
 from jadugar.services import alert_rules, check_list
 from jadugar.ui import alert_labels as labels
-from jadugar.ui.forms import error_outputs, errors, field, form_error, number, whole
+from jadugar.ui.forms import (
+    clear_errors_on_change,
+    error_outputs,
+    errors,
+    field,
+    form_error,
+    number,
+    whole,
+)
+from jadugar.ui.settings_section import alert, confirm_modal
 
 P = "rules"
 FIELDS = ["check_id", "kind", "threshold", "recover_threshold", "window_s", "for_s",
@@ -30,7 +39,7 @@ def rule_editor() -> html.Div | None:
     if not policy.allowed(who, "alert_rules.read"):
         return None
     parts: list = [dcc.Store(id=f"{P}-changed", data=0), dcc.Store(id=f"{P}-pending"),
-                   dcc.ConfirmDialog(id=f"{P}-confirm", message="Delete this alert rule?")]
+                   confirm_modal(P, "Delete"), html.Div(id=f"{P}-message")]
     if policy.allowed(who, "alert_rules.write"):
         parts.append(_form())
     return html.Div([html.H4("Alert rules", className="mt-4"), *parts,
@@ -65,7 +74,11 @@ def _form() -> dbc.Card:
     ]), className="mb-3 shadow-sm")
 
 
+clear_errors_on_change(P, FIELDS)
+
+
 @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
+               Output(f"{P}-message", "children", allow_duplicate=True),
                *error_outputs(P, FIELDS), Input(f"{P}-save", "n_clicks"),
                *[State(f"{P}-{f}", "value") for f in FIELDS], State(f"{P}-changed", "data"),
                prevent_initial_call=True)
@@ -82,9 +95,17 @@ def save(_n, check_id, kind, threshold, recover, window_s, for_s, severity, repe
         with db.transaction() as conn:
             alert_rules.create_rule(conn, {k: v for k, v in data.items() if v is not None},
                                     policy.current_actor())
+            name = _rule_name(conn, data["check_id"], kind)
     except JadugarError as err:
-        return dash.no_update, *errors(FIELDS, err)
-    return (changed or 0) + 1, *errors(FIELDS, None)
+        return dash.no_update, dash.no_update, *errors(FIELDS, err)
+    return (changed or 0) + 1, alert(f"Added rule {name}.", "success"), *errors(FIELDS, None)
+
+
+def _rule_name(conn, check_id: int | None, kind: str) -> str:
+    """'consecutive failures on shop / health': what the confirmations call a rule."""
+    checks = {c["value"]: c["label"] for c in check_list.choices(conn)}
+    on = checks.get(check_id, "all checks") if check_id else "all checks"
+    return f"{labels.kind_label(kind)} on {on}"
 
 
 @dash.callback(Output(f"{P}-table", "children"), Input(f"{P}-changed", "data"))
@@ -111,23 +132,37 @@ def _delete_button(rule_id: int) -> dbc.Button:
                       color="danger", outline=True)
 
 
-@dash.callback(Output(f"{P}-pending", "data"), Output(f"{P}-confirm", "displayed"),
+@dash.callback(Output(f"{P}-pending", "data"), Output(f"{P}-confirm", "is_open"),
+               Output(f"{P}-confirm-body", "children"),
                Input({"type": f"{P}-delete", "id": ALL}, "n_clicks"),
                prevent_initial_call=True)
 def ask(_clicks):
     if not ctx.triggered_id or not any(t["value"] for t in ctx.triggered):
-        return dash.no_update, False
-    return ctx.triggered_id["id"], True
+        return dash.no_update, False, dash.no_update
+    rule_id = ctx.triggered_id["id"]
+    with db.connection() as conn:
+        rule = next((r for r in alert_rules.list_rules(conn) if r.id == rule_id), None)
+        name = _rule_name(conn, rule.check_id, rule.kind) if rule else f"#{rule_id}"
+    return rule_id, True, f"Delete alert rule “{name}”? This cannot be undone."
+
+
+dash.clientside_callback(ClientsideFunction("jadugarSettings", "closeModal"),
+                         Output(f"{P}-confirm", "is_open", allow_duplicate=True),
+                         Input(f"{P}-confirm-cancel", "n_clicks"), prevent_initial_call=True)
 
 
 @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
-               Output(f"{P}-form-error", "children", allow_duplicate=True),
-               Input(f"{P}-confirm", "submit_n_clicks"), State(f"{P}-pending", "data"),
+               Output(f"{P}-message", "children", allow_duplicate=True),
+               Output(f"{P}-confirm", "is_open", allow_duplicate=True),
+               Input(f"{P}-confirm-ok", "n_clicks"), State(f"{P}-pending", "data"),
                State(f"{P}-changed", "data"), prevent_initial_call=True)
 def delete(_n, rule_id, changed):
+    if not _n:
+        return dash.no_update, dash.no_update, False
     try:
         with db.transaction() as conn:
             alert_rules.delete_rule(conn, int(rule_id), policy.current_actor())
     except (JadugarError, TypeError, ValueError) as err:
-        return dash.no_update, getattr(err, "message", "could not delete the rule")
-    return (changed or 0) + 1, None
+        return (dash.no_update,
+                alert(getattr(err, "message", "could not delete the rule"), "danger"), False)
+    return (changed or 0) + 1, alert("Rule deleted.", "success"), False

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import dash
 import dash_bootstrap_components as dbc
-from dash import Output, html
+from dash import ClientsideFunction, Input, Output, html
 
 from jadugar.errors import JadugarError
 
@@ -53,3 +54,13 @@ def number(value: Any, name: str) -> float | None:
 def whole(value: Any, name: str) -> int | None:
     n = number(value, name)
     return None if n is None else int(n)
+
+
+def clear_errors_on_change(prefix: str, names: list[str]) -> None:
+    """A field's error slot empties as soon as that field changes (in the browser: no round
+    trip, so nothing for the policy table), and the form-wide slot on any change."""
+    dash.clientside_callback(
+        ClientsideFunction("jadugarSettings", "clearErrors"),
+        *[Output(f"{prefix}-{n}-error", "children", allow_duplicate=True)
+          for n in [*names, "form"]],
+        *[Input(f"{prefix}-{n}", "value") for n in names], prevent_initial_call=True)

@@ -23,7 +23,8 @@ from jadugar.ui.components import status_badge
 from jadugar.ui.settings_audit import AUDIT
 from jadugar.ui.settings_checks import CHECKS
 from jadugar.ui.settings_credentials import PROJECTS, TOKENS
-from jadugar.ui.settings_section import Section
+from jadugar.ui.settings_section import Section, alert
+from jadugar.ui.settings_time import when
 from jadugar.ui.settings_users import USERS
 
 
@@ -47,15 +48,17 @@ def _projects(id_: str) -> dcc.Dropdown:
     return dcc.Dropdown(id=id_, options=slugs, multi=True, placeholder="projects")
 
 
-def _save_app(conn, v: dict, _actor: str) -> None:
-    """Add an application, or change the one with that slug (its links to projects too)."""
+def _save_app(conn, v: dict, _actor: str) -> str:
+    """Add an application, or change the one with that slug (its links to projects too);
+    returns what to confirm."""
     values = {"name": v["name"], "environment": v["environment"] or None,
               "owner": v["owner"] or None, "tags": _tags(v["tags"]),
               "projects": v["projects"] or [], "public": bool(v["public"])}
     if v["slug"] in applications.slugs(conn):
         applications.update_application(conn, v["slug"], values)
-    else:
-        applications.create_application(conn, {"slug": v["slug"], **values})
+        return f"Saved application {v['name']}."
+    applications.create_application(conn, {"slug": v["slug"], **values})
+    return f"Added application {v['name']}."
 
 
 def _app_rows(conn) -> tuple[list[str], list]:
@@ -77,6 +80,8 @@ APPLICATIONS = Section(
      ("public", "Badges", lambda i: dbc.Switch(id=i, label="public", value=False), 1)],
     _save_app, _app_rows,
     lambda conn, key, _a: applications.delete_application(conn, key),
+    note=lambda made: alert(made, "success"), noun="application",
+    name_of=lambda conn, key: applications.get_application(conn, key).name,
     save_label="Save",
     help="A new slug adds an application; an existing slug changes that application, its "
          "links to projects included. A linked project's deploys mark the application's "
@@ -111,7 +116,8 @@ MAINTENANCE = Section(
      ("ends_at", "Ends (UTC)", lambda i: dbc.Input(id=i, type="datetime-local", size="sm"), 2),
      ("recurrence", "Repeats", lambda i: dcc.Dropdown(id=i, options=["none", "daily", "weekly"],
                                                       value="none", clearable=False), 2)],
-    _create_window, _window_rows, _delete_window,
+    _create_window, _window_rows, _delete_window, noun="maintenance window",
+    name_of=lambda conn, key: maintenance.get_window(conn, int(key)).title,
     help="Editors may open a one-off window of up to 7 days for one application; a window "
          "for every application, a repeating one or a longer one needs an admin.")
 
@@ -120,7 +126,7 @@ def _target_rows(conn) -> tuple[list[str], list]:
     rows = notifications.list_targets(conn)
     return (["Name", "Application", "Last sent", "Last error"],
             [(r.id, [r.name, r.application or "all",
-                     f"{r.last_sent_at:%Y-%m-%d %H:%M} UTC" if r.last_sent_at else "–",
+                     when(r.last_sent_at, empty="never"),
                      r.last_error or ""]) for r in rows])
 
 
@@ -137,6 +143,8 @@ TARGETS = Section(
     lambda conn, v, _a: notifications.create_target(conn, {
         "name": v["name"], "url": v["url"], "application": v["application"] or None}),
     _target_rows, lambda conn, key, _a: notifications.delete_target(conn, int(key)),
+    noun="notification target",
+    name_of=lambda conn, key: notifications.get_target(conn, int(key), shown=True).name,
     extra={"Send test": _send_test})
 
 
@@ -159,6 +167,7 @@ STATUS_PAGES = Section(
         conn, v["slug"], v["title"], v["description"] or None, v["applications"] or [],
         {k: v[k] or None for k in ("header_text", "footer_text", "logo_url")}),
     _page_rows, lambda conn, key, _a: status_pages.delete_page(conn, key),
+    noun="status page",
     help="Status pages are public: anyone can open /status/<slug> without logging in. They "
          "show application names, status, 90-day bars, posted incidents, maintenance of "
          "their applications and your header, footer and logo, nothing else.")
@@ -166,10 +175,10 @@ STATUS_PAGES = Section(
 
 def _collector_rows(conn) -> tuple[list[str], list]:
     rows = collector_status.list_collectors(conn)
-    return (["Name", "Location", "Host", "Last seen (UTC)", "Checks/s", "Lag p99", "Spool",
+    return (["Name", "Location", "Host", "Last seen", "Checks/s", "Lag p99", "Spool",
              "State"],
             [(r["name"], [r["name"], r["location"], r["hostname"] or "",
-                          _minute(r["last_seen_at"]), f"{r['checks_per_s']:.1f}",
+                          when(r["last_seen_at"]), f"{r['checks_per_s']:.1f}",
                           "–" if r["lag_p99_ms"] is None else f"{r['lag_p99_ms']:.0f} ms",
                           r["spool_size"], _collector_state(r)]) for r in rows])
 
@@ -187,6 +196,7 @@ def _collector_state(row: dict) -> str:
 
 
 COLLECTORS = Section("set-collectors", "Collectors", [], None, _collector_rows,
+                     empty="No collector has reported yet.",
                      help="Collectors report here every few seconds (read-only).")
 
 AREAS = [APPLICATIONS, CHECKS, TARGETS, MAINTENANCE, STATUS_PAGES, PROJECTS, USERS, TOKENS,

@@ -20,7 +20,14 @@ from jadugar.ui import settings_check_form as form
 from jadugar.ui import trial_view
 from jadugar.ui.chart_format import every
 from jadugar.ui.components import status_badge
-from jadugar.ui.forms import error_outputs, errors, field, form_error, whole
+from jadugar.ui.forms import (
+    clear_errors_on_change,
+    error_outputs,
+    errors,
+    field,
+    form_error,
+    whole,
+)
 from jadugar.ui.settings_section import Section, alert, shown_once
 
 P = "set-checks"
@@ -123,6 +130,7 @@ EDITING = [Output(f"{P}-editing", "data", allow_duplicate=True),
            Output(f"{P}-type", "disabled", allow_duplicate=True),
            Output(f"{P}-application", "disabled", allow_duplicate=True)]
 NOT_EDITING = (None, "Add", "mt-2 d-none", False, False)
+clear_errors_on_change(P, NAMES)
 
 
 @dash.callback(*[Output(f"{P}-group-{g}", "className") for g in form.GROUPS],
@@ -212,7 +220,8 @@ def cancel(_n):
 
 CHECKS = Section(
     P, "Checks", [], None, _check_rows,
-    lambda conn, key, actor: checks.delete_check(conn, int(key), actor),
+    lambda conn, key, actor: checks.delete_check(conn, int(key), actor), noun="check",
+    name_of=lambda conn, key: checks.get_check(conn, int(key)).name,
     help="The fields follow the check type (each type declares its own, see README, Check "
          "types); heartbeat checks show their ping URL once created.",
     more=_form)

@@ -16,7 +16,8 @@ from jadugar.errors import Invalid
 from jadugar.services import projects
 from jadugar.services.webhooks import CISource
 from jadugar.services.webhooks import registry as ci_sources
-from jadugar.ui.settings_section import Section, shown_once
+from jadugar.ui.settings_section import Section, alert, shown_once
+from jadugar.ui.settings_time import when
 
 MAX_PROJECTS = 1000  # the picker and list are for people, not for bulk-created projects
 
@@ -29,8 +30,8 @@ def _create_token(conn: Connection, v: dict, _actor: str) -> tuple[str, str]:
 
 def _token_rows(conn: Connection) -> tuple[list[str], list]:
     return (["Name", "Prefix", "Scope", "Created", "Last used", "Revoked"],
-            [(t["id"], [t["name"], t["prefix"], t["scope"], str(t["created_at"])[:16],
-                        str(t["last_used_at"] or "–")[:16], str(t["revoked_at"] or "")[:16]])
+            [(t["id"], [t["name"], t["prefix"], t["scope"], when(t["created_at"]),
+                        when(t["last_used_at"], empty="never"), when(t["revoked_at"], empty="")])
              for t in auth.list_tokens(conn)])
 
 
@@ -43,8 +44,11 @@ TOKENS = Section(
     note=lambda made: shown_once(f"Token {made[0]} created. Send it as "
                                  "Authorization: Bearer <token>:", made[1],
                                  "set-tokens-secret"),
-    reset=("name",), save_label="Create token", delete_label="Revoke",
-    confirm="Revoke this token? Anything using it gets 401 from now on.", done="Revoked.",
+    reset=("name",), save_label="Create token", delete_label="Revoke", noun="token",
+    empty="No API tokens yet.",
+    confirm="Revoke token “{name}”? Anything using it gets 401 from now on.", done="Revoked.",
+    name_of=lambda conn, key: next((t["name"] for t in auth.list_tokens(conn)
+                                    if str(t["id"]) == key), key),
     help="Scopes: read reads, ingest also posts builds and results, admin does everything. "
          "Only a hash of each token is stored, so its secret is shown once, when created.")
 
@@ -70,7 +74,8 @@ def _save_secrets(conn: Connection, v: dict, _actor: str) -> Any:
         names = " or a ".join(f"{s.title} {s.secret_name}" for s in sources)
         raise Invalid(f"type a {names} (use Clear to remove them)",
                       field=sources[0].secret_field)
-    return projects.set_webhook_secrets(conn, v["project"], body)
+    projects.set_webhook_secrets(conn, v["project"], body)
+    return v["project"]
 
 
 def _clear_secrets(conn: Connection, key: str, _actor: str) -> Any:
@@ -97,10 +102,12 @@ def projects_section(sources: list[CISource]) -> Section:
         "set-projects", "Projects",
         [("project", "Project", _project_slugs, 3),
          *((s.secret_field, s.secret_label, _secret_input, 4) for s in sources)],
-        _save_secrets, _project_rows, _clear_secrets,
+        _save_secrets, _project_rows, _clear_secrets, noun="project",
+        note=lambda slug: alert(f"Saved the webhook secrets of {slug}.", "success"),
         reset=tuple(s.secret_field for s in sources), save_label="Save secrets",
         delete_label="Clear secrets", done="Secrets cleared.",
-        confirm="Clear this project's webhook secrets? Its deliveries are then checked "
+        confirm="Clear the webhook secrets of project “{name}”? Its deliveries are then "
+                "checked "
                 "against " + (f"{fallbacks}, or refused." if fallbacks else "nothing: refused."),
         help="Per-project webhook secrets override the global ones for that repository. "
              "They are stored encrypted and never shown again, only whether one is set.")

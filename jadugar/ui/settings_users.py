@@ -1,7 +1,7 @@
 """Settings → Users and roles: add a user (a generated password when none is typed, shown
 once), change a role, deactivate or reactivate, reset a password. Admin only (users.read and
 users.write in the policy table, checked by the guard before every callback); anything that
-takes access away asks first."""
+takes access away asks first, in a modal naming the user."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from sqlalchemy import Connection
 from jadugar import auth, db, policy
 from jadugar.errors import Invalid, JadugarError
 from jadugar.services import users
-from jadugar.ui.settings_section import Section, alert, shown_once
+from jadugar.ui.settings_section import Section, alert, confirm_modal, shown_once
+from jadugar.ui.settings_time import when
 
 P = "set-users"
 ACTS = ("role", "deactivate", "reactivate", "reset")
@@ -48,8 +49,7 @@ def _rows(conn: Connection) -> tuple[list[str], list]:
                               size="sm", color=color, outline=True, className="me-1")
                    for act, label, color in (toggle, ("reset", "Reset password", "danger"))]
         rows.append((u.id, [u.username, role, "yes" if u.active else "no",
-                            f"{u.last_login_at:%Y-%m-%d %H:%M} UTC" if u.last_login_at
-                            else "–", buttons]))
+                            when(u.last_login_at, empty="never"), buttons]))
     return ["User", "Role", "Active", "Last login", ""], rows
 
 
@@ -89,11 +89,11 @@ def _apply(intent: Any) -> Any:
 
 
 def _more() -> list:
-    return [dcc.Store(id=f"{P}-intent"), dcc.ConfirmDialog(id=f"{P}-ask")]
+    return [dcc.Store(id=f"{P}-intent"), confirm_modal(P, "Confirm", "ask", "Are you sure?")]
 
 
-@dash.callback(Output(f"{P}-intent", "data"), Output(f"{P}-ask", "message"),
-               Output(f"{P}-ask", "displayed"),
+@dash.callback(Output(f"{P}-intent", "data"), Output(f"{P}-ask-body", "children"),
+               Output(f"{P}-ask", "is_open"),
                Output(f"{P}-message", "children", allow_duplicate=True),
                Output(f"{P}-changed", "data", allow_duplicate=True),
                Input({"type": f"{P}-role", "key": ALL}, "value"),
@@ -121,21 +121,27 @@ def ask(_roles, _clicks, changed):
 
 @dash.callback(Output(f"{P}-message", "children", allow_duplicate=True),
                Output(f"{P}-changed", "data", allow_duplicate=True),
-               Input(f"{P}-ask", "submit_n_clicks"), State(f"{P}-intent", "data"),
+               Output(f"{P}-ask", "is_open", allow_duplicate=True),
+               Input(f"{P}-ask-ok", "n_clicks"), State(f"{P}-intent", "data"),
                State(f"{P}-changed", "data"), prevent_initial_call=True)
 def confirmed(_n, intent, changed):
+    if not _n:
+        raise PreventUpdate
     try:
         note = _apply(intent)
     except JadugarError as err:
         note = alert(err.message, "danger")
-    return note, (changed or 0) + 1
+    return note, (changed or 0) + 1, False
 
 
 @dash.callback(Output(f"{P}-changed", "data", allow_duplicate=True),
-               Input(f"{P}-ask", "cancel_n_clicks"), State(f"{P}-changed", "data"),
+               Output(f"{P}-ask", "is_open", allow_duplicate=True),
+               Input(f"{P}-ask-cancel", "n_clicks"), State(f"{P}-changed", "data"),
                prevent_initial_call=True)
 def cancelled(_n, changed):
-    return (changed or 0) + 1  # put back the role a cancelled change had selected
+    if not _n:
+        raise PreventUpdate
+    return (changed or 0) + 1, False  # put back the role a cancelled change had selected
 
 
 USERS = Section(

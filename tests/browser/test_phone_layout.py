@@ -22,7 +22,8 @@ PAGES = [
     ("/alerts", "#alerts-groups > *"),
     ("/reports", "#reports-since"),
     ("/no-such-page", "#not-found"),
-] + [(f"/settings?tab={a.prefix}", ".tab-pane.active table") for a in AREAS]
+] + [(f"/settings?tab={a.prefix}",  # a list, or the line saying it is empty
+        ".tab-pane.active table, .tab-pane.active .settings-empty") for a in AREAS]
 
 WIDTH = "document.documentElement.scrollWidth"
 # What sticks out, to say why when it fails.

@@ -14,6 +14,6 @@ def test_it_validates_next_to_the_field_creates_and_deletes_after_confirmation(p
     page.click("#set-apps-save")
     page.wait_for_selector("#set-apps-list tr[data-key=shop]")
     assert page.inner_text("#set-apps-slug-error") == ""
-    page.once("dialog", lambda d: d.accept())
     page.click("#set-apps-list tr[data-key=shop] >> text=Delete")
+    page.click("#set-apps-confirm-ok")  # the modal naming it
     page.wait_for_selector("#set-apps-list tr[data-key=shop]", state="detached")

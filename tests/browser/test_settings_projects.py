@@ -43,6 +43,7 @@ def test_it_sets_a_projects_webhook_secrets_without_showing_them(page, engine):
     page.fill("#set-projects-github_webhook_secret", "gh-very-secret")
     page.click("#set-projects-save")
     _wait_unset_count(page, 1)
+    page.wait_for_selector("#set-projects-message:has-text('Saved the webhook secrets of shop')")
     assert page.input_value("#set-projects-github_webhook_secret") == ""
     assert "gh-very-secret" not in page.content()
     assert _secrets(engine) == ("gh-very-secret", None)
@@ -52,7 +53,7 @@ def test_it_sets_a_projects_webhook_secrets_without_showing_them(page, engine):
     _wait_unset_count(page, 0)
     assert _secrets(engine) == ("gh-very-secret", "gl-token")  # the GitHub one was kept
 
-    page.once("dialog", lambda d: d.accept())
     page.click(f"{ROW} >> text=Clear secrets")
+    page.click("#set-projects-confirm-ok")  # the modal naming it
     page.wait_for_selector("#set-projects-message:has-text('Secrets cleared.')")
     assert _secrets(engine) == (None, None)

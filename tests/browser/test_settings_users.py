@@ -38,20 +38,21 @@ def test_it_adds_a_user_with_a_password_shown_once_and_manages_them(page, engine
     assert page.input_value("#set-users-username") == ""  # the form starts over
     assert _user(engine, "dana").role == "editor" and _signs_in(engine, "dana", password)
 
-    page.once("dialog", lambda d: d.accept())
     page.select_option(f"{_row('dana')} select", "viewer")
+    expect(page.locator("#set-users-ask-body")).to_have_text("Make dana viewer?")
+    page.click("#set-users-ask-ok")
     page.wait_for_selector("#set-users-message:has-text('dana is now viewer')")
     assert _user(engine, "dana").role == "viewer"
 
-    page.once("dialog", lambda d: d.accept())
     page.click(f"{_row('dana')} >> text=Deactivate")
+    page.click("#set-users-ask-ok")
     page.wait_for_selector(f"{_row('dana')} >> text=Reactivate")
     assert not _user(engine, "dana").active and not _signs_in(engine, "dana", password)
     page.click(f"{_row('dana')} >> text=Reactivate")  # gives access back: no question
     page.wait_for_selector(f"{_row('dana')} >> text=Deactivate")
 
-    page.once("dialog", lambda d: d.accept())
     page.click(f"{_row('dana')} >> text=Reset password")
+    page.click("#set-users-ask-ok")
     page.wait_for_selector("#set-users-message:has-text('New password for dana')")
     fresh = page.inner_text("#set-users-secret")
     assert fresh != password and _signs_in(engine, "dana", fresh)
@@ -63,12 +64,12 @@ def test_it_refuses_to_demote_the_last_admin_and_a_cancel_changes_nothing(page, 
     me = _row("browser")
     page.wait_for_selector(me)
 
-    page.once("dialog", lambda d: d.dismiss())
     page.select_option(f"{me} select", "editor")
+    page.click("#set-users-ask-cancel")
     expect(page.locator(f"{me} select")).to_have_value("admin")  # the choice is put back
 
-    page.once("dialog", lambda d: d.accept())
     page.select_option(f"{me} select", "viewer")
+    page.click("#set-users-ask-ok")
     page.wait_for_selector("#set-users-message:has-text('last active admin')")
     assert _user(engine, "browser").role == "admin"
     expect(page.locator(f"{me} select")).to_have_value("admin")

@@ -13,7 +13,7 @@ from jadugar.services import applications, maintenance
 from jadugar.timeutil import utcnow
 
 SAVE = "set-maint-changed.data <- set-maint-save"
-DELETE = "set-maint-changed.data <- set-maint-confirm"
+DELETE = "set-maint-changed.data <- set-maint-confirm-ok"
 
 
 def _form(application: str | None, days: float, recurrence: str = "none") -> dict:

@@ -76,7 +76,7 @@ def test_it_refuses_an_editor_the_check_edit_form_with_its_credentials(client, e
 def test_it_refuses_an_editor_who_forges_a_check_delete(client, engine, dash_app):
     check_id = _app_with_check(engine)
     deps = _signed_in(client, engine, "editor")
-    r = post(client, deps, "set-checks-changed.data <- set-checks-confirm",
+    r = post(client, deps, "set-checks-changed.data <- set-checks-confirm-ok",
              {"set-checks-pending": str(check_id)})
     assert r.status_code == 403
     assert _count(engine, "health_checks") == 1
