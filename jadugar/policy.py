@@ -51,7 +51,7 @@ class Rule:
 
 ACTIONS: dict[str, Rule] = {
     "public": Rule(EVERYONE, ANY_SCOPE, "no identity needed (the OpenAPI document, badges "
-                   "of public applications)", "public"),
+                   "of public applications, status pages and their feeds)", "public"),
     "self": Rule(EVERYONE, ANY_SCOPE, "the route authenticates itself: CI webhooks (signature "
                  "or token), heartbeat pings (the token in the URL)", "self"),
     "ui.use": Rule(EVERYONE, NO_SCOPE, "load pages; controls that read no data"),
