@@ -117,7 +117,7 @@ def layout(slug: str = "", build_id: str = "", **_query):
         follow_components(P, 1000, b["project"]),
         html.A(f"← {b['project']}", href=f"/builds/{b['project']}"),
         html.Div(_summary(b), id=f"{P}-summary"),
-        *banners(b),
+        html.Div(banners(b), id=f"{P}-banners"),
         dbc.Row([
             dbc.Col(dbc.Card([dbc.CardHeader("Stages"), dbc.CardBody(dcc.Loading(dcc.Graph(
                 id=f"{P}-gantt", figure=gantt_figure(b["stages"]),
@@ -136,13 +136,15 @@ def layout(slug: str = "", build_id: str = "", **_query):
 follow(P, ("build", "milestone", "status_update"), key="project")
 
 
-@callback(Output(f"{P}-summary", "children"), Output(f"{P}-gantt", "figure"),
+@callback(Output(f"{P}-summary", "children"), Output(f"{P}-banners", "children"),
+          Output(f"{P}-gantt", "figure"),
           Output(f"{P}-history-box", "children", allow_duplicate=True),
           Input(f"{P}-refresh", "data"), State(f"{P}-id", "data"), State(TZ, "data"),
           prevent_initial_call=True)
 def follow_build(_refresh, build_id, tz):
     b = _load(str(build_id))
-    return _summary(b), gantt_figure(b["stages"]), _history(b["status_updates"], tz)
+    return (_summary(b), banners(b), gantt_figure(b["stages"]),
+            _history(b["status_updates"], tz))
 
 
 @callback(*forms.outputs(F, FIELDS, ("reason",)), Output(f"{P}-history-box", "children"),
