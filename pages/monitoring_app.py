@@ -11,9 +11,9 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, dcc, html
 
-from jadugar import db
+from jadugar import db, policy
 from jadugar.errors import JadugarError
-from jadugar.services import applications, csv_export, uptime
+from jadugar.services import applications, checks, csv_export, uptime
 from jadugar.timeutil import utcnow
 from jadugar.ui import monitoring_figures as figs
 from jadugar.ui import monitoring_tables as tables
@@ -22,6 +22,7 @@ from jadugar.ui.clock import TZ
 from jadugar.ui.components import status_badge
 from jadugar.ui.live import follow, follow_components
 from jadugar.ui.monitoring_parts import range_picker, window, zoom_sets_range
+from jadugar.ui.ping_note import ping_note
 
 dash.register_page(__name__, path_template="/monitoring/<slug>", name="Application",
                    title=lambda slug="", **_: f"{slug} · Monitoring · Jadugar")
@@ -77,8 +78,18 @@ def layout(slug: str | None = None, range: str = "24h", since: str | None = None
               html.Div(id=f"{P}-deploys", className="scroll-box")),
         _card("Recent results", "recent",
               dcc.Loading(html.Div(id=f"{P}-recent", className="scroll-box"))),
-        _card("Check configuration", None, tables.check_config(checks)),
+        _card("Check configuration", None, [tables.check_config(checks),
+                                            *_ping_notes(app.id)]),
     ])
+
+
+def _ping_notes(app_id: int) -> list:
+    """Each heartbeat's ping URL and curl line, for those who may edit checks."""
+    if not policy.allowed(policy.current_principal(), "checks.write"):
+        return []
+    with db.read_connection() as conn:
+        pings = checks.ping_paths(conn, app_id)
+    return [ping_note(path, f"{P}-{check_id}", name) for check_id, name, path in pings]
 
 
 def _card(title: str, csv: str | None, body) -> dbc.Card:

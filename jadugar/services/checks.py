@@ -57,6 +57,15 @@ def list_checks(conn: Connection, app_slug: str, limit: int = 1000,
         {"app": app_id, "after": after or 0, "n": limit + 1}).all())
 
 
+def ping_paths(conn: Connection, app_id: int) -> list[tuple[int, str, str]]:
+    """(id, name, ping path) of each heartbeat of an application, by name. The path holds
+    the heartbeat's credential: show it only to those who may edit checks."""
+    rows = conn.execute(text("""select id, name, heartbeat_token from health_checks
+                                 where application_id = :a and heartbeat_token is not null
+                                 order by name"""), {"a": app_id}).all()
+    return [(r.id, r.name, PING_PATH.format(token=r.heartbeat_token)) for r in rows]
+
+
 def create_check(conn: Connection, app_slug: str, data: dict[str, Any],
                  actor: str | None = None) -> Any:
     """1. validate, 2. insert with a random first run inside one interval (jitter),

@@ -28,6 +28,7 @@ from jadugar.ui.forms import (
     form_error,
     whole,
 )
+from jadugar.ui.ping_note import ping_note
 from jadugar.ui.settings_section import Section, alert, shown_once
 
 P = "set-checks"
@@ -180,18 +181,7 @@ def edit(_clicks):
 
 
 def _ping_note(row: Any) -> Any:
-    """A heartbeat's ping URL and a line to paste into the job: for those who may edit the
-    check (the token in it is the heartbeat's only credential)."""
-    ping = checks.to_dict(row)["ping_url"]
-    if not ping:
-        return None
-    url = request.host_url.rstrip("/") + ping
-    snippet = (f'your-job > job.log 2>&1; curl -fsS -m 10 --retry 3 --data-binary @job.log '
-               f'"{url}/$?"')
-    return dbc.Alert([html.Div("Ping URL (GET or POST; /start, /fail or /<exit status> "
-                               "after it):"), html.Code(url, id=f"{P}-ping-url"),
-                      html.Pre(snippet, id=f"{P}-ping-snippet", className="small mt-2 mb-0")],
-                     color="info", className="small")
+    return ping_note(checks.to_dict(row)["ping_url"], P)
 
 
 @dash.callback(Output(f"{P}-try-result", "children"), Input(f"{P}-try", "n_clicks"),
