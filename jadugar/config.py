@@ -97,6 +97,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("JADUGAR_COLLECTOR_KEEPALIVE", "1",
             "1 reuses HTTP connections between checks of the same host; 0 opens a new "
             "connection for every check.", bool),
+    Setting("JADUGAR_DOCKER_SOCKET", "/var/run/docker.sock",
+            "The Docker Engine socket docker checks ask about containers (read-only GETs), "
+            "on the collector's machine. One setting, not per check: a check cannot point "
+            "the collector at another socket."),
     Setting("JADUGAR_DB_TIMEOUT_S", "3",
             "Seconds to wait for a database connection before answering 503.", float),
     Setting("JADUGAR_SECURE_COOKIES", "0",

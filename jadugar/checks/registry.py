@@ -28,6 +28,7 @@ from types import MappingProxyType
 from jadugar import plugins
 
 from .dns import DNS
+from .docker import DOCKER
 from .grpc import GRPC
 from .heartbeat import HEARTBEAT
 from .http import HTTP, HTTPS
@@ -46,7 +47,8 @@ from .websocket import WEBSOCKET
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT, ICMP, GRPC, SMTP, WEBSOCKET, SSH, UDP)
+                                   HEARTBEAT, ICMP, GRPC, SMTP, WEBSOCKET, SSH, UDP,
+                                   DOCKER)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
