@@ -1,7 +1,10 @@
 /* Light or dark, for every page: the Dash app, login, error pages and public status pages.
  *
- * The reader's choice ('light' or 'dark') is kept in localStorage; without one the page
- * follows the system setting (prefers-color-scheme) and changes with it. The mode is
+ * The reader's choice ('light', 'dark' or 'auto') is kept in the `jadugar-theme` cookie,
+ * which sign-in sets from the person's own choice on the server (users.theme), so it
+ * follows them to any browser; localStorage holds a copy for other tabs and for browsers
+ * that never signed in. 'auto' (or nothing) follows the system setting
+ * (prefers-color-scheme) and changes with it. The mode is
  * Bootstrap's data-bs-theme on <html>, which also drives the dcc.Dropdown and date picker
  * colours (assets/theme.css).
  *
@@ -20,9 +23,16 @@
   var media = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   var templates = null;
 
+  function cookie() {
+    var found = document.cookie.match(/(?:^|;\s*)jadugar-theme=(light|dark|auto)(?:;|$)/);
+    return found ? found[1] : null;
+  }
+
   function choice() {
-    var value = null;
-    try { value = window.localStorage.getItem(KEY); } catch (e) { /* storage blocked */ }
+    var value = cookie();
+    if (value === null) {
+      try { value = window.localStorage.getItem(KEY); } catch (e) { /* storage blocked */ }
+    }
     return value === 'light' || value === 'dark' ? value : 'auto';
   }
 
@@ -100,10 +110,13 @@
   }
 
   function set(value) {
+    var picked = value === 'light' || value === 'dark' ? value : 'auto';
+    // At once, for a reload before the server has kept it (the shell's keep_theme).
+    document.cookie = 'jadugar-theme=' + picked + '; path=/; max-age=34560000; samesite=lax';
     try {
-      if (value === 'light' || value === 'dark') window.localStorage.setItem(KEY, value);
+      if (picked !== 'auto') window.localStorage.setItem(KEY, picked);
       else window.localStorage.removeItem(KEY);
-    } catch (e) { /* storage blocked: the choice lasts for this page only */ }
+    } catch (e) { /* storage blocked: the cookie keeps it */ }
     apply();
     return mode();
   }

@@ -134,6 +134,7 @@ CALLBACKS: dict[str, str] = {
     # the shell and page routing
     "_pages_content.children <- _pages_location": "ui.use",
     "shell-collapse.is_open <- shell-toggler": "ui.use",
+    "shell-theme-saved.data <- shell-theme-light": "ui.use",
     "shell-replica-note.children <- shell-replica-note-poll": "ui.use",
     "shell-rooms.data <- shell-url": "live.subscribe",
     "shell-toasts.children <- shell-sio": "live.subscribe",

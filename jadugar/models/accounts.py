@@ -9,6 +9,7 @@ users = Table(
     Column("role", Text, nullable=False),
     Column("active", Boolean, nullable=False),
     ts("created_at"), ts("last_login_at"),
+    Column("theme", Text),  # 'light' or 'dark'; NULL follows the system setting
 )
 
 api_tokens = Table(

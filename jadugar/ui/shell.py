@@ -5,7 +5,10 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, clientside_callback, dcc, html
+from flask_login import current_user
 
+from jadugar import db
+from jadugar.services import user_theme
 from jadugar.ui import clock, db_banner, live, replica_note, theme
 from jadugar.web import csrf
 
@@ -98,6 +101,7 @@ def layout() -> html.Div:
         replica_note.components(),
         live.components(),
         dcc.Store(id="shell-plotly-templates", data=theme.templates_for_browser()),
+        dcc.Store(id="shell-theme-saved"),
         clock.components(),
         # Bottom right: at the top the toasts covered the dashboard's "Open alerts" card.
         html.Div(id="shell-toasts", className="shell-toasts"),
@@ -130,6 +134,22 @@ clientside_callback(
     *[Output(f"shell-theme-{value}", "active") for value, _icon, _text in THEMES],
     *[Input(f"shell-theme-{value}", "n_clicks") for value, _icon, _text in THEMES],
 )
+
+
+@callback(Output("shell-theme-saved", "data"),
+          *[Input(f"shell-theme-{value}", "n_clicks") for value, _icon, _text in THEMES],
+          prevent_initial_call=True)
+def keep_theme(*_clicks: int | None) -> str:
+    """A pick is the person's: kept on their user (any browser they sign in from gets it,
+    through the cookie sign-in sets) and in this browser's cookie."""
+    picked = str(dash.ctx.triggered_id or "").removeprefix("shell-theme-")
+    if picked not in user_theme.CHOICES:
+        return dash.no_update
+    if current_user and current_user.is_authenticated:
+        with db.transaction() as conn:
+            user_theme.set_choice(conn, int(current_user.id), picked)
+    user_theme.set_cookie(dash.callback_context.response, picked)
+    return picked
 
 
 @callback(Output("shell-collapse", "is_open"), Input("shell-toggler", "n_clicks"),

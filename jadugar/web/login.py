@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from flask import Blueprint, redirect, request
 
 from jadugar import auth, db
+from jadugar.services import user_theme
 from jadugar.web import csrf, ratelimit, sessions
 
 bp = Blueprint("login", __name__)
@@ -80,7 +81,11 @@ def login_submit():
         return _render("Wrong user name or password.", username, next_, 401)
     sessions.start(user)
     csrf.token()  # a fresh token for this session's logout form
-    return redirect(next_)
+    response = redirect(next_)
+    with db.connection() as conn:
+        # The person's light/dark choice, for this browser too (assets/theme.js reads it).
+        user_theme.set_cookie(response, user_theme.get(conn, user.id))
+    return response
 
 
 def too_many(wait_s: int) -> str:

@@ -5,6 +5,8 @@ a sign-out, and the public status page follows it too.
 Colours are read from what Plotly actually drew (`_fullLayout`), not from the figure JSON:
 the server builds every figure with the light template and the browser swaps it."""
 
+import time
+
 import pytest
 from monitoring_browser import load_demo
 
@@ -129,3 +131,35 @@ def test_it_follows_the_system_again_when_asked(page, engine):
     assert page.evaluate("localStorage.getItem('jadugar-theme')") is None
     page.emulate_media(color_scheme="light")  # the system changes while the page is open
     page.wait_for_function("document.documentElement.getAttribute('data-bs-theme') === 'light'")
+
+
+def test_the_choice_follows_the_person_to_another_browser(page, browser, engine):
+    """Issue 13: the theme is kept per user, not per browser: picked in one browser, it is
+    there when the same person signs in from a fresh one (no cookies, no storage)."""
+    from browser_support import sign_in
+    from sqlalchemy import text
+
+    page.emulate_media(color_scheme="light")
+    page.goto(page.base + "/builds")
+    page.wait_for_selector("#shell-theme")
+    page.click("#shell-theme")
+    page.click("#shell-theme-dark")
+    page.wait_for_function("document.documentElement.getAttribute('data-bs-theme') === 'dark'")
+
+    def stored() -> str | None:
+        with engine.connect() as c:
+            return c.execute(text("select theme from users where username = 'browser'")
+                             ).scalar()
+
+    deadline = time.monotonic() + 10
+    while stored() != "dark" and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert stored() == "dark"
+
+    other = browser.new_context(color_scheme="light")
+    pg = other.new_page()
+    sign_in(pg, page.base, "browser", "browser-pass")
+    pg.goto(page.base + "/builds")
+    pg.wait_for_selector("#shell-theme")
+    assert theme_of(pg) == "dark"
+    other.close()
