@@ -27,6 +27,7 @@ from types import MappingProxyType
 
 from jadugar import plugins
 
+from .browser import BROWSER
 from .dns import DNS
 from .grpc import GRPC
 from .heartbeat import HEARTBEAT
@@ -46,7 +47,7 @@ from .websocket import WEBSOCKET
 
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
-                                   HEARTBEAT, ICMP, GRPC, SMTP, WEBSOCKET, SSH, UDP)
+                                   HEARTBEAT, ICMP, GRPC, SMTP, WEBSOCKET, SSH, UDP, BROWSER)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,
