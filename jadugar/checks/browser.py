@@ -7,8 +7,9 @@ that is not http(s) is aborted."""
 
 from __future__ import annotations
 
-import importlib.util
+import asyncio
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ MIN_INTERVAL_S = 300  # a browser costs a core for seconds: nobody needs one eve
 MAX_JS_ERRORS = 10  # kept in details; the rest are counted
 MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 DEFAULT_EXECUTABLE = "/usr/bin/chromium"
+BROWSERS_AT_ONCE = 2  # per collector process: each Chromium takes a core and ~200 MB
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--no-first-run")
 # aiohttp has already decoded and de-chunked the body Chromium gets.
@@ -35,7 +37,9 @@ def unavailable() -> str | None:
     """Why browser checks cannot be used in this process now (None when they can)."""
     if not config.get().browser_checks:
         return "browser checks are off: set JADUGAR_BROWSER_CHECKS=on"
-    if importlib.util.find_spec("playwright") is None:
+    try:
+        import playwright.async_api  # noqa: F401  (imported once, then cached)
+    except ImportError:
         return "browser checks need Playwright: pip install 'jadugar[browser]'"
     return None
 
@@ -47,6 +51,18 @@ def executable() -> str | None:
     return DEFAULT_EXECUTABLE if Path(DEFAULT_EXECUTABLE).exists() else None
 
 
+_gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary())
+
+
+def _gate() -> asyncio.Semaphore:
+    # One semaphore per event loop: a semaphore may not be shared between loops.
+    loop = asyncio.get_running_loop()
+    if loop not in _gates:
+        _gates[loop] = asyncio.Semaphore(BROWSERS_AT_ONCE)
+    return _gates[loop]
+
+
 class BrowserProbe:
     type = "browser"
 
@@ -54,32 +70,40 @@ class BrowserProbe:
         reason = unavailable()
         if reason:
             return Result("down", error=reason)
-        from playwright.async_api import async_playwright
+        async with _gate():
+            return await _load(spec, ctx)
 
-        refused: list[str] = []
-        errors: list[str] = []
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=executable(), args=list(FLAGS),
-                                               headless=True)
+
+async def _load(spec: CheckSpec, ctx: ProbeContext) -> Result:
+    from playwright.async_api import async_playwright
+
+    refused: list[str] = []
+    errors: list[str] = []
+    async with async_playwright() as pw:
+        try:
+            browser = await pw.chromium.launch(executable_path=executable(),
+                                               args=list(FLAGS), headless=True)
+        except Exception as exc:  # a missing or broken Chromium is ours to fix, not the page's
+            return Result("down", error=f"cannot start Chromium: {_first_line(str(exc))}")
+        try:
+            page = await browser.new_page()
+            page.on("pageerror", lambda exc: errors.append(f"{exc}"))
+            page.on("console", lambda msg: errors.append(f"console: {msg.text}")
+                    if msg.type == "error" else None)
+            await page.route("**/*", lambda route: _fetch(route, ctx, spec, refused))
+            started = time.perf_counter()
             try:
-                page = await browser.new_page()
-                page.on("pageerror", lambda exc: errors.append(f"{exc}"))
-                page.on("console", lambda msg: errors.append(f"console: {msg.text}")
-                        if msg.type == "error" else None)
-                await page.route("**/*", lambda route: _fetch(route, ctx, spec, refused))
-                started = time.perf_counter()
-                try:
-                    response = await page.goto(spec.target.strip(), wait_until="load",
-                                               timeout=spec.timeout_s * 1000)
-                except Exception as exc:  # Playwright's own error: the load failed
-                    took = elapsed_ms(started, time.perf_counter())
-                    error = refused[0] if refused else _first_line(str(exc))
-                    return Result("down", response_ms=took, error=f"page load failed: {error}",
-                                  details=_details(errors, refused))
+                response = await page.goto(spec.target.strip(), wait_until="load",
+                                           timeout=spec.timeout_s * 1000)
+            except Exception as exc:  # Playwright's own error: the load failed
                 took = elapsed_ms(started, time.perf_counter())
-            finally:
-                await browser.close()
-        return _judge(spec, response.status if response else None, took, errors, refused)
+                error = refused[0] if refused else _first_line(str(exc))
+                return Result("down", response_ms=took, error=f"page load failed: {error}",
+                              details=_details(errors, refused))
+            took = elapsed_ms(started, time.perf_counter())
+        finally:
+            await browser.close()
+    return _judge(spec, response.status if response else None, took, errors, refused)
 
 
 async def _fetch(route: Any, ctx: ProbeContext, spec: CheckSpec, refused: list[str]) -> None:
@@ -91,8 +115,10 @@ async def _fetch(route: Any, ctx: ProbeContext, spec: CheckSpec, refused: list[s
     headers = {k: v for k, v in request.headers.items() if k.lower() != "host"}
     verify = bool(spec.options.get("verify_tls", True))
     try:
+        # Redirects go back to Chromium, which asks again for the next hop (through here).
         async with ctx.http.request(request.method, request.url, headers=headers,
-                                    data=request.post_data_buffer, ssl=verify) as answer:
+                                    data=request.post_data_buffer, ssl=verify,
+                                    allow_redirects=False) as answer:
             body = await answer.content.read(MAX_RESOURCE_BYTES)
             kept = {k: v for k, v in answer.headers.items()
                     if k.lower() not in DROPPED_HEADERS}

@@ -2,6 +2,7 @@
 good page, the error of a page that throws, a sub-request to a denied address refused by the
 outbound guard (and never reaching its server), and the type off by default."""
 
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -31,6 +32,9 @@ def _app(hits: list[str], denied_base: str) -> web.Application:
     async def missing(request: web.Request) -> web.Response:
         return web.Response(status=503, content_type="text/html", text="<p>down</p>")
 
+    async def hop(request: web.Request) -> web.Response:
+        raise web.HTTPFound("/good")
+
     async def secret(request: web.Request) -> web.Response:
         hits.append(request.path)
         return web.Response(body=b"", content_type="image/png")
@@ -41,6 +45,7 @@ def _app(hits: list[str], denied_base: str) -> web.Application:
     app.router.add_get("/sneaky", sneaky)
     app.router.add_get("/missing", missing)
     app.router.add_get("/secret.png", secret)
+    app.router.add_get("/hop", hop)
     return app
 
 
@@ -106,6 +111,33 @@ def test_a_sub_request_to_a_denied_address_is_refused(site, browser_on):
     refused = result.details["refused_requests"]
     assert len(refused) == 1 and f"address {DENIED} is not allowed" in refused[0]
     assert site["hits"] == []  # the request never left the probe
+
+
+def test_a_redirect_is_followed_by_the_browser_hop_by_hop(site, browser_on):
+    result = check("browser", site["base"] + "/hop", timeout_s=60)
+    assert (result.status, result.status_code) == ("up", 200)
+
+
+def test_a_denied_target_is_refused_before_anything_is_sent(site, browser_on):
+    before = config.get()
+    config.override(before.replace(check_deny_networks="127.0.0.0/8"))
+    result = check("browser", site["base"] + "/good", timeout_s=60)
+    assert result.status == "down"
+    assert "address 127.0.0.1 is not allowed (JADUGAR_CHECK_DENY_NETWORKS" in result.error
+
+
+def test_a_missing_chromium_is_a_clear_error(site, browser_on):
+    before = config.get()
+    config.override(before.replace(browser_executable="/nonexistent/chromium"))
+    result = check("browser", site["base"] + "/good", timeout_s=60)
+    assert result.status == "down" and result.error.startswith("cannot start Chromium: ")
+
+
+def test_without_playwright_it_says_how_to_install_it(browser_on, monkeypatch):
+    monkeypatch.setitem(sys.modules, "playwright.async_api", None)  # import fails
+    result = check("browser", "http://127.0.0.1:9/", timeout_s=5)
+    assert (result.status, result.error) == (
+        "down", "browser checks need Playwright: pip install 'jadugar[browser]'")
 
 
 def test_off_by_default_the_probe_says_so():
