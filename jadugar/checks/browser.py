@@ -18,7 +18,8 @@ import aiohttp
 
 from jadugar import config, outbound
 
-from .kind import CheckType, Target
+from . import form
+from .kind import CheckType, Form, FormField, Target
 from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
 from .schema import Schema, Setting
 
@@ -178,11 +179,19 @@ OPTIONS = Schema({
     "verify_tls": Setting("Verify the certificates of https:// requests.", json="boolean",
                           default=True),
 })
+FORM = Form(fields=(
+    FormField("max_load_ms", "Degraded above load time (ms)", "expect.max_load_ms", "number",
+              placeholder="5000", width=3, read=form.number),
+    FormField("fail_on_js_errors", "Down on JavaScript errors", "options.fail_on_js_errors",
+              "switch", width=3, default=True, read=form.flag),
+    FormField("browser_verify_tls", "Verify TLS", "options.verify_tls", "switch", width=2,
+              default=True, read=form.flag),
+))
 
 BROWSER = CheckType(
     name="browser", help="The page loads in headless Chromium without JavaScript errors "
                          "(off unless JADUGAR_BROWSER_CHECKS=on; at least every 300 s).",
     target=Target("URL", "https://example.com/", _url_host, help="An http:// or https:// URL."),
-    probe=BrowserProbe(), expect=EXPECT, options=OPTIONS,
+    probe=BrowserProbe(), expect=EXPECT, options=OPTIONS, form=FORM,
     min_interval_s=MIN_INTERVAL_S, unavailable=unavailable,
 )
