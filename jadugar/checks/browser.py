@@ -29,7 +29,9 @@ MAX_RESOURCE_BYTES = 20 * 1024 * 1024
 DEFAULT_EXECUTABLE = "/usr/bin/chromium"
 BROWSERS_AT_ONCE = 2  # per collector process: each Chromium takes a core and ~200 MB
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run")
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         # WebRTC would send UDP (STUN) past the routes: only proxied UDP, and there is none.
+         "--force-webrtc-ip-handling-policy=disable_non_proxied_udp")
 # aiohttp has already decoded and de-chunked the body Chromium gets.
 DROPPED_HEADERS = {"content-encoding", "content-length", "transfer-encoding", "connection"}
 
@@ -87,11 +89,15 @@ async def _load(spec: CheckSpec, ctx: ProbeContext) -> Result:
         except Exception as exc:  # a missing or broken Chromium is ours to fix, not the page's
             return Result("down", error=f"cannot start Chromium: {_first_line(str(exc))}")
         try:
-            page = await browser.new_page()
+            # Service workers would fetch past the route below: blocked.
+            context = await browser.new_context(service_workers="block")
+            await context.route("**/*", lambda route: _fetch(route, ctx, spec, refused))
+            # WebSockets are not routed as requests: each one is closed unopened.
+            await context.route_web_socket("**/*", _close_socket)
+            page = await context.new_page()
             page.on("pageerror", lambda exc: errors.append(f"{exc}"))
             page.on("console", lambda msg: errors.append(f"console: {msg.text}")
                     if msg.type == "error" else None)
-            await page.route("**/*", lambda route: _fetch(route, ctx, spec, refused))
             started = time.perf_counter()
             try:
                 response = await page.goto(spec.target.strip(), wait_until="load",
@@ -105,6 +111,10 @@ async def _load(spec: CheckSpec, ctx: ProbeContext) -> Result:
         finally:
             await browser.close()
     return _judge(spec, response.status if response else None, took, errors, refused)
+
+
+async def _close_socket(socket: Any) -> None:
+    await socket.close()
 
 
 async def _fetch(route: Any, ctx: ProbeContext, spec: CheckSpec, refused: list[str]) -> None:
