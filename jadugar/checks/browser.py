@@ -14,8 +14,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import aiohttp
-
 from jadugar import config, outbound
 
 from . import form
@@ -133,7 +131,7 @@ async def _fetch(route: Any, ctx: ProbeContext, spec: CheckSpec, refused: list[s
             body = await answer.content.read(MAX_RESOURCE_BYTES)
             kept = {k: v for k, v in answer.headers.items()
                     if k.lower() not in DROPPED_HEADERS}
-    except (OSError, aiohttp.ClientError, ValueError) as exc:
+    except Exception as exc:  # every request must be answered, or the page load hangs
         found = outbound.find_refusal(exc)
         if found is not None:
             refused.append(f"{request.url}: {found}")
