@@ -130,6 +130,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Comma-separated CIDRs that checks, scrapes and notifications may never reach. "
             "Link-local (169.254.0.0/16, fe80::/10) and cloud metadata are always refused.",
             check=_cidr_list),
+    Setting("JADUGAR_BROWSER_CHECKS", "off",
+            "on allows `browser` checks (a page load in headless Chromium; needs "
+            "`pip install 'jadugar[browser]'`). Off: they cannot be saved and collectors "
+            "report them down.", bool),
+    Setting("JADUGAR_BROWSER_EXECUTABLE", None,
+            "The Chromium that browser checks launch. Unset: /usr/bin/chromium when it "
+            "exists, else Playwright's own."),
     Setting("JADUGAR_SECRET_HEADERS", "authorization,proxy-authorization,cookie,x-api-key",
             "Comma-separated header names whose values are secrets (masked for readers, "
             "encrypted at rest), besides any name containing auth, token, secret, key, "

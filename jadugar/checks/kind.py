@@ -75,7 +75,10 @@ class Form:
 class CheckType:
     """One kind of check. `target` None: the check reaches nothing (results are pushed to
     Jadugar, like heartbeats); `probe` None: the collector never runs it. `keeps_samples`:
-    the probe's `details["samples"]` ([name, labels, value] rows) are stored as metrics."""
+    the probe's `details["samples"]` ([name, labels, value] rows) are stored as metrics.
+    `min_interval_s`: the shortest interval_s a check of this type may have (heavy probes).
+    `unavailable()`: why checks of this type cannot be saved now (a setting turns the type
+    off, an optional package is missing), or None when they can."""
 
     name: str
     help: str
@@ -85,6 +88,8 @@ class CheckType:
     options: Schema = field(default_factory=Schema)
     form: Form = field(default_factory=Form)
     keeps_samples: bool = False
+    min_interval_s: int | None = None
+    unavailable: Callable[[], str | None] | None = None
 
     def __post_init__(self) -> None:
         # Every probed type reads `expect.conditions` (conditions_setting.py); a type

@@ -27,6 +27,7 @@ from types import MappingProxyType
 
 from jadugar import plugins
 
+from .browser import BROWSER
 from .dns import DNS
 from .docker import DOCKER
 from .grpc import GRPC
@@ -48,7 +49,7 @@ from .websocket import WEBSOCKET
 GROUP = "jadugar.check_types"
 BUILT_IN: tuple[CheckType, ...] = (HTTP, HTTPS, TCP, DNS, TLS, POSTGRES, REDIS, PROMETHEUS,
                                    HEARTBEAT, ICMP, GRPC, SMTP, WEBSOCKET, SSH, UDP,
-                                   DOCKER)
+                                   DOCKER, BROWSER)
 
 
 def discover(entry_points: Iterable[importlib.metadata.EntryPoint] | None = None,

@@ -36,6 +36,7 @@ def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
         elif not partial and field in ("name", "type", "interval_s"):
             raise Invalid(f"{field} is required", field=field)
     kind = registry.get(out.get("type") or data.get("type"))
+    _check_kind(kind, out)
     if kind is not None and kind.pushed:
         out["target"] = kind.name  # pushed to us: there is nothing to reach
     elif "target" in data or not partial:
@@ -53,6 +54,17 @@ def clean_check(data: dict[str, Any], partial: bool) -> dict[str, Any]:
         raise Invalid("locations_required cannot exceed the number of locations pinned",
                       field="locations_required")
     return out
+
+
+def _check_kind(kind: CheckType | None, out: dict[str, Any]) -> None:
+    """What the type itself limits: whether it may be used now, and its shortest interval."""
+    reason = kind.unavailable() if kind is not None and kind.unavailable else None
+    if reason:
+        raise Invalid(reason, field="type")
+    low = kind.min_interval_s if kind is not None else None
+    if low and "interval_s" in out and out["interval_s"] < low:
+        raise Invalid(f"interval_s must be at least {low} for {kind.name} checks",
+                      field="interval_s")
 
 
 def _text(field: str):

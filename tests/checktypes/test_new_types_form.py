@@ -13,7 +13,7 @@ from jadugar.ui import settings_check_form as form
 
 BLANK = dict.fromkeys(form.NAMES)
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "check-types.md"
-NEW_TYPES = ("icmp", "dns", "grpc", "smtp", "websocket", "ssh", "udp")
+NEW_TYPES = ("icmp", "dns", "grpc", "smtp", "websocket", "ssh", "udp", "browser")
 
 
 def _values(**given) -> dict:
@@ -47,6 +47,9 @@ def _values(**given) -> dict:
     ("udp", "ntp.internal:123", {"udp_send": "ping", "udp_hex": False,
                                  "reply_contains": "pong"},
      {"reply_contains": "pong"}, {"send": "ping", "hex": False}),
+    ("browser", "https://shop.example/", {"max_load_ms": "4000", "fail_on_js_errors": False,
+                                          "browser_verify_tls": True},
+     {"max_load_ms": 4000.0}, {"fail_on_js_errors": False, "verify_tls": True}),
 ])
 def test_it_reads_and_shows_the_fields_of_each_new_type(kind, target, fields, expect,
                                                          options):
@@ -70,6 +73,7 @@ def test_it_reads_and_shows_the_fields_of_each_new_type(kind, target, fields, ex
     ("smtp", "mail.example.com", {"smtp_tls": True, "smtp_starttls": True}, "smtp_starttls"),
     ("websocket", "wss://x.test/", {"ws_headers": "not a header"}, "ws_headers"),
     ("udp", "ntp.internal:123", {"udp_send": "xyz", "udp_hex": True}, "udp_send"),
+    ("browser", "https://shop.example/", {"max_load_ms": "fast"}, "max_load_ms"),
 ])
 def test_it_shows_an_error_beside_the_field_at_fault(kind, target, fields, field):
     with pytest.raises(Invalid) as err:

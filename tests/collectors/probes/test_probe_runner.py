@@ -17,7 +17,7 @@ class Exploding:
 
 def test_it_registers_every_probed_check_type() -> None:
     expected = {"http", "https", "tcp", "dns", "tls", "postgres", "redis", "prometheus",
-                "icmp", "grpc", "smtp", "websocket", "ssh", "udp", "docker"}
+                "icmp", "grpc", "smtp", "websocket", "ssh", "udp", "docker", "browser"}
     assert set(PROBES) == expected
     assert all(probe.type == name for name, probe in PROBES.items())
 
