@@ -10,12 +10,12 @@ Callbacks stay thin: filters → build_series / delivery (SQL) → build_figures
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlencode
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, dcc, html
 
 from jadugar import db, policy
 from jadugar.errors import JadugarError
@@ -23,7 +23,7 @@ from jadugar.services import build_reads, build_series, delivery
 from jadugar.services.applications import linked_to_project
 from jadugar.services.csv_export import to_string
 from jadugar.services.projects import get_project
-from jadugar.timeutil import utcnow
+from jadugar.timeutil import parse_time, utcnow
 from jadugar.ui import build_figures as figs
 from jadugar.ui import build_panels as panels
 from jadugar.ui import dora_panels as dora
@@ -44,11 +44,32 @@ PAGE_SIZE = 25
 
 def _filters(range_: str | None, branch: str | None, kind: str | None,
              status: str | None) -> build_reads.BuildFilter:
-    until = utcnow()
-    days = RANGES.get(range_ or "30d", 30)
+    custom = zoomed(range_)
+    if custom is not None:
+        since, until = custom
+    else:
+        until = utcnow()
+        since = until - timedelta(days=RANGES.get(range_ or "30d", 30))
     return build_reads.BuildFilter(status=status or None, branch=branch or None,
-                                   kind=kind or None, since=until - timedelta(days=days),
-                                   until=until)
+                                   kind=kind or None, since=since, until=until)
+
+
+MAX_ZOOM = timedelta(days=400)
+
+
+def zoomed(range_: str | None) -> tuple[datetime, datetime] | None:
+    """A range made by drag-to-zoom: "<UTC ISO>..<UTC ISO>" (in the URL as ?range=...).
+    Anything else, or a span that is empty or longer than MAX_ZOOM, is not one."""
+    if not range_ or ".." not in range_:
+        return None
+    first, _, last = range_.partition("..")
+    try:
+        since, until = parse_time(first, "range"), parse_time(last, "range")
+    except JadugarError:
+        return None
+    if since is None or until is None or not timedelta(0) < until - since <= MAX_ZOOM:
+        return None
+    return since, until
 
 
 def _select(name: str, options, value, placeholder: str, **kw) -> dcc.Dropdown:
@@ -100,7 +121,8 @@ def _linked_applications(apps: list) -> html.Span:
 
 
 def layout(slug: str = "", **query):
-    q = {"range": query.get("range") if query.get("range") in RANGES else "30d",
+    q = {"range": query.get("range") if query.get("range") in RANGES
+         or zoomed(query.get("range")) else "30d",
          "branch": query.get("branch"), "kind": query.get("kind"),
          "status": query.get("status") if query.get("status") in STATUSES else None,
          "unit": "week" if query.get("unit") == "week" else "day",
@@ -159,6 +181,31 @@ TIME_COLUMNS = ("created_at", "t", "bucket", "ts")
 # Events of this project (the shell joined its room) redraw charts, table and milestones
 # at most every 5 s, so a busy CI costs one set of queries, not one per build.
 follow(P, ("build", "status_update", "milestone", "tests"), key="project")
+
+# Drag-to-zoom on a time chart makes the zoomed span the page's range (the URL keeps it as
+# ?range=<UTC>..<UTC>, and every chart, tile and the table follow), as Grafana does. The
+# durations chart reads wall-clock times of the browser's zone, the day charts UTC days.
+clientside_callback(
+    """(...layouts) => {
+        const skip = window.dash_clientside.no_update;
+        const trig = (window.dash_clientside.callback_context.triggered || [])[0];
+        if (!trig) return skip;
+        const id = trig.prop_id.split('.')[0];
+        const ids = window.dash_clientside.callback_context.inputs_list.map(i => i.id);
+        const lay = layouts[ids.indexOf(id)];
+        const a = lay && (lay['xaxis.range[0]'] || (lay['xaxis.range'] || [])[0]);
+        const b = lay && (lay['xaxis.range[1]'] || (lay['xaxis.range'] || [])[1]);
+        if (!a || !b) return skip;
+        const utc = !id.endsWith('-durations');
+        const iso = (t) => new Date(String(t).replace(' ', 'T') + (utc ? 'Z' : ''))
+            .toISOString().slice(0, 19) + 'Z';
+        const since = iso(a), until = iso(b);
+        return since < until ? since + '..' + until : skip;
+    }""",
+    Output(f"{P}-range", "value", allow_duplicate=True),
+    *[Input(f"{P}-{g}", "relayoutData") for g in ("durations", "success", "outcomes")],
+    prevent_initial_call=True,
+)
 
 FILTERS = [Input(f"{P}-range", "value"), Input(f"{P}-branch", "value"),
            Input(f"{P}-kind", "value"), Input(f"{P}-status", "value")]
