@@ -23,6 +23,14 @@ IMPACT_WORDS = {
 
 def banners(build: dict[str, Any]) -> list[dbc.Alert]:
     out = []
+    slow_stages = [s for s in build.get("stages") or []
+                   if (s.get("duration_anomaly") or {}).get("anomalous")]
+    if slow_stages:
+        out.append(dbc.Alert(
+            "Abnormally long stages: " + "; ".join(
+                f"{s['name']} took {duration(s['duration_s'])} (usually "
+                f"{duration(s['duration_anomaly']['baseline_s'])})" for s in slow_stages)
+            + ". They are outlined in red below.", color="warning", id=f"{P}-stage-anomaly"))
     anomaly = build.get("duration_anomaly")
     if anomaly and anomaly["anomalous"]:
         out.append(dbc.Alert(

@@ -172,11 +172,14 @@ def gantt_figure(stages: list[dict[str, Any]]) -> go.Figure:
         start = pd.Timestamp(s["started_at"])
         end = pd.Timestamp(s["finished_at"]) if s.get("finished_at") else pd.Timestamp(now)
         width_ms = max((end - start) / timedelta(milliseconds=1), 500)
+        slow = bool((s.get("duration_anomaly") or {}).get("anomalous"))
         fig.add_trace(go.Bar(
             y=[s["name"]], x=[width_ms], base=[start], orientation="h",
             marker_color=color(s["status"]), name=s["status"], showlegend=False,
+            # An abnormally long stage (services/duration_anomaly.py) is outlined.
+            marker_line={"color": "#d62728", "width": 3} if slow else None,
             hovertemplate=f"{s['name']}: {s['status']}<br>{width_ms / 1000:.0f} s"
-                          "<extra></extra>"))
+                          + (", abnormally long" if slow else "") + "<extra></extra>"))
     fig.update_xaxes(type="date")
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, height=max(200, 36 * len(rows) + 80))

@@ -33,3 +33,21 @@ def test_it_flags_the_slow_stage_and_not_the_usual_one(api):
 def test_it_gives_no_stage_verdict_without_history(api):
     build = _run(api, 1, 50)
     assert [s["duration_anomaly"] for s in build["stages"]] == [None, None]
+
+
+def test_the_build_page_lists_and_outlines_the_slow_stage(api):
+    """Issue 14: "the same goes for stage durations": the build page lists an abnormally
+    long stage in a banner and outlines its bar in the stage chart."""
+    from jadugar.ui.build_banners import banners
+    from jadugar.ui.build_figures import gantt_figure
+
+    for n, seconds in enumerate([50, 52, 49, 51, 50, 53, 48, 50, 51, 49, 50, 52]):
+        _run(api, n, seconds)
+    build = _run(api, 99, 200)
+    listed = [b for b in banners(build) if b.id == "builds-detail-stage-anomaly"]
+    assert [b.children for b in listed] == [
+        "Abnormally long stages: Test took 3 min (usually 50 s). They are outlined in "
+        "red below."]
+    bars = {t.y[0]: t for t in gantt_figure(build["stages"]).data}
+    assert bars["Test"].marker.line.color == "#d62728"
+    assert bars["Checkout"].marker.line.color is None
