@@ -15,6 +15,7 @@ import openapi_support
 import psycopg
 import pytest
 from login_support import sign_in
+from notify_receiver import receiver  # noqa: F401  (a fixture: a json:// notification target)
 from pg_tuning import make_fast
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import make_url

@@ -1,9 +1,5 @@
 """Notifications through Apprise to a real local webhook; failures are stored and retried."""
 
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
 import pytest
 from sqlalchemy import text
 from support_processes import free_port
@@ -12,25 +8,6 @@ from jadugar import db
 from jadugar.services import alerts, applications, checks, notifications
 from jadugar.services.history import Row, write_results
 from jadugar.timeutil import utcnow
-
-
-@pytest.fixture
-def receiver():
-    got = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            got.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"json://127.0.0.1:{server.server_address[1]}/hook", got
-    server.shutdown()
 
 
 def _firing_alert():

@@ -1,6 +1,5 @@
 """A red main build notifies a local Apprise target; the next green build resolves it."""
 
-from receiver import receiver  # noqa: F401  (fixture)
 
 from jadugar import db
 from jadugar.services import notifications
@@ -10,7 +9,7 @@ def _send():
     notifications.send_pending(db.transaction)
 
 
-def test_it_notifies_a_failed_main_build_and_its_fix(api, builds, receiver):  # noqa: F811
+def test_it_notifies_a_failed_main_build_and_its_fix(api, builds, receiver):
     url, got = receiver
     assert api.post("/notification-targets", json={"name": "hook", "url": url}).status_code \
         == 201
@@ -66,7 +65,7 @@ def test_it_judges_a_build_that_finishes_by_patch(api, builds):
     assert len(api.get("/alerts").json["items"]) == 1
 
 
-def test_it_keeps_quiet_under_a_silence(api, builds, receiver):  # noqa: F811
+def test_it_keeps_quiet_under_a_silence(api, builds, receiver):
     url, got = receiver
     api.post("/notification-targets", json={"name": "hook", "url": url})
     api.post("/alert-rules", json={"project": "web", "kind": "build_failed"})
@@ -77,7 +76,7 @@ def test_it_keeps_quiet_under_a_silence(api, builds, receiver):  # noqa: F811
     assert len(api.get("/alerts").json["items"]) == 1 and got == []
 
 
-def test_a_project_silence_quiets_that_project_only(api, builds, receiver):  # noqa: F811
+def test_a_project_silence_quiets_that_project_only(api, builds, receiver):
     url, got = receiver
     api.post("/notification-targets", json={"name": "hook", "url": url})
     api.post("/projects", json={"slug": "api", "name": "API"})

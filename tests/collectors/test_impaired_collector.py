@@ -4,10 +4,7 @@ probe it makes fails as a lost network would). It judges itself impaired, leaves
 shared checks to the healthy collector, raises no alert about the checks, and the alert
 about itself is notified by the collector that has network."""
 
-import json
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import text
@@ -17,25 +14,6 @@ from jadugar import db
 from jadugar.services import applications, checks, notifications
 
 CHECKS = 12
-
-
-@pytest.fixture
-def receiver():
-    got: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):
-            got.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
-            self.send_response(200)
-            self.end_headers()
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"json://127.0.0.1:{server.server_address[1]}/hook", got
-    server.shutdown()
 
 
 @pytest.mark.slow
