@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 from aiohttp import web
-from checktype_probes import BackgroundLoop, check
+from background_loop import BackgroundLoop
+from checktype_probes import check
 
 from jadugar import config
 

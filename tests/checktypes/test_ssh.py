@@ -6,7 +6,8 @@ import queue
 from collections.abc import Iterator
 
 import pytest
-from checktype_probes import METADATA, BackgroundLoop, check, free_port
+from background_loop import BackgroundLoop
+from checktype_probes import METADATA, check, free_port
 
 BANNER = b"SSH-2.0-OpenSSH_9.6p1 Debian-3\r\n"
 

@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import aiohttp
 import pytest
 from aiohttp import web
-from checktype_probes import METADATA, BackgroundLoop, check, free_port, self_signed
+from background_loop import BackgroundLoop
+from checktype_probes import METADATA, check, free_port, self_signed
 
 from jadugar.checks import registry
 from jadugar.services import redact
