@@ -24,7 +24,6 @@ import json
 import multiprocessing as mp
 import os
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -37,8 +36,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sqlalchemy import text  # noqa: E402
 from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
 
-from bench.suite import Row, emit  # noqa: E402
-from jadugar import auth, db, migrations  # noqa: E402
+from bench.suite import Row, bench_database, emit  # noqa: E402
+from jadugar import auth, db  # noqa: E402
 from jadugar.services import applications  # noqa: E402
 
 APP = "bench-ingest"
@@ -177,21 +176,9 @@ def main() -> None:
     per_batch = max(1, args.batch // args.series)
     keys = series_keys(min(args.series, args.batch))
 
-    tmp = Path(tempfile.mkdtemp(prefix="jadugar-bench-ingest-"))
-    os.chmod(tmp, 0o755)
-    (tmp / "run").mkdir(mode=0o700)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(tmp / "run"))
-    server = None
-    if os.environ.get("JADUGAR_DATABASE_URL"):
-        url = db.sqlalchemy_url(os.environ["JADUGAR_DATABASE_URL"])
-    else:
-        import pgserver
-
-        server = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
-        url = db.sqlalchemy_url(server.get_uri())
-    plain_url = url.replace("+psycopg", "")
+    base = bench_database("jadugar-bench-ingest-")
+    tmp, url, plain_url, server = base.tmp, base.url, base.plain_url, base.server
     engine = db.make_engine(url)
-    migrations.upgrade(engine)
     with engine.begin() as c:
         token = auth.create_token(c, "bench-ingest", "ingest")[1]
         if not c.execute(text("select 1 from applications where slug = :s"),

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
 
 
 @dataclass
@@ -38,3 +41,35 @@ def verdict(met: bool | None) -> str:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+@dataclass
+class BenchDatabase:
+    """A bench's PostgreSQL: JADUGAR_DATABASE_URL when set, else an embedded one in `tmp`
+    (then `server` holds it; `server.cleanup()` stops it). Migrated to head."""
+
+    tmp: Path
+    url: str  # SQLAlchemy form
+    plain_url: str  # for child processes (jadugar serve) and psycopg
+    server: Any
+
+
+def bench_database(prefix: str) -> BenchDatabase:
+    from jadugar import db, migrations
+
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    os.chmod(tmp, 0o755)
+    (tmp / "run").mkdir(mode=0o700)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(tmp / "run"))
+    server = None
+    if os.environ.get("JADUGAR_DATABASE_URL"):
+        url = db.sqlalchemy_url(os.environ["JADUGAR_DATABASE_URL"])
+    else:
+        import pgserver
+
+        server = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
+        url = db.sqlalchemy_url(server.get_uri())
+    engine = db.make_engine(url)
+    migrations.upgrade(engine)
+    engine.dispose()
+    return BenchDatabase(tmp, url, url.replace("+psycopg", ""), server)

@@ -23,7 +23,6 @@ import multiprocessing as mp
 import os
 import random
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -36,8 +35,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from sqlalchemy import text  # noqa: E402
 from support_processes import free_port, start_process, stop_process, wait_http  # noqa: E402
 
-from bench.suite import Row, emit, ms  # noqa: E402
-from jadugar import auth, db, migrations  # noqa: E402
+from bench.suite import Row, bench_database, emit, ms  # noqa: E402
+from jadugar import auth, db  # noqa: E402
 from jadugar.services import partitions  # noqa: E402
 
 INGEST_SLUG, YEAR_SLUG = "bench-junit", "bench-year"
@@ -199,21 +198,9 @@ def main() -> None:
         args.builds = 4
     per_day = 0.25 if args.quick else args.builds_per_day
 
-    tmp = Path(tempfile.mkdtemp(prefix="jadugar-bench-junit-"))
-    os.chmod(tmp, 0o755)
-    (tmp / "run").mkdir(mode=0o700)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(tmp / "run"))
-    server = None
-    if os.environ.get("JADUGAR_DATABASE_URL"):
-        url = db.sqlalchemy_url(os.environ["JADUGAR_DATABASE_URL"])
-    else:
-        import pgserver
-
-        server = pgserver.get_server(tmp / "pg", cleanup_mode="stop")
-        url = db.sqlalchemy_url(server.get_uri())
-    plain_url = url.replace("+psycopg", "")
+    base = bench_database("jadugar-bench-junit-")
+    tmp, url, plain_url, server = base.tmp, base.url, base.plain_url, base.server
     engine = db.make_engine(url)
-    migrations.upgrade(engine)
     with engine.begin() as c:
         for slug in (INGEST_SLUG, YEAR_SLUG):  # a second run starts clean
             c.execute(text("delete from projects where slug = :s"), {"s": slug})
