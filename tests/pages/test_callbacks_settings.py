@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from component_walk import walk
 from flask_login import login_user
 
 from jadugar import auth
@@ -14,22 +15,12 @@ from jadugar.ui.settings_areas import APPLICATIONS
 from jadugar.ui.settings_section import show
 
 
-def _walk(component: Any) -> list[Any]:
-    """Every component and string under `component`, depth first."""
-    out = [component]
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None:
-            out += _walk(child)
-    return out
-
-
 def _listed_as(dash_app, engine, role: str) -> list[Any]:
     with engine.begin() as c:
         user = auth.create_user(c, f"user-{role}", role, "callback-pass")
     with dash_app.server.test_request_context("/settings"):
         login_user(user)
-        return _walk(show(APPLICATIONS, 0))
+        return walk(show(APPLICATIONS, 0))
 
 
 def test_it_lists_applications_with_delete_buttons_for_writers_only(dash_app, engine,
@@ -65,7 +56,7 @@ def test_it_lists_collectors_with_their_state(dash_app, engine, clean_db):
         user = auth.create_user(c, "collector-admin", "admin", "callback-pass")
     with dash_app.server.test_request_context("/settings"):
         login_user(user)
-        parts = [p for p in _walk(show(COLLECTORS, 0)) if isinstance(p, str)]
+        parts = [p for p in walk(show(COLLECTORS, 0)) if isinstance(p, str)]
     assert "eu-1" in parts and "healthy" in parts
     [state] = [p for p in parts if p.startswith("impaired since")]
     assert state.endswith("(12 of 12 failed)")

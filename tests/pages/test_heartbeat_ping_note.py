@@ -6,19 +6,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from component_walk import walk
 from flask_login import login_user
 
 from jadugar import auth
 from jadugar.services import applications, checks
-
-
-def _walk(component: Any) -> list[Any]:
-    out = [component]
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None:
-            out += _walk(child)
-    return out
 
 
 def _page_as(dash_app, engine, role: str) -> dict[str, Any]:
@@ -28,7 +20,7 @@ def _page_as(dash_app, engine, role: str) -> dict[str, Any]:
         user = auth.create_user(c, f"ping-{role}", role, "callback-pass")
     with dash_app.server.test_request_context("/monitoring/nightly"):
         login_user(user)
-        parts = _walk(monitoring_app.layout(slug="nightly"))
+        parts = walk(monitoring_app.layout(slug="nightly"))
     return {p.id: getattr(p, "children", None) for p in parts
             if isinstance(getattr(p, "id", None), str)}
 

@@ -6,21 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from component_walk import walk
 from flask_login import login_user
 
 from jadugar import auth
 from jadugar.services import applications, projects
 from jadugar.ui.settings_areas import APPLICATIONS
 from jadugar.ui.settings_section import save
-
-
-def _walk(component: Any) -> list[Any]:
-    out = [component]
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if child is not None:
-            out += _walk(child)
-    return out
 
 
 def _save(dash_app, admin, **values: Any) -> tuple:
@@ -52,7 +44,7 @@ def test_the_link_shows_on_the_application_and_the_project_page(dash_app, engine
         applications.create_application(c, {"slug": "shop", "name": "Shop",
                                              "projects": ["shop-repo"]})
     with dash_app.server.test_request_context("/monitoring/shop"):
-        on_app = _walk(monitoring_app.layout(slug="shop"))
-        on_project = _walk(build_project.layout(slug="shop-repo"))
+        on_app = walk(monitoring_app.layout(slug="shop"))
+        on_project = walk(build_project.layout(slug="shop-repo"))
     assert "/builds/shop-repo" in [getattr(p, "href", None) for p in on_app]
     assert "/monitoring/shop" in [getattr(p, "href", None) for p in on_project]
