@@ -5,6 +5,7 @@ the field. Each test seeds one small project, not the demo, to stay quick."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from browser_support import settle, wait_seen, watch_for_text
 from sqlalchemy import text
 
 from jadugar.services import builds, projects
@@ -56,13 +57,15 @@ def test_it_draws_the_stages_and_cancels_the_build_with_a_reason(page, engine, b
 
 def test_it_posts_a_status_update_on_the_project_page(page, engine, build_id):
     page.goto(f"{page.base}/builds/web")
+    settle(page)
+    watch_for_text(page, "Posted.")
     page.click("#builds-project-tabs >> text=Post update")
     page.click("#builds-project-note-save")  # empty: the message field says so
     page.wait_for_selector("#builds-project-note-message.is-invalid")
     page.fill("#builds-project-note-message", "Release train leaves Friday")
     page.click("#builds-project-note-save")
-    page.wait_for_selector("text=Posted.")
     page.wait_for_selector("#builds-project-timeline >> text=Release train leaves Friday")
+    wait_seen(page, "Posted.")
     with engine.connect() as c:
         row = c.execute(text("select source, author, build_id from status_updates "
                              "where message = 'Release train leaves Friday'")).one()
@@ -71,13 +74,15 @@ def test_it_posts_a_status_update_on_the_project_page(page, engine, build_id):
 
 def test_it_shows_the_project_forms_errors_beside_their_fields(page, engine, build_id):
     page.goto(f"{page.base}/builds/web")
+    settle(page)
+    watch_for_text(page, "Project saved.")
     page.fill("#builds-project-edit-name", "")
     page.click("#builds-project-edit-save")
     page.wait_for_selector("#builds-project-edit-name.is-invalid")
     assert page.inner_text("#builds-project-edit-name-fb")
     page.fill("#builds-project-edit-name", "Web app")
     page.click("#builds-project-edit-save")
-    page.wait_for_selector("text=Project saved.")
+    wait_seen(page, "Project saved.")
     assert not page.locator("#builds-project-edit-name.is-invalid").count()
     with engine.connect() as c:
         assert c.scalar(text("select name from projects where slug = 'web'")) == "Web app"

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from browser_support import settle, wait_seen, watch_for_text
 from sqlalchemy import text
 
 from jadugar.services import demo
@@ -95,7 +96,13 @@ def test_it_saves_a_milestone_from_the_project_page(demo_page):
     page = demo_page
     page.goto(page.base + "/builds/infra")
     page.wait_for_selector("#builds-project-ms-title")
+    # A CI run once saw no "Milestone saved." in 30 s. Likely: the click came while the
+    # charts above were still moving the layout, or the message (it closes itself after
+    # 4 s) came and went in a starved browser before the look. Both are ruled out here.
+    settle(page)
+    watch_for_text(page, "Milestone saved.")
     page.fill("#builds-project-ms-title", "Browser-made milestone")
     page.click("#builds-project-ms-save")
-    page.wait_for_selector("text=Milestone saved.")
     page.wait_for_selector("#builds-project-timeline >> text=Browser-made milestone")
+    wait_seen(page, "Milestone saved.")
+
