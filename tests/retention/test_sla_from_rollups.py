@@ -57,3 +57,77 @@ def test_it_reports_from_rollups_exactly_as_from_raw(shop, start, span, period):
 def test_it_reports_one_application(shop):
     raw = reports.sla(shop, T0, T0 + timedelta(days=4), "range", "blog", use_rollups=False)
     assert reports.sla(shop, T0, T0 + timedelta(days=4), "range", "blog") == raw
+
+
+# Months: a check every 10 minutes from mid-January to mid-May, runs of 'down' that cross
+# days and the ends of months, maintenance in March only.
+M0 = datetime(2026, 1, 17, 13, 4, tzinfo=UTC)
+MONTHS_DATA = """
+insert into history (check_id, ts, status, response_ms)
+select :c, :t0 + i * interval '10 minutes',
+       case when i % 997 between 900 and 940 or i % 389 = 11 then 'down' else 'up' end,
+       20 + i % 300
+  from generate_series(0, 117 * 144) i
+"""
+
+
+@pytest.fixture
+def months(conn):
+    shop, blog = make_app(conn, "shop"), make_app(conn, "blog")
+    checks = [make_check(conn, shop, "api"), make_check(conn, shop, "web"),
+              make_check(conn, blog, "home")]
+    for i, check in enumerate(checks):
+        conn.execute(text(MONTHS_DATA), {"c": check, "t0": M0 + timedelta(minutes=3 * i)})
+    # A run of 'down' from the last evening of February into March, on one check.
+    conn.execute(text("""update history set status = 'down' where check_id = :c
+        and ts >= '2026-02-28 20:00+00' and ts < '2026-03-01 03:00+00'"""), {"c": checks[0]})
+    conn.execute(text("""insert into maintenance_windows (title, application_id, starts_at,
+        ends_at, recurrence) values ('w', :a, '2026-03-10 22:13+00', '2026-03-11 01:02+00',
+        'none')"""), {"a": shop})
+    rollups.rebuild(conn, M0, datetime(2026, 5, 14, tzinfo=UTC))
+    done = datetime(2026, 5, 12, 7, 31, tzinfo=UTC)
+    for name, res in (("check_1m", "1m"), ("check_1h", "1h"), ("check_1d", "1d"),
+                      ("check_1mo", "1mo")):
+        conn.execute(text("insert into rollup_watermarks values (:n, :t)"),
+                     {"n": name, "t": rollups.bucket(done, res)})
+    return conn
+
+
+@pytest.mark.parametrize(("since", "until", "period"), [
+    (M0, datetime(2026, 5, 14, tzinfo=UTC), "month"),
+    (M0, datetime(2026, 5, 14, tzinfo=UTC), "range"),
+    (datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC), "month"),
+    (datetime(2026, 2, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC), "range"),
+    (datetime(2026, 2, 27, 5, tzinfo=UTC), datetime(2026, 4, 2, 1, tzinfo=UTC), "range"),
+])
+def test_whole_months_come_from_the_monthly_rollup_exactly_as_from_raw(months, since,
+                                                                     until, period):
+    raw = reports.sla(months, since, until, period, use_rollups=False)
+    rolled = reports.sla(months, since, until, period)
+    assert len(raw) >= 2
+    assert rolled == raw
+
+
+def test_the_monthly_rollup_joins_a_run_of_down_across_the_end_of_a_month(months):
+    rows = months.execute(text("""select ts, down_runs, first_down, last_down
+        from check_rollup_1mo where check_id = (select min(id) from health_checks)
+         and ts in ('2026-02-01 00:00+00', '2026-03-01 00:00+00') order by ts""")).all()
+    assert [r.last_down for r in rows] == [True, False]
+    assert rows[1].first_down
+
+
+def test_the_monthly_rollup_runs_once_its_month_is_closed_in_the_daily_rollup(conn):
+    check = make_check(conn, make_app(conn, "shop"))
+    conn.execute(text(MONTHS_DATA), {"c": check, "t0": M0})
+    now = datetime(2026, 3, 2, 5, tzinfo=UTC)
+    conn.execute(text("delete from history where ts >= :n"), {"n": now})
+    while rollups.run(conn, now):
+        pass
+    marks = rollups.watermarks(conn)
+    assert marks["check_1mo"] == datetime(2026, 3, 1, tzinfo=UTC)
+    got = conn.execute(text("""select ts, total from check_rollup_1mo where check_id = :c
+        order by ts"""), {"c": check}).all()
+    raw = conn.execute(text("""select date_trunc('month', ts, 'UTC'), count(*) from history
+        where check_id = :c and ts < '2026-03-01 00:00+00' group by 1 order by 1"""),
+        {"c": check}).all()
+    assert [tuple(r) for r in got] == [tuple(r) for r in raw]
