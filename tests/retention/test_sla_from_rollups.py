@@ -131,3 +131,12 @@ def test_the_monthly_rollup_runs_once_its_month_is_closed_in_the_daily_rollup(co
         where check_id = :c and ts < '2026-03-01 00:00+00' group by 1 order by 1"""),
         {"c": check}).all()
     assert [tuple(r) for r in got] == [tuple(r) for r in raw]
+
+
+def test_months_and_days_stay_utc_whatever_the_sessions_time_zone(months):
+    # Interval arithmetic follows the session's time zone: in Berlin a day after the end of
+    # March is 23 hours, and the days of a month would no longer meet the daily rollup.
+    since, until = datetime(2026, 2, 27, 5, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC)
+    raw = reports.sla(months, since, until, "month", use_rollups=False)
+    months.execute(text("set local timezone = 'Europe/Berlin'"))
+    assert reports.sla(months, since, until, "month") == raw
