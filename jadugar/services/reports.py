@@ -126,16 +126,6 @@ edge_hours as (
 edge_months as (
     select distinct check_id, date_trunc('month', d, 'UTC') as m from edge_days
 ),
--- The days of the whole months that maintenance touches, less the days it touches: read
--- from the daily rollup by key (a join, not a scan of every day of the year).
-clear_month_days as (
-    select md.check_id, md.d from (
-        select e.check_id, generate_series(e.m, e.m + interval '1 month' - interval '1 day',
-                                           interval '1 day') as d
-          from edge_months e where e.m >= :m_lo and e.m < :m_hi) md
-      left join edge_days x on x.check_id = md.check_id and x.d = md.d
-     where x.check_id is null
-),
 open_days as (
     select """ + DAY.format(x=":since") + """ as d
     union select generate_series(""" + DAY.format(x="least(:done_1d, :until)") + """,
@@ -163,9 +153,11 @@ hour_pairs as (
      where not (""" + HOUR_IN.format(t="p.h") + """ and e.check_id is null)
        and not (""" + DAY_IN.format(t=DAY.format(x="p.h")) + """ and ed.check_id is null)
 ),
--- The hours of a day and the results of an hour are read per pair by key ("offset 0"
--- keeps each lateral read apart): joined instead, the planner may merge-join a year of
--- hourly rows or two weeks of raw results to find a few thousand pairs.
+-- Below a month, rows are read per check (the days of the range's partial months), per
+-- (check, month) that maintenance touches, per (check, day) and per (check, hour), each by
+-- a range of the primary key; "offset 0" keeps each lateral read apart. Joined instead,
+-- the planner may hash a year of daily rows, or merge-join a year of hourly rows or two
+-- weeks of raw results, to find a few thousand pairs.
 segments as (
     select m.check_id, m.ts, m.total as results, m.down, m.down_runs, m.first_down,
            m.last_down
@@ -175,14 +167,22 @@ segments as (
                         where e.check_id = m.check_id and e.m = m.ts)
     union all
     select d.check_id, d.ts, d.total, d.down, d.down_runs, d.first_down, d.last_down
-      from check_rollup_1d d join checks k on k.id = d.check_id
-     where ((d.ts >= :since and d.ts < :m_lo) or (d.ts >= :m_hi and d.ts < :until))
-       and """ + DAY_IN.format(t="d.ts") + """
+      from checks k cross join lateral (
+           (select * from check_rollup_1d d
+             where d.check_id = k.id and d.ts >= :since and d.ts < :m_lo offset 0)
+           union all
+           (select * from check_rollup_1d d
+             where d.check_id = k.id and d.ts >= :m_hi and d.ts < :until offset 0)) d
+     where """ + DAY_IN.format(t="d.ts") + """
        and not exists (select 1 from edge_days e where e.check_id = d.check_id and e.d = d.ts)
     union all
     select d.check_id, d.ts, d.total, d.down, d.down_runs, d.first_down, d.last_down
-      from clear_month_days c join check_rollup_1d d on d.check_id = c.check_id and d.ts = c.d
-     where """ + DAY_IN.format(t="d.ts") + """
+      from edge_months m cross join lateral (
+           select * from check_rollup_1d d
+            where d.check_id = m.check_id and d.ts >= m.m and d.ts < m.m + interval '1 month'
+           offset 0) d
+     where m.m >= :m_lo and m.m < :m_hi and """ + DAY_IN.format(t="d.ts") + """
+       and not exists (select 1 from edge_days e where e.check_id = d.check_id and e.d = d.ts)
     union all
     select h.check_id, h.ts, h.total, h.down, h.down_runs, h.first_down, h.last_down
       from day_pairs p cross join lateral (

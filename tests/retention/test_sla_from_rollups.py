@@ -13,11 +13,23 @@ from jadugar.services import reports, rollups
 T0 = datetime(2026, 1, 29, 0, 0, 20, tzinfo=UTC)  # four days across a month's end
 
 
+def three_checks(conn) -> tuple[int, int, list[int]]:
+    """Applications shop (checks api, web) and blog (check home)."""
+    shop, blog = make_app(conn, "shop"), make_app(conn, "blog")
+    return shop, blog, [make_check(conn, shop, "api"), make_check(conn, shop, "web"),
+                        make_check(conn, blog, "home")]
+
+
+def rolled_up_until(conn, done: datetime, resolutions: tuple[str, ...]) -> None:
+    """Watermarks as if each rollup had run up to `done` (the rest is raw only)."""
+    for res in resolutions:
+        conn.execute(text("insert into rollup_watermarks values (:n, :t)"),
+                     {"n": f"check_{res}", "t": rollups.bucket(done, res)})
+
+
 @pytest.fixture
 def shop(conn):
-    shop, blog = make_app(conn, "shop"), make_app(conn, "blog")
-    checks = [make_check(conn, shop, "api"), make_check(conn, shop, "web"),
-              make_check(conn, blog, "home")]
+    shop, blog, checks = three_checks(conn)
     for i, check in enumerate(checks):
         add_results(conn, check, T0 + timedelta(seconds=7 * i), 4 * 24 * 180)
     windows = [  # (application, check, starts, ends, recurrence)
@@ -33,10 +45,7 @@ def shop(conn):
             starts_at, ends_at, recurrence) values ('w', :a, :c, :s, :e, :r)"""),
             {"a": app, "c": check, "s": starts, "e": ends, "r": every})
     rollups.rebuild(conn, T0, T0 + timedelta(days=4))
-    done = T0 + timedelta(days=3, hours=5, minutes=17)  # the rest is raw only
-    for name, res in (("check_1m", "1m"), ("check_1h", "1h"), ("check_1d", "1d")):
-        conn.execute(text("insert into rollup_watermarks values (:n, :t)"),
-                     {"n": name, "t": rollups.bucket(done, res)})
+    rolled_up_until(conn, T0 + timedelta(days=3, hours=5, minutes=17), ("1m", "1h", "1d"))
     return conn
 
 
@@ -73,9 +82,7 @@ select :c, :t0 + i * interval '10 minutes',
 
 @pytest.fixture
 def months(conn):
-    shop, blog = make_app(conn, "shop"), make_app(conn, "blog")
-    checks = [make_check(conn, shop, "api"), make_check(conn, shop, "web"),
-              make_check(conn, blog, "home")]
+    shop, _, checks = three_checks(conn)
     for i, check in enumerate(checks):
         conn.execute(text(MONTHS_DATA), {"c": check, "t0": M0 + timedelta(minutes=3 * i)})
     # A run of 'down' from the last evening of February into March, on one check.
@@ -85,11 +92,7 @@ def months(conn):
         ends_at, recurrence) values ('w', :a, '2026-03-10 22:13+00', '2026-03-11 01:02+00',
         'none')"""), {"a": shop})
     rollups.rebuild(conn, M0, datetime(2026, 5, 14, tzinfo=UTC))
-    done = datetime(2026, 5, 12, 7, 31, tzinfo=UTC)
-    for name, res in (("check_1m", "1m"), ("check_1h", "1h"), ("check_1d", "1d"),
-                      ("check_1mo", "1mo")):
-        conn.execute(text("insert into rollup_watermarks values (:n, :t)"),
-                     {"n": name, "t": rollups.bucket(done, res)})
+    rolled_up_until(conn, datetime(2026, 5, 12, 7, 31, tzinfo=UTC), ("1m", "1h", "1d", "1mo"))
     return conn
 
 
