@@ -203,16 +203,23 @@ segments as (
            select 1 from occ_checks o
             where o.check_id = r.check_id and r.ts >= o.starts_at and r.ts < o.ends_at)
 ),
+-- Per check first, in the order the window leaves its rows; then per application.
 joined as (
-    select s.*, k.application_id, k.interval_s, {period} as period,
+    select s.*, {period} as period,
            lag(last_down) over (partition by check_id, {period} order by ts) as prev_down
-      from segments s join checks k on k.id = s.check_id
+      from segments s
+),
+per_check as (
+    select check_id, period, sum(results) as results, sum(down) as down,
+           sum(down_runs) - count(*) filter (where first_down and prev_down) as incidents
+      from joined group by check_id, period
 ),
 per_app as (
-    select application_id, period, sum(results) as results, sum(down) as down_results,
-           sum(down_runs) - count(*) filter (where first_down and prev_down) as incidents,
-           sum(results * interval_s) as weight, sum(down * interval_s) as down_weight
-      from joined group by application_id, period
+    select k.application_id, p.period, sum(p.results) as results,
+           sum(p.down) as down_results, sum(p.incidents) as incidents,
+           sum(p.results * k.interval_s) as weight, sum(p.down * k.interval_s) as down_weight
+      from per_check p join checks k on k.id = p.check_id
+     group by k.application_id, p.period
 )
 select a.slug as application, a.name, p.period, p.results, p.down_results, p.incidents,
        (p.weight - p.down_weight)::float / nullif(p.weight, 0) as uptime
