@@ -28,8 +28,11 @@ PLAN: dict[str, str] = {
     "check_rollup_1h": "month", "metric_rollup_1h": "month",
     "check_rollup_1d": "year", "metric_rollup_1d": "year",
     "check_rollup_1mo": "year",
+    "history_hourly": "month",
     "test_results": "day",
 }
+# The column each table is partitioned by, where it is not `ts`.
+TIME_COLUMN: dict[str, str] = {"history_hourly": "hour"}
 DAYS_AHEAD = 7
 NAME_FORMAT = {"day": "%Y%m%d", "month": "%Y%m", "year": "%Y"}
 
@@ -115,8 +118,9 @@ def _stray_periods(conn: Connection, table: str, unit: str) -> list[datetime]:
     default = f"{table}_default"
     if not _exists(conn, default):
         return []
+    ts = TIME_COLUMN.get(table, "ts")
     return list(conn.execute(text(
-        f"select distinct date_trunc(:unit, ts, 'UTC') from {default}"),  # noqa: S608
+        f"select distinct date_trunc(:unit, {ts}, 'UTC') from {default}"),  # noqa: S608
         {"unit": unit}).scalars())
 
 
@@ -127,8 +131,9 @@ def _create(conn: Connection, table: str, unit: str, lower: datetime) -> str:
     name = f"{table}_p{lower.strftime(NAME_FORMAT[unit])}"
     default = f"{table}_default"
     bounds = {"lo": lower, "hi": upper}
+    within = "{ts} >= :lo and {ts} < :hi".format(ts=TIME_COLUMN.get(table, "ts"))
     waiting = _exists(conn, default) and conn.execute(text(
-        f"select exists (select 1 from {default} where ts >= :lo and ts < :hi)"),  # noqa: S608
+        f"select exists (select 1 from {default} where {within})"),  # noqa: S608
         bounds).scalar_one()
     if not waiting:
         conn.execute(text(f"create table {name} partition of {table} "
@@ -136,8 +141,7 @@ def _create(conn: Connection, table: str, unit: str, lower: datetime) -> str:
         return name
     conn.execute(text(f"create table {name} (like {table} including defaults "
                       "including constraints)"))
-    conn.execute(text(f"""with moved as (delete from {default} where ts >= :lo and ts < :hi
-                                         returning *)
+    conn.execute(text(f"""with moved as (delete from {default} where {within} returning *)
                           insert into {name} select * from moved"""), bounds)  # noqa: S608
     conn.execute(text(f"alter table {table} attach partition {name} "
                       f"for values from ({_literal(lower)}) to ({_literal(upper)})"))

@@ -214,7 +214,7 @@ def retention_days(cfg: object) -> dict[str, int]:
                     cfg.retention_1h_days, cfg.retention_1d_days)  # type: ignore[attr-defined]
     return {"history": raw, "metrics": raw, "check_rollup_1m": m, "metric_rollup_1m": m,
             "check_rollup_1h": h, "metric_rollup_1h": h, "check_rollup_1d": d,
-            "metric_rollup_1d": d,
+            "metric_rollup_1d": d, "history_hourly": h,
             "test_results": cfg.retention_test_results_days}  # type: ignore[attr-defined]
 
 
