@@ -237,13 +237,14 @@ def disk_rows(engine: Engine) -> list[str]:
     per_row: dict[str, float] = {}
     with engine.connect() as conn:
         conn.execute(text("analyze"))
-        for table in ("history", "check_rollup_1m", "check_rollup_1h", "check_rollup_1d"):
+        for table in ("history", "check_rollup_1m", "check_rollup_1h", "check_rollup_1d",
+                      "history_hourly"):
             row = conn.execute(text(SIZE), {"t": table}).one()
             per_row[table] = float(row.size) / row.n
             out.append(f"| `{table}` | {per_row[table]:.0f} B/row | {row.relname}: "
                        f"{int(row.n):,} rows, {row.size / 1e6:.1f} MB |")
     held = {"history": 14 * 1440, "check_rollup_1m": 90 * 1440, "check_rollup_1h": 730 * 24,
-            "check_rollup_1d": 365}
+            "check_rollup_1d": 365, "history_hourly": 730 * 24}
     total = sum(per_row[t] * n for t, n in held.items())
     raw_year = 122 * 525_600
     out.append(f"| **held per check at 1-minute interval** | **{total / 1e6:.1f} MB** "
