@@ -11,6 +11,8 @@ hoc SQL and give the same answers (tests/retention/test_histogram.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 # As in migration 0010; stored there as real, so compare as real here too.
@@ -42,15 +44,17 @@ def merge_sql(col: str) -> str:
     return f"case when count({col}) > 0 then cast(array[{sums}] as int[]) end"
 
 
-def quantiles(hists: np.ndarray, q: float, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+def quantiles(hists: np.ndarray, q: float | Sequence[float], lo: np.ndarray,
+              hi: np.ndarray) -> np.ndarray:
     """The q-quantile of each histogram row (n × 30): the slot holding position q·(n-1),
     interpolated inside the slot, its ends clamped to the row's known min and max; NaN for
-    an empty row. The same arithmetic as jadugar_hist_quantile, for many rows at once."""
+    an empty row. The same arithmetic as jadugar_hist_quantile, for many rows at once.
+    Several q give one row of quantiles per q."""
     total = hists.sum(axis=1)
-    target = q * (total - 1)
+    target = np.multiply.outer(q, total - 1)
     cum = np.cumsum(hists, axis=1)
     # The first slot whose running count passes floor(target); it holds at least one.
-    k = np.argmax(cum > np.floor(target)[:, None], axis=1)
+    k = np.argmax(cum > np.floor(target)[..., None], axis=-1)
     rows = np.arange(len(hists))
     count = hists[rows, k]
     seen = cum[rows, k] - count

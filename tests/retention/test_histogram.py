@@ -70,6 +70,16 @@ def test_quantiles_match_jadugar_hist_quantile(conn, q):
     assert np.allclose(ours[1:], np.array(theirs[1:], dtype=float), rtol=1e-9)
 
 
+def test_several_quantiles_give_one_row_per_q():
+    rng = np.random.default_rng(11)
+    hists = rng.integers(0, 5, size=(50, histogram.SLOTS))
+    hists[3] = 0
+    lo, hi = rng.uniform(0.1, 5, 50), rng.uniform(100, 5000, 50)
+    both = histogram.quantiles(hists, (0.5, 0.95), lo, hi)
+    one = [histogram.quantiles(hists, q, lo, hi) for q in (0.5, 0.95)]
+    assert both.shape == (2, 50) and np.array_equal(both, np.array(one), equal_nan=True)
+
+
 PLPGSQL_CHART = """
 select date_bin(:step, ts, :origin) as t,
        jadugar_hist_quantile(jadugar_hist_merge(ms_hist), 0.5, min(ms_min), max(ms_max)) as p50,
