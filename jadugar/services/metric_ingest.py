@@ -19,7 +19,7 @@ import struct
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import repeat
+from itertools import compress, repeat
 from typing import Any
 
 import orjson
@@ -203,41 +203,60 @@ def parse_prometheus(body: str, application: str | None) -> Batch:
         line = body.count("\n", 0, body.index("\x00")) + 1
         raise Invalid(f"line {line}: a NUL character cannot be stored", field="body")
     try:
-        samples = prometheus_text.parse(body, _within_limits)
+        columns = prometheus_text.parse_columns(body, _within_limits)
     except prometheus_text.SampleRefused as exc:
         raise Invalid(str(exc), field="body", code="limit_exceeded") from None
     except ValueError as exc:
         raise Invalid(f"cannot parse Prometheus text: {exc}", field="body") from None
-    now_us = (utcnow() - PG_EPOCH) // _US
-    batch, index = Batch(), {}
-    for s in samples:
-        if s.value - s.value != 0:
-            continue  # NaN/Inf have no place on a chart; exporters emit them for "no data"
-        # The parser hands out one labels dict per series (a new empty one per plain line).
-        raw = (s.name, id(s.labels) if s.labels else 0)
-        k = index.get(raw)
-        if k is None:
-            k = index[raw] = len(batch.keys)
-            batch.keys.append((application, s.name, s.labels))
-        ms = s.timestamp_ms
-        if ms is None:
-            at = now_us
-        elif ms in _MS_RANGE:
-            at = (ms - _PG_EPOCH_MS) * 1000
-        else:
-            raise Invalid(f"the timestamp {ms} of {s.name} is out of range", field="body")
-        batch.key_of.append(k)
-        batch.micros.append(at)
-        batch.values.append(s.value)
-    if not batch:
+    series_of, values, stamps = columns.series_of, columns.values, columns.timestamps
+    if not math.isfinite(sum(values)):  # one pass in C; a sum too large comes here too
+        # NaN/Inf have no place on a chart; exporters emit them for "no data".
+        finite = [v - v == 0 for v in values]
+        series_of, values, stamps = (list(compress(column, finite))
+                                     for column in (series_of, values, stamps))
+    if not values:
         raise Invalid("no finite samples in the Prometheus text", field="body")
+    batch = Batch(micros=_micros(stamps, series_of, columns.series), values=values)
+    used = dict.fromkeys(series_of)  # only series with a finite sample, in order of first
+    if len(used) < len(columns.series):
+        place = {k: i for i, k in enumerate(used)}
+        series_of = list(map(place.__getitem__, series_of))
+    batch.keys = [(application, *columns.series[k]) for k in used]
+    batch.key_of = series_of
     return batch
 
 
+def _micros(stamps: list[int | None], series_of: list[int],
+            series: list[tuple[str, dict[str, str]]]) -> list[int]:
+    """Each sample's time in microseconds since PG_EPOCH: now when it has no timestamp.
+    Each distinct timestamp is converted once."""
+    at: dict[int | None, int] = {None: (utcnow() - PG_EPOCH) // _US}
+    for ms in set(stamps):
+        if ms is not None:
+            if ms not in _MS_RANGE:
+                i = next(i for i, t in enumerate(stamps) if t is not None and t not in _MS_RANGE)
+                raise Invalid(f"the timestamp {stamps[i]} of {series[series_of[i]][0]} is out "
+                              "of range", field="body")
+            at[ms] = (ms - _PG_EPOCH_MS) * 1000
+    return list(map(at.__getitem__, stamps))
+
+
+# Series (name, label names, label values) found within the size limits, for the next
+# batches: a pure function of the series, so nothing here goes stale.
+_within: set[tuple] = set()
+
+
 def _within_limits(sample: prometheus_text.Sample) -> None:
-    problem = limits.series_problem(sample.name, sample.labels)
+    labels = sample.labels
+    series = (sample.name, *labels, *labels.values())
+    if series in _within:
+        return
+    problem = limits.series_problem(sample.name, labels)
     if problem:
         raise prometheus_text.SampleRefused(problem[1])
+    if len(_within) >= _CHECKED_MAX:
+        _within.clear()
+    _within.add(series)
 
 
 def ingest(conn: Connection, points: Batch | list[tuple],

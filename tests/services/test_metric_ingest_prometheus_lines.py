@@ -42,4 +42,4 @@ def test_it_refuses_a_bad_tail_on_a_repeated_series_naming_the_line(second):
 def test_it_checks_each_series_once():
     seen = []
     prometheus_text.parse("\n".join([FIRST] * 5 + ["up 1", "up 2"]), seen.append)
-    assert [s.name for s in seen] == ["http_requests_total", "up", "up"]
+    assert [s.name for s in seen] == ["http_requests_total", "up"]
