@@ -163,6 +163,7 @@ CALLBACKS: dict[str, str] = {
     "builds-project-edit-name-fb.children <- builds-project-edit-save": "projects.write",
     # monitoring, metrics, reports
     "dashboard-body.children <- dashboard-refresh": "monitoring.read",
+    "dashboard-tiles.children <- dashboard-refresh": "monitoring.read",
     "monitoring-table.children <- monitoring-search": "monitoring.read",
     "monitoring-url.search <- monitoring-search": "ui.use",
     "monitoring-csv.data <- monitoring-csv-btn": "monitoring.read",

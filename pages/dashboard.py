@@ -4,7 +4,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from jadugar import db
+from jadugar import db, policy
 from jadugar.services import dashboard, dashboard_trends
 from jadugar.ui import dashboard_figures as figs
 from jadugar.ui.clock import TZ, local_time
@@ -22,8 +22,11 @@ curl -X POST http://127.0.0.1:8050/api/v1/projects/web/builds \\
 
 
 def layout(**_query):
-    # Drawn by `refresh` as soon as the page mounts, in the browser's time zone.
+    # The numbers come with the page, so they show without waiting for a callback (nor for
+    # the charts, whose plotly.js is large); the rest is drawn by `refresh` as soon as the
+    # page mounts, in the browser's time zone.
     return html.Div([
+        html.Div(tiles(), id="dashboard-tiles"),
         html.Div(dbc.Spinner(), id="dashboard-body"),
         follow_components("dashboard", 3000),
     ])
@@ -33,17 +36,26 @@ def layout(**_query):
 follow("dashboard", ("build", "alert", "application_status"))
 
 
+@callback(Output("dashboard-tiles", "children"), Input("dashboard-refresh", "data"),
+          prevent_initial_call=True)
+def refresh_tiles(_at):
+    return tiles()
+
+
 @callback(Output("dashboard-body", "children"), Input("dashboard-refresh", "data"),
           Input(TZ, "data"))
 def refresh(_at, tz):
     return body(tz)
 
 
-def body(tz: str | None = None):
+def tiles() -> dbc.Row | None:
+    """The headline numbers. The page itself is `ui.use`: it draws them only for whom the
+    callback that redraws them (monitoring.read) would answer."""
+    if not policy.allowed(policy.current_principal(), "monitoring.read"):
+        return None
     with db.read_connection() as conn:
         s = dashboard.summary(conn)
-        recent = dashboard.recent_builds(conn)
-    tiles = dbc.Row([
+    return dbc.Row([
         dbc.Col(_card("/builds", kpi("Builds today", s["builds_today"],
                                      f'{s["builds_running"]} running',
                                      id_="dashboard-builds-today")), md=3, xs=6),
@@ -55,11 +67,18 @@ def body(tz: str | None = None):
         dbc.Col(_card("/alerts?state=firing", kpi("Open alerts", s["open_alerts"],
                                                   id_="dashboard-open-alerts")), md=3, xs=6),
     ], className="g-3 mb-4")
+
+
+def body(tz: str | None = None):
+    """Below the numbers: the trends and the recent builds, or what to do first."""
+    with db.read_connection() as conn:
+        s = dashboard.summary(conn)
+        recent = dashboard.recent_builds(conn)
     if not s["projects"] and not s["applications"]:
-        return html.Div([tiles, empty_state(
+        return empty_state(
             "Nothing here yet",
             "Create an API token with `jadugar token create ci --scope ingest`, then send a "
-            "first build, or run `jadugar demo` to load sample data.", FIRST_BUILD)])
+            "first build, or run `jadugar demo` to load sample data.", FIRST_BUILD)
     rows = [html.Tr([html.Td(html.A(b["project"], href=f'/builds/{b["project"]}')),
                      html.Td(html.A(f'#{b["number"] or b["id"]}',
                                     href=f'/builds/{b["project"]}/{b["id"]}')),
@@ -72,7 +91,7 @@ def body(tz: str | None = None):
                                            ("Project", "Build", "Branch", "Status", "Created")])),
                        html.Tbody(rows)], hover=True, size="sm", responsive=True,
                       id="dashboard-recent")
-    return html.Div([tiles, trends(tz), html.H5("Recent builds"), table])
+    return html.Div([trends(tz), html.H5("Recent builds"), table])
 
 
 def _card(href: str, card) -> dcc.Link:

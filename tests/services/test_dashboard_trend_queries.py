@@ -37,6 +37,22 @@ def test_it_picks_the_worst_applications_by_uptime(engine, clean_db):
     assert {r["application"] for r in t["uptime"]} == {"bad", "meh"}
 
 
+def test_it_gives_the_worst_applications_uptime_per_day_over_all_their_checks(engine,
+                                                                              clean_db):
+    today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    yesterday = today - timedelta(days=1)
+    with engine.begin() as c:
+        shop = make_app(c, "shop")
+        add_history(c, make_check(c, shop, "home"), yesterday, "uuxx")
+        add_history(c, make_check(c, shop, "cart"), yesterday, "uuuu")
+        add_history(c, make_check(c, shop, "api"), today, "ux")
+        add_history(c, make_check(c, make_app(c, "blog")), yesterday, "uuuu")
+        t = dashboard_trends.trends(c, days=3, worst=1)
+    assert [(r["application"], r["day"].date(), r["uptime"]) for r in t["uptime"]] == [
+        ("shop", yesterday.date(), 0.75), ("shop", today.date(), 0.5)]
+    assert t["uptime"][0]["overall"] == 7 / 10
+
+
 def test_it_counts_alerts_open_at_each_hour(engine, clean_db):
     now = utcnow().replace(minute=30, second=0, microsecond=0)  # half past: counts are exact
     with engine.begin() as c:
