@@ -3,8 +3,10 @@
 Seeds an embedded PostgreSQL with the monitoring benchmark's data (applications of five
 checks, a day of 5-minute history), starts a real `jadugar serve`, signs in with Debian's
 Chromium (Playwright) and times, over several loads with a fresh page each, from navigation
-until the dashboard's tiles are drawn by their callback: what a user waits for. The browser's
-HTTP cache is on, as for a returning user; the first, cold load is reported too.
+until the dashboard's tiles are in the page (the page notes the moment itself): what a user
+waits for. The charts below them follow; plotly.js then keeps the page's main thread busy
+for about a second on these cores. The browser's HTTP cache is on, as for a returning user;
+the first, cold load (from the sign-in click) is reported too.
 
     python -m bench.dashboard_load [--checks 5000] [--runs 7]
 """
@@ -34,6 +36,13 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-dev-shm-usage"]
 TILES = "#dashboard-apps-up"
+# The page notes the wall-clock time the tiles enter its DOM. Playwright's own polling of
+# the selector is not the clock: it can sit behind a second of plotly.js running on the
+# page's main thread after the tiles are drawn, and report that second as the load.
+MARK_TILES = ("new MutationObserver((_, observer) => {"
+              f"  if (document.querySelector('{TILES}')) {{"
+              "    window.__tilesAt = Date.now(); observer.disconnect(); }"
+              "}).observe(document, {childList: true, subtree: true});")
 
 
 def load_times(base: str, runs: int) -> tuple[float, list[float]]:
@@ -43,24 +52,30 @@ def load_times(base: str, runs: int) -> tuple[float, list[float]]:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=browser_path, args=CHROMIUM_ARGS)
         context = browser.new_context()
+        context.add_init_script(MARK_TILES)
         page = context.new_page()
         page.goto(base + "/login")
         page.fill("#username", "bench")
         page.fill("#password", "bench-password")
-        started = time.perf_counter()
+        started = time.time()
         page.click("button[type=submit]")
-        page.wait_for_selector(TILES, timeout=60_000)
-        cold = time.perf_counter() - started
+        cold = _tiles_after(page, started)
         times = []
         for _ in range(runs):
             fresh = context.new_page()
-            started = time.perf_counter()
+            started = time.time()
             fresh.goto(base + "/", wait_until="commit")
-            fresh.wait_for_selector(TILES, timeout=60_000)
-            times.append(time.perf_counter() - started)
+            times.append(_tiles_after(fresh, started))
             fresh.close()
         browser.close()
     return cold, times
+
+
+def _tiles_after(page, started: float) -> float:  # noqa: ANN001
+    """Seconds from `started` (wall clock, the browser's too) until the tiles were drawn."""
+    page.wait_for_selector(TILES, timeout=60_000)
+    page.wait_for_function("window.__tilesAt !== undefined", timeout=60_000)
+    return page.evaluate("window.__tilesAt") / 1000 - started
 
 
 def main() -> None:
