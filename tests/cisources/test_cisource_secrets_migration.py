@@ -2,13 +2,12 @@
 project_webhook_secrets as they are (ciphertext, never decrypted), and its downgrade moves
 them back. On a database of its own, migrated step by step."""
 
-import uuid
-
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from migration_support import new_database
+from sqlalchemy import text
 
-from jadugar import db, migrations
+from jadugar import migrations
 from jadugar import secrets as vault
 from jadugar.services.webhooks import ingest
 
@@ -18,17 +17,9 @@ REVISION = "0008"
 @pytest.fixture
 def old_engine(engine):
     """A new database migrated up to 0007."""
-    name = f"jadugar_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'create database "{name}"'))
-    fresh = db.make_engine(engine.url.set(database=name))
-    migrations.upgrade(fresh, "0007")
-    yield fresh
-    fresh.dispose()
-    with admin.connect() as c:
-        c.execute(text(f'drop database "{name}" with (force)'))
-    admin.dispose()
+    with new_database(engine) as fresh:
+        migrations.upgrade(fresh, "0007")
+        yield fresh
 
 
 def _columns(c, table: str) -> set[str]:

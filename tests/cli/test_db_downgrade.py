@@ -1,12 +1,12 @@
 """`jadugar db downgrade REV` undoes migrations for a rollback, and `jadugar db current`
 says where the database stands. On a database of its own: the suite's stays at head."""
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import Engine, create_engine, inspect, text
+from migration_support import new_database
+from sqlalchemy import Engine, inspect
 
 from jadugar import db, migrations
 from jadugar.cli import main
@@ -15,20 +15,12 @@ from jadugar.cli import main
 @pytest.fixture
 def own_database(engine) -> Iterator[Engine]:
     """A new, empty database installed as the process engine for the test."""
-    name = f"jadugar_down_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'create database "{name}"'))
-    fresh = db.make_engine(engine.url.set(database=name))
-    db.set_engine(fresh)
-    try:
-        yield fresh
-    finally:
-        db.set_engine(engine)
-        fresh.dispose()
-        with admin.connect() as c:
-            c.execute(text(f'drop database "{name}" with (force)'))
-        admin.dispose()
+    with new_database(engine) as fresh:
+        db.set_engine(fresh)
+        try:
+            yield fresh
+        finally:
+            db.set_engine(engine)
 
 
 def _run(*args: str) -> str:

@@ -3,15 +3,15 @@ partitioned by month (migration 0021) and kept for the 1-hour retention: old mon
 dropped whole, never deleted row by row, and the trigger on `history` still keeps it
 current."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
+from migration_support import new_database
 from monitoring_factory import add_history, make_app, make_check
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from jadugar import config, db, migrations
+from jadugar import config, migrations
 from jadugar.services import partitions, rollups
 
 NOW = datetime(2026, 6, 15, 12, 0, tzinfo=UTC)
@@ -48,21 +48,13 @@ def test_the_hourly_count_is_kept_for_the_1_hour_retention():
 @pytest.fixture
 def at_0020(engine):
     """A new database at revision 0020 with an hourly count over two months."""
-    name = f"jadugar_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'create database "{name}"'))
-    fresh = db.make_engine(engine.url.set(database=name))
-    command.upgrade(migrations.alembic_config(fresh), "0020")
-    with fresh.begin() as c:
-        check = make_check(c, make_app(c, "shop"))
-        add_history(c, check, datetime(2026, 3, 30, tzinfo=UTC), "uxud" * 30,
-                    step=timedelta(minutes=97))
-    yield fresh
-    fresh.dispose()
-    with admin.connect() as c:
-        c.execute(text(f'drop database "{name}" with (force)'))
-    admin.dispose()
+    with new_database(engine) as fresh:
+        command.upgrade(migrations.alembic_config(fresh), "0020")
+        with fresh.begin() as c:
+            check = make_check(c, make_app(c, "shop"))
+            add_history(c, check, datetime(2026, 3, 30, tzinfo=UTC), "uxud" * 30,
+                        step=timedelta(minutes=97))
+        yield fresh
 
 
 def test_the_migration_keeps_every_hourly_row_both_ways(at_0020):

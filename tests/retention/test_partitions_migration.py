@@ -1,14 +1,14 @@
 """Migration 0009 turns `history` and `metrics` into partitioned tables keeping every row,
 and its downgrade turns them back. On a database of its own, migrated step by step."""
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from alembic import command
-from sqlalchemy import create_engine, text
+from migration_support import new_database
+from sqlalchemy import text
 
-from jadugar import db, migrations
+from jadugar import migrations
 
 T0 = datetime(2026, 3, 30, 22, 0, tzinfo=UTC)
 ROWS = """select 'h', check_id::text, ts::text, location, status, response_ms::text from history
@@ -20,32 +20,24 @@ KIND = "select relkind from pg_class where relname = :t"
 @pytest.fixture
 def old_engine(engine):
     """A new database at revision 0008, with results and points over four UTC days."""
-    name = f"jadugar_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'create database "{name}"'))
-    fresh = db.make_engine(engine.url.set(database=name))
-    command.upgrade(migrations.alembic_config(fresh), "0008")
-    with fresh.begin() as c:
-        app = c.execute(text("insert into applications (slug, name) values ('shop', 'Shop') "
-                             "returning id")).scalar_one()
-        check = c.execute(text("""insert into health_checks (application_id, name, type,
-            target, interval_s) values (:a, 'api', 'http', 'https://x.example', 60)
-            returning id"""), {"a": app}).scalar_one()
-        series = c.execute(text("insert into metric_series (application_id, name) values "
-                                "(:a, 'rps') returning id"), {"a": app}).scalar_one()
-        for i in range(0, 72 * 60, 7):
-            ts = T0 + timedelta(minutes=i)
-            c.execute(text("insert into history (check_id, ts, location, status, response_ms)"
-                           " values (:c, :t, 'eu', 'up', :ms), (:c, :t, 'us', 'down', null)"),
-                      {"c": check, "t": ts, "ms": i % 500})
-            c.execute(text("insert into metrics values (:s, :t, :v)"),
-                      {"s": series, "t": ts, "v": i * 0.5})
-    yield fresh
-    fresh.dispose()
-    with admin.connect() as c:
-        c.execute(text(f'drop database "{name}" with (force)'))
-    admin.dispose()
+    with new_database(engine) as fresh:
+        command.upgrade(migrations.alembic_config(fresh), "0008")
+        with fresh.begin() as c:
+            app = c.execute(text("insert into applications (slug, name) values ('shop', 'Shop') "
+                                 "returning id")).scalar_one()
+            check = c.execute(text("""insert into health_checks (application_id, name, type,
+                target, interval_s) values (:a, 'api', 'http', 'https://x.example', 60)
+                returning id"""), {"a": app}).scalar_one()
+            series = c.execute(text("insert into metric_series (application_id, name) values "
+                                    "(:a, 'rps') returning id"), {"a": app}).scalar_one()
+            for i in range(0, 72 * 60, 7):
+                ts = T0 + timedelta(minutes=i)
+                c.execute(text("insert into history (check_id, ts, location, status, response_ms)"
+                               " values (:c, :t, 'eu', 'up', :ms), (:c, :t, 'us', 'down', null)"),
+                          {"c": check, "t": ts, "ms": i % 500})
+                c.execute(text("insert into metrics values (:s, :t, :v)"),
+                          {"s": series, "t": ts, "v": i * 0.5})
+        yield fresh
 
 
 def test_it_keeps_every_row_through_upgrade_and_downgrade(old_engine):

@@ -2,14 +2,14 @@
 downgrade puts them back. On a database of its own, migrated step by step."""
 
 import json
-import uuid
 
 import pytest
 from alembic import command
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, text
+from migration_support import new_database
+from sqlalchemy import text
 
-from jadugar import db, migrations
+from jadugar import migrations
 from jadugar.services import check_credentials as credentials
 
 REVISION = "0006"
@@ -21,19 +21,11 @@ OPTIONS = {"method": "POST", "body": "pw-body", "headers": {"Authorization": "pw
 @pytest.fixture
 def old_engine(engine):
     """A new database migrated up to the revision before 0006."""
-    name = f"jadugar_mig_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(engine.url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'create database "{name}"'))
-    fresh = db.make_engine(engine.url.set(database=name))
-    parent = ScriptDirectory.from_config(migrations.alembic_config(fresh)).get_revision(
-        REVISION).down_revision
-    migrations.upgrade(fresh, parent)
-    yield fresh, parent
-    fresh.dispose()
-    with admin.connect() as c:
-        c.execute(text(f'drop database "{name}" with (force)'))
-    admin.dispose()
+    with new_database(engine) as fresh:
+        parent = ScriptDirectory.from_config(migrations.alembic_config(fresh)).get_revision(
+            REVISION).down_revision
+        migrations.upgrade(fresh, parent)
+        yield fresh, parent
 
 
 def _rows(engine) -> str:
