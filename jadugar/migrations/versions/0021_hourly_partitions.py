@@ -8,7 +8,7 @@ retention: 100,000 checks a minute add 876 M rows a year. It now has one partiti
 UTC month (like check_rollup_1h) and the 1-hour retention (JADUGAR_RETENTION_1H_DAYS).
 
 1. the old table is renamed aside,
-2. a partitioned table of the same columns and keys takes its name, with a DEFAULT
+2. a partitioned table of the same columns (`like`) and keys takes its name, with a DEFAULT
    partition so the trigger's upsert never fails for want of a partition,
 3. one partition per month with rows, and for last month to next month,
 4. every row is copied across in one INSERT ... SELECT and the old table dropped.
@@ -28,18 +28,9 @@ down_revision = "0020"
 branch_labels = None
 depends_on = None
 
-COLUMNS = """
-    check_id bigint not null references health_checks(id) on delete cascade,
-    hour timestamptz not null,
-    total integer not null,
-    up integer not null,
-    degraded integer not null,
-    down integer not null,
-    ms_count integer not null,
-    ms_sum double precision not null,
-    ms_min real,
-    ms_max real,
-    primary key (check_id, hour)"""
+# The keys, as 0004 made them; `like` copies columns, defaults and NOT NULLs.
+KEYS = ("alter table history_hourly add primary key (check_id, hour), add foreign key "
+        "(check_id) references health_checks(id) on delete cascade")
 
 # A plpgsql block, so the migration needs nothing from the application's code.
 MONTHLY = """
@@ -63,7 +54,9 @@ end $$"""
 def upgrade() -> None:
     op.execute("alter table history_hourly rename to history_hourly_old")
     op.execute("alter index history_hourly_pkey rename to history_hourly_old_pkey")
-    op.execute(f"create table history_hourly ({COLUMNS}) partition by range (hour)")
+    op.execute("create table history_hourly (like history_hourly_old including defaults "
+               "including constraints) partition by range (hour)")
+    op.execute(KEYS)
     op.execute("create table history_hourly_default partition of history_hourly default")
     op.execute(MONTHLY)
     op.execute("insert into history_hourly select * from history_hourly_old")
@@ -73,6 +66,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.execute("alter table history_hourly rename to history_hourly_parted")
     op.execute("alter index history_hourly_pkey rename to history_hourly_parted_pkey")
-    op.execute(f"create table history_hourly ({COLUMNS})")
+    op.execute("create table history_hourly (like history_hourly_parted including defaults "
+               "including constraints)")
+    op.execute(KEYS)
     op.execute("insert into history_hourly select * from history_hourly_parted")
     op.execute("drop table history_hourly_parted cascade")
