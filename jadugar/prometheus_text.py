@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterable
 from itertools import compress, repeat
 from typing import NamedTuple
 
+from jadugar.memo import Memo
+
 
 class Sample(NamedTuple):
     name: str
@@ -232,8 +234,7 @@ def _index_series(found: _Found, keys: list[str], values: list, stamps: list | N
 
 
 # Fast keys read before, as (name, label pairs): clients send the same series every time.
-_fast_keys: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
-_FAST_KEYS_MAX = 50_000
+_fast_keys: Memo[str, tuple[str, tuple[tuple[str, str], ...]]] = Memo(50_000)
 _FAST_KEY_CACHED_LENGTH = 500
 
 
@@ -251,9 +252,7 @@ def _fast_series(key: str) -> tuple[str, dict[str, str]] | None:
             raise ValueError(f"duplicate label {name!r}")
         labels[name] = _unescape(value)
     if len(key) <= _FAST_KEY_CACHED_LENGTH:
-        if len(_fast_keys) >= _FAST_KEYS_MAX:
-            _fast_keys.clear()
-        _fast_keys[key] = (match[1], tuple(labels.items()))
+        _fast_keys.keep(key, (match[1], tuple(labels.items())))
     return match[1], labels
 
 

@@ -28,6 +28,7 @@ from sqlalchemy import Connection, text
 
 from jadugar import events, limits, prometheus_text
 from jadugar.errors import Invalid
+from jadugar.memo import Memo
 from jadugar.timeutil import parse_time, utcnow
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,7 @@ def key_points(items: list, now: datetime, only_known_fields: bool = True) -> Ba
                     key = _series_key(item["application"], item["name"], labels or {})
                     if key is None:
                         return None
-                    _remember(raw, key)
+                    _checked.keep(raw, key)
                 k = index[raw] = len(keys)
                 keys.append(key)
             value = item["value"]
@@ -144,16 +145,8 @@ def key_points(items: list, now: datetime, only_known_fields: bool = True) -> Ba
     return batch
 
 
-# Series as sent that passed _series_key, for the next batches: agents send the same ones
-# every time. Checking needs no database, so nothing here can go stale; only its size is kept.
-_checked: dict[tuple, tuple[str, str, dict[str, str]]] = {}
-_CHECKED_MAX = 100_000
-
-
-def _remember(raw: tuple, key: tuple[str, str, dict[str, str]]) -> None:
-    if len(_checked) >= _CHECKED_MAX:
-        _checked.clear()
-    _checked[raw] = key
+# Series as sent that passed _series_key, for the next batches (checking needs no database).
+_checked: Memo[tuple, tuple[str, str, dict[str, str]]] = Memo(100_000)
 
 
 def _series_key(app: Any, name: Any, labels: Any) -> tuple[str, str, dict] | None:
@@ -242,8 +235,8 @@ def _micros(stamps: list[int | None], series_of: list[int],
 
 
 # Series (name, label names, label values) found within the size limits, for the next
-# batches: a pure function of the series, so nothing here goes stale.
-_within: set[tuple] = set()
+# batches.
+_within: Memo[tuple, bool] = Memo(100_000)
 
 
 def _within_limits(sample: prometheus_text.Sample) -> None:
@@ -254,9 +247,7 @@ def _within_limits(sample: prometheus_text.Sample) -> None:
     problem = limits.series_problem(sample.name, labels)
     if problem:
         raise prometheus_text.SampleRefused(problem[1])
-    if len(_within) >= _CHECKED_MAX:
-        _within.clear()
-    _within.add(series)
+    _within.keep(series, True)
 
 
 def ingest(conn: Connection, points: Batch | list[tuple],
