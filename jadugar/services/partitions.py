@@ -98,6 +98,18 @@ def list_partitions(conn: Connection, table: str) -> list[Partition]:
             for r in conn.execute(LIST, {"table": table})]
 
 
+def kept_from(conn: Connection, table: str) -> datetime | None:
+    """Where `table` still holds rows from: the start of its oldest partition, or its
+    default partition's oldest row when that is older (rows written before their partition
+    existed). None when it has neither; anything older was dropped by retention."""
+    lowers = [p.lower for p in list_partitions(conn, table) if not p.is_default]
+    default = f"{table}_default"
+    if _exists(conn, default):
+        ts = TIME_COLUMN.get(table, "ts")
+        lowers.append(conn.execute(text(f"select min({ts}) from {default}")).scalar_one())  # noqa: S608
+    return min((t for t in lowers if t is not None), default=None)
+
+
 def ensure(conn: Connection, now: datetime, days_ahead: int = DAYS_AHEAD,
            tables: list[str] | None = None) -> list[str]:
     """Create the partitions from today to `days_ahead` ahead, and one for every period

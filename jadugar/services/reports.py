@@ -14,6 +14,9 @@ other months from the daily one, a whole clear hour of the other days from the h
 and raw rows only for the hours at the edges of the range, of a maintenance window, or not
 rolled up yet. So exclusion stays exact, and a year of 5,000 checks reads about 60,000
 monthly rows and the days of the two months at the ends, instead of 2.6 G results.
+Where retention has dropped an edge hour's raw rows (kept 14 days by default), the hour
+comes from the 1-minute rollup (kept 90 days), each minute's results taken as at its start:
+still exact for ranges and windows on whole minutes. Edge hours older than both are left out.
 Incidents (runs of 'down') join across buckets: each bucket knows its runs and whether it
 starts and ends down.
 """
@@ -196,12 +199,26 @@ segments as (
            r.status = 'down', r.status = 'down'
       from hour_pairs p cross join lateral (
            select check_id, ts, status from history r
-            where r.check_id = p.check_id and r.ts >= greatest(p.h, :since)
+            where r.check_id = p.check_id and r.ts >= greatest(p.h, :since, :raw_from)
               and r.ts < least(p.h + interval '1 hour', :until)
            offset 0) r
      where not p.touched or not exists (
            select 1 from occ_checks o
             where o.check_id = r.check_id and r.ts >= o.starts_at and r.ts < o.ends_at)
+    union all
+    -- The same hours where retention has dropped the raw rows (before :raw_from): their
+    -- 1-minute rows, each minute standing as one result at its start (exact for ranges and
+    -- maintenance windows on whole minutes).
+    select m.check_id, m.ts, m.total, m.down, m.down_runs, m.first_down, m.last_down
+      from hour_pairs p cross join lateral (
+           select * from check_rollup_1m m
+            where m.check_id = p.check_id and m.ts >= greatest(p.h, :since)
+              and m.ts < least(p.h + interval '1 hour', :until, :raw_from)
+              and m.ts + interval '1 minute' <= :done_1m
+           offset 0) m
+     where p.h < :raw_from and (not p.touched or not exists (
+           select 1 from occ_checks o
+            where o.check_id = m.check_id and m.ts >= o.starts_at and m.ts < o.ends_at))
 ),
 -- Per check first, in the order the window leaves its rows; then per application.
 joined as (
@@ -242,7 +259,9 @@ def sla(conn: Connection, since: datetime, until: datetime, period: str = "month
         sql = text(SLA.format(period=PERIODS[period]))
     else:
         sql = text(SLA_ROLLUP.replace("{period}", PERIODS[period].replace("h.ts", "s.ts")))
-        params |= {"done_1h": marks["check_1h"], "done_1d": marks["check_1d"]}
+        params |= {"done_1h": marks["check_1h"], "done_1d": marks["check_1d"],
+                   "done_1m": marks.get("check_1m") or since,
+                   "raw_from": partitions.kept_from(conn, "history") or since}
         params |= _whole_months(since, until, marks.get("check_1mo"))
         # The planner's estimates for the edge sets are high; JIT would then spend seconds
         # compiling a query that runs in milliseconds. Days and months are UTC whatever

@@ -8,7 +8,7 @@ from monitoring_factory import make_app, make_check
 from rollup_data import add_results
 from sqlalchemy import text
 
-from jadugar.services import reports, rollups
+from jadugar.services import partitions, reports, rollups
 
 T0 = datetime(2026, 1, 29, 0, 0, 20, tzinfo=UTC)  # four days across a month's end
 
@@ -143,3 +143,55 @@ def test_months_and_days_stay_utc_whatever_the_sessions_time_zone(months):
     raw = reports.sla(months, since, until, "month", use_rollups=False)
     months.execute(text("set local timezone = 'Europe/Berlin'"))
     assert reports.sla(months, since, until, "month") == raw
+
+
+# Retention: six days of results every 20 s, a nightly window and a one-off on whole
+# minutes, then the raw partitions of the first four days dropped as retention drops them.
+R0 = datetime(2026, 3, 2, 0, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def aged(conn):
+    shop, blog, checks = three_checks(conn)
+    for i, check in enumerate(checks):
+        add_results(conn, check, R0 + timedelta(seconds=7 * i), 6 * 24 * 180)
+    for app, check, starts, ends, every in [
+            (shop, None, R0 + timedelta(hours=2, minutes=7), R0 + timedelta(hours=2, minutes=27),
+             "daily"),
+            (None, checks[2], R0 + timedelta(days=1, hours=23, minutes=50),
+             R0 + timedelta(days=2, minutes=20), "none")]:
+        conn.execute(text("""insert into maintenance_windows (title, application_id, check_id,
+            starts_at, ends_at, recurrence) values ('w', :a, :c, :s, :e, :r)"""),
+            {"a": app, "c": check, "s": starts, "e": ends, "r": every})
+    rollups.rebuild(conn, R0, R0 + timedelta(days=6))
+    rolled_up_until(conn, R0 + timedelta(days=5, hours=5, minutes=17), ("1m", "1h", "1d"))
+    return conn
+
+
+RANGES = [(timedelta(0), timedelta(days=6), "month"),
+          (timedelta(hours=3, minutes=31), timedelta(days=5, hours=2, minutes=3), "range"),
+          (timedelta(days=1, hours=22, minutes=1), timedelta(hours=3), "range")]
+
+
+def test_edge_hours_come_from_the_minute_rollup_once_raw_rows_are_dropped(aged):
+    raw = {r: reports.sla(aged, R0 + r[0], R0 + r[0] + r[1], r[2], use_rollups=False)
+           for r in RANGES}
+    dropped = partitions.drop_older_than(aged, "history", R0 + timedelta(days=4))
+    assert len(dropped) == 4
+    assert partitions.kept_from(aged, "history") == R0 + timedelta(days=4)
+    for (start, span, period), expected in raw.items():
+        assert len(expected) >= 2
+        assert reports.sla(aged, R0 + start, R0 + start + span, period) == expected
+
+
+def test_edge_hours_older_than_every_fine_resolution_are_left_out(aged):
+    partitions.drop_older_than(aged, "history", R0 + timedelta(days=4))
+    partitions.drop_older_than(aged, "check_rollup_1m", R0 + timedelta(days=4))
+    until = R0 + timedelta(days=4)
+    rows = reports.sla(aged, R0, until, "range", "shop")
+    # Each day's 02:00 hour is the nightly window's edge: gone with the minute rows.
+    hourly = aged.execute(text("""select sum(total) from check_rollup_1h h
+        join health_checks c on c.id = h.check_id join applications a on a.id = c.application_id
+        where a.slug = 'shop' and h.ts >= :s and h.ts < :u and extract(hour from h.ts) <> 2"""),
+        {"s": R0, "u": until}).scalar_one()
+    assert rows[0]["results"] == hourly
