@@ -8,8 +8,9 @@
    reading the raw rows into pandas and resampling there, both median of 7 warm runs.
 3. SLA: `--checks` checks (default 5,000) in 1,000 applications with a year of daily
    rollups, hourly rollups for the last 3 days, raw results for the last `--raw-hours`, and
-   maintenance windows (one daily recurring, one one-off), and the monthly rollup computed
-   from the daily one: reports.sla over the year. Raw
+   maintenance windows (one daily recurring, one one-off) with the hourly rows of the days
+   they touch and the 1-minute rows of their edge hours (edge_rows), and the monthly rollup
+   computed from the daily one: reports.sla over the year. Raw
    history for a year of 5,000 checks (2.6 G rows) is not generated: the raw report is
    timed over the raw hours written and scaled up to a year, and said so.
 4. Disk: bytes per row of each table from step 2, and what one check at a 1-minute interval
@@ -172,6 +173,7 @@ def sla_data(engine: Engine, checks: int, raw_hours: int, now) -> float:  # noqa
                                            extract(epoch from interval '{res}')::int / 60
                                                as n) x"""),
                     {"ids": ids[i:i + 500], "lo": lo, "hi": hi})
+    edge_rows(engine, ids, app, hist, day0)
     raw_from = rollups.bucket(now, "1h") - timedelta(hours=raw_hours - 1)
     with engine.begin() as conn:
         partitions.ensure(conn, now)
@@ -204,6 +206,41 @@ def sla_data(engine: Engine, checks: int, raw_hours: int, now) -> float:  # noqa
             {"d": day0, "h": rollups.bucket(now, "1h")})
         conn.execute(text("analyze"))
     return time.perf_counter() - started
+
+
+# What the report reads below a day where maintenance touches it: the hourly rows of the
+# touched days (every day of app-1's nightly window, the upgrade's day for every check) and
+# the 1-minute rows of the edge hours raw retention has dropped (the upgrade's two for every
+# check; the nightly one of app-1's checks over the 1-minute rollup's 90 days).
+EDGE_ROWS = """
+insert into {table}
+select c, ts, {n}, {n} - d, 0, d, {n}, {n} * 80.0, 41, 950, {hist}, least(d, 1), false, false
+  from unnest(cast(:ids as bigint[])) c, unnest(cast(:ts as timestamptz[])) ts,
+       lateral (select case when random() < 0.01 then 1 else 0 end as d) x
+on conflict do nothing
+"""
+
+
+def edge_rows(engine: Engine, ids: list[int], app: int, hist: str, day0) -> None:  # noqa: ANN001
+    with engine.connect() as conn:
+        nightly = [r[0] for r in conn.execute(text(
+            "select id from health_checks where application_id = :a"), {"a": app})]
+    upgrade = day0 - timedelta(days=40)
+
+    def hours(lo, n: int, step: timedelta = timedelta(hours=1)) -> list:  # noqa: ANN001
+        return [lo + i * step for i in range(n)]
+
+    jobs = [("check_rollup_1h", 60, nightly, hours(day0 - YEAR, 365 * 24)),
+            ("check_rollup_1h", 60, ids, hours(upgrade, 24)),
+            ("check_rollup_1m", 1, ids, hours(upgrade + timedelta(hours=9), 120,
+                                                 timedelta(minutes=1))),
+            ("check_rollup_1m", 1, nightly, [t for d in range(1, 91) for t in hours(
+                day0 - timedelta(days=d, hours=-2), 60, timedelta(minutes=1))])]
+    for table, n, checks, times in jobs:
+        for i in range(0, len(checks), 500):
+            with engine.begin() as conn:
+                conn.execute(text(EDGE_ROWS.format(table=table, n=n, hist=hist)),
+                             {"ids": checks[i:i + 500], "ts": times})
 
 
 def sla_rows(engine: Engine, checks: int, raw_hours: int, now) -> list[str]:  # noqa: ANN001
@@ -280,6 +317,9 @@ def main() -> None:
                  "|---|---|---|---|---|"]
         for span in (timedelta(days=90), YEAR):
             lines += chart_rows(engine, check, now, span)
+        with engine.begin() as conn:  # the chart check's year of raw rows, as retention would
+            partitions.apply_retention(conn, now, {"history": KEEP["raw"],
+                                                   "check_rollup_1m": KEEP["1m"]})
         spent = sla_data(engine, args.checks, args.raw_hours, now)
         print(f"SLA data for {args.checks} checks written in {spent:.0f} s")
         lines += sla_rows(engine, args.checks, args.raw_hours, now)
