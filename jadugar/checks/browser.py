@@ -18,6 +18,7 @@ from jadugar import config, outbound
 
 from . import form
 from .kind import CheckType, Form, FormField, Target
+from .net import url_host
 from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
 from .schema import Schema, Setting
 
@@ -170,10 +171,7 @@ def _first_line(text: str) -> str:
 
 
 def _url_host(target: str) -> str:
-    parts = urlsplit(target.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in target.strip():
-        raise ValueError("target must be a URL like https://example.com/")
-    return parts.hostname
+    return url_host(target, example="https://example.com/")
 
 
 EXPECT = Schema({

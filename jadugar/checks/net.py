@@ -33,14 +33,16 @@ def split_host_port(target: str, default_port: int | None = None) -> tuple[str, 
     return host, int(port_text)
 
 
-def url_host(target: str, default_scheme: str | None = None) -> str:
-    """The host of an http(s) URL target; `default_scheme` is put in front of a target
-    written without one (https checks accept "example.com/health")."""
+def url_host(target: str, default_scheme: str | None = None,
+             schemes: tuple[str, ...] = ("http", "https"),
+             example: str = "https://example.com/health") -> str:
+    """The host of a URL target whose scheme is one of `schemes`; `default_scheme` is put
+    in front of a target written without one (https checks accept "example.com/health")."""
     url = target if "://" in target or default_scheme is None else f"{default_scheme}://{target}"
     parts = urlsplit(url)
-    if (parts.scheme not in ("http", "https") or not parts.hostname
+    if (parts.scheme not in schemes or not parts.hostname
             or any(ch.isspace() for ch in target)):
-        raise ValueError("target must be a URL like https://example.com/health")
+        raise ValueError(f"target must be a URL like {example}")
     return parts.hostname
 
 

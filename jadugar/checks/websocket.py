@@ -4,7 +4,6 @@ back must contain a text. Through the probes' guarded aiohttp session, like http
 from __future__ import annotations
 
 import time
-from urllib.parse import urlsplit
 
 import aiohttp
 
@@ -12,6 +11,7 @@ from jadugar.outbound import quote
 
 from . import form
 from .kind import CheckType, Form, FormField, Target
+from .net import url_host
 from .probe import CheckSpec, ProbeContext, Result, elapsed_ms
 from .schema import Schema, Setting
 
@@ -63,10 +63,7 @@ def _judge(msg: aiohttp.WSMessage, wanted: str, took: float, details: dict) -> R
 
 
 def _url_host(target: str) -> str:
-    parts = urlsplit(target.strip())
-    if parts.scheme not in ("ws", "wss") or not parts.hostname or " " in target.strip():
-        raise ValueError("target must be a URL like wss://example.com/socket")
-    return parts.hostname
+    return url_host(target, schemes=("ws", "wss"), example="wss://example.com/socket")
 
 
 EXPECT = Schema({

@@ -149,3 +149,19 @@ def test_it_hides_the_message_it_sends_and_secret_headers():
 def test_it_refuses_a_target_that_is_not_a_websocket_url(target):
     with pytest.raises(ValueError):
         registry.get("websocket").target.parse(target)
+
+
+@pytest.mark.parametrize(("kind", "target", "example"), [
+    ("websocket", "https://x.test/", "wss://example.com/socket"),
+    ("browser", "wss://x.test/", "https://example.com/"),
+    ("browser", "https://x.test/a b", "https://example.com/"),
+])
+def test_url_targets_name_the_form_they_want(kind, target, example):
+    with pytest.raises(ValueError, match=f"target must be a URL like {example}"):
+        registry.get(kind).target.parse(target)
+
+
+@pytest.mark.parametrize(("kind", "target"), [("websocket", "wss://x.test:8443/socket"),
+                                              ("browser", "http://x.test/page")])
+def test_url_targets_give_their_host(kind, target):
+    assert registry.get(kind).target.parse(target) == "x.test"
