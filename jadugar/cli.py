@@ -304,6 +304,35 @@ def config_apply(path: str, prune: bool, dry_run: bool, yes: bool, max_delete: i
                                                      if dry_run else ""))
 
 
+@main.group("builds")
+def builds_group() -> None:
+    """Builds already stored."""
+
+
+@builds_group.command("judge")
+@click.option("--project", metavar="SLUG", help="Only this project's builds.")
+@click.option("--limit", type=click.IntRange(min=1), help="Judge at most this many builds.")
+def builds_judge(project: str | None, limit: int | None) -> None:
+    """Give a duration verdict to finished builds that have none (they finished before
+    duration anomalies existed, or were inserted by SQL), oldest first, each against the
+    builds that finished before it. Commits every 1,000 builds: an interrupted run keeps
+    them, and running it again judges only the rest."""
+    from jadugar.cli_support import transaction
+    from jadugar.services import duration_anomaly
+
+    judged = 0
+    while limit is None or judged < limit:
+        want = duration_anomaly.BACKFILL_CHUNK
+        if limit is not None:
+            want = min(want, limit - judged)
+        with transaction() as conn:
+            count = duration_anomaly.backfill(conn, project=project, limit=want)
+        judged += count
+        if count < want:
+            break
+    click.echo(f"judged {judged} builds")
+
+
 @main.group("secrets")
 def secrets_group() -> None:
     """Stored secrets (webhook secrets, notification URLs, check credentials)."""

@@ -9,6 +9,9 @@ run of identical durations would otherwise make a build one second slower "abnor
 
 The verdict is written once, when the build finishes (build_insights), so lists read it
 without recomputing a median per row; a re-run that finishes again is judged again.
+Builds that finished without one (before this existed, or inserted by SQL) get it from
+`backfill` (`jadugar builds judge`): the same judgement, which looks only at builds that
+finished before each one, so a late verdict is the one it would have had.
 
 Stages are judged the same way against the same-named stage of those builds, but when one
 build is read (`stage_verdicts`): a CI reports its jobs after, or before, the run itself,
@@ -23,6 +26,7 @@ from typing import Any
 from sqlalchemy import Connection, text
 
 from jadugar import config
+from jadugar.errors import NotFound
 
 MIN_BUILDS = 10
 MAD_SCALE = 1.4826
@@ -82,6 +86,24 @@ select s.id, x.n, x.med, x.mad, s.duration_s
  where s.build_id = :id and s.duration_s is not null
 """)
 
+# Finished builds without a verdict, oldest finished first, after the keyset
+# (:after_at, :after_id); duration_s is not null only when finished_at is not.
+UNJUDGED = text("""
+select b.* from builds b
+ where b.status in ('success', 'failed') and b.duration_s is not null
+   and (cast(:pid as bigint) is null or b.project_id = :pid)
+   and (b.finished_at, b.id) > (coalesce(cast(:after_at as timestamptz), '-infinity'),
+                                coalesce(cast(:after_id as bigint), 0))
+   and not exists (select 1 from build_insights i where i.build_id = b.id)
+ order by b.finished_at, b.id
+ limit :n
+""")
+
+PROJECT_BY_SLUG = text("select * from projects where slug = :v")
+PROJECT_BY_ID = text("select * from projects where id = :v")
+
+BACKFILL_CHUNK = 1000
+
 # The API's `duration_anomaly` for a row joined as `i` (null until there was a baseline).
 AS_JSON = """case when i.baseline_s is not null then jsonb_build_object(
     'anomalous', i.anomalous, 'baseline_s', round(i.baseline_s::numeric, 3),
@@ -116,6 +138,38 @@ def judge(conn: Connection, project: Any, build: Any) -> Verdict | None:
         verdict = Verdict(row.n, row.med, limit, build.duration_s > limit)
     conn.execute(STORE, {"id": build.id, **verdict.__dict__})
     return verdict
+
+
+def backfill(conn: Connection, *, project: str | None = None, limit: int | None = None,
+             chunk: int = BACKFILL_CHUNK) -> int:
+    """Judge the finished builds that have no verdict yet (of project `project`, a slug, if
+    given; at most `limit` of them), oldest finished first, `chunk` rows read at a time.
+    Returns how many were judged. Only verdicts are stored: no alert rule is run for builds
+    long finished. Judged builds are never picked again, so a caller may commit after each
+    call and repeat it."""
+    projects: dict[int, Any] = {}
+    pid = None
+    if project is not None:
+        row = conn.execute(PROJECT_BY_SLUG, {"v": project}).first()
+        if row is None:
+            raise NotFound(f"no project {project!r}", field="project")
+        projects[pid := row.id] = row
+    done = 0
+    after: tuple[Any, Any] = (None, None)
+    while limit is None or done < limit:
+        n = chunk if limit is None else min(chunk, limit - done)
+        rows = conn.execute(UNJUDGED, {"pid": pid, "after_at": after[0], "after_id": after[1],
+                                       "n": n}).all()
+        for build in rows:
+            if build.project_id not in projects:
+                projects[build.project_id] = conn.execute(PROJECT_BY_ID,
+                                                        {"v": build.project_id}).one()
+            judge(conn, projects[build.project_id], build)
+        done += len(rows)
+        if not rows or len(rows) < n:
+            break
+        after = (rows[-1].finished_at, rows[-1].id)
+    return done
 
 
 def stage_verdicts(conn: Connection, project: Any, build: Any) -> dict[int, dict[str, Any]]:
