@@ -4,6 +4,8 @@ table); the guard checks them before each callback, and the form shows only to w
 
 from __future__ import annotations
 
+from typing import Any
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, ClientsideFunction, Input, Output, State, ctx, dcc, html
@@ -25,7 +27,7 @@ from jadugar.ui.settings_section import alert, confirm_modal
 
 P = "rules"
 FIELDS = ["check_id", "kind", "threshold", "recover_threshold", "window_s", "for_s",
-          "severity", "repeat_s"]
+          "severity", "repeat_s", "max_reminders", "group_by"]
 
 
 def _checks() -> list[dict]:
@@ -67,6 +69,12 @@ def _form() -> dbc.Card:
                 value="critical", clearable=False), 2),
             field(P, "repeat_s", "Repeat (s)", dbc.Input(id=f"{P}-repeat_s",
                                                          type="number", value=3600), 2),
+            # Defaults as the table has them (migration 0013): 3 reminders, by application.
+            field(P, "max_reminders", "Reminders at most", dbc.Input(
+                id=f"{P}-max_reminders", type="number", value=3), 2),
+            field(P, "group_by", "Group by", dcc.Dropdown(
+                id=f"{P}-group_by", options=list(alert_rules.GROUP_BY), value="application",
+                clearable=False), 2),
         ], className="g-2"),
         dbc.Button("Add rule", id=f"{P}-save", color="primary", size="sm",
                    className="mt-2"),
@@ -83,13 +91,14 @@ clear_errors_on_change(P, FIELDS)
                *[State(f"{P}-{f}", "value") for f in FIELDS], State(f"{P}-changed", "data"),
                prevent_initial_call=True)
 def save(_n, check_id, kind, threshold, recover, window_s, for_s, severity, repeat_s,
-         changed):
+         max_reminders, group_by, changed):
     try:
         data = {"check_id": whole(check_id, "check_id"), "kind": kind,
                 "threshold": number(threshold, "threshold"),
                 "recover_threshold": number(recover, "recover_threshold"),
                 "window_s": whole(window_s, "window_s"), "for_s": whole(for_s, "for_s"),
-                "severity": severity, "repeat_s": whole(repeat_s, "repeat_s")}
+                "severity": severity, "repeat_s": whole(repeat_s, "repeat_s"),
+                "max_reminders": whole(max_reminders, "max_reminders"), "group_by": group_by}
         if data["check_id"] is None:
             raise Invalid("choose the check this rule watches", field="check_id")
         with db.transaction() as conn:
@@ -119,12 +128,21 @@ def show(_changed):
                              else ("" if r.project else "all checks")),
                      html.Td(labels.kind_label(r.kind), title=r.kind),
                      html.Td("" if r.threshold is None else f"{r.threshold:g}"),
-                     html.Td(r.severity), html.Td("yes" if r.enabled else "no"),
+                     html.Td(r.severity), html.Td(_reminders(r)), html.Td(r.group_by),
+                     html.Td("yes" if r.enabled else "no"),
                      html.Td(_delete_button(r.id) if writer else "")],
                     **{"data-rule": r.id}) for r in rows]
     return dbc.Table([html.Thead(html.Tr([html.Th(h) for h in (
-        "Application", "Check", "Kind", "Threshold", "Severity", "Enabled", "")])),
+        "Application", "Check", "Kind", "Threshold", "Severity", "Reminders", "Grouped by",
+        "Enabled", "")])),
         html.Tbody(body)], size="sm", hover=True, responsive=True, id=f"{P}-list")
+
+
+def _reminders(rule: Any) -> str:
+    """'every 3600s, at most 3'; 'none' when either number turns reminders off."""
+    if not rule.repeat_s or not rule.max_reminders:
+        return "none"
+    return f"every {rule.repeat_s}s, at most {rule.max_reminders}"
 
 
 def _delete_button(rule_id: int) -> dbc.Button:

@@ -124,8 +124,8 @@ MAINTENANCE = Section(
 
 def _target_rows(conn) -> tuple[list[str], list]:
     rows = notifications.list_targets(conn)
-    return (["Name", "Application", "Last sent", "Last error"],
-            [(r.id, [r.name, r.application or "all",
+    return (["Name", "Application", "Min severity", "Last sent", "Last error"],
+            [(r.id, [r.name, r.application or "all", r.min_severity,
                      when(r.last_sent_at, empty="never"),
                      r.last_error or ""]) for r in rows])
 
@@ -137,11 +137,16 @@ def _send_test(key: str) -> str:
 
 TARGETS = Section(
     "set-targets", "Notification targets",
-    [("name", "Name", _text, 3),
-     ("url", "Apprise URL", lambda i: _text(i, "slack://token/channel"), 6),
-     ("application", "Application (empty: all)", _apps, 3)],
+    [("name", "Name", _text, 2),
+     ("url", "Apprise URL", lambda i: _text(i, "slack://token/channel"), 5),
+     ("application", "Application (empty: all)", _apps, 3),
+     # "info" (every alert) is the column's default, as in the API and config files.
+     ("min_severity", "Minimum severity",
+      lambda i: dcc.Dropdown(id=i, options=list(notifications.SEVERITIES), value="info",
+                             clearable=False), 2)],
     lambda conn, v, _a: notifications.create_target(conn, {
-        "name": v["name"], "url": v["url"], "application": v["application"] or None}),
+        "name": v["name"], "url": v["url"], "application": v["application"] or None,
+        "min_severity": v["min_severity"] or "info"}),
     _target_rows, lambda conn, key, _a: notifications.delete_target(conn, int(key)),
     noun="notification target",
     name_of=lambda conn, key: notifications.get_target(conn, int(key), shown=True).name,

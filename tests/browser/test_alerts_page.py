@@ -27,6 +27,8 @@ def test_it_shows_rule_errors_next_to_the_field(page, engine):
     page.wait_for_selector("#rules-list")
     rules = page.inner_text("#rules-list")
     assert "consecutive_failures" not in rules and "Fails several times in a row" in rules
+    assert "Reminders" in rules and "Grouped by" in rules
+    assert page.input_value("#rules-max_reminders") == "3"
     page.click("#rules-save")
     page.wait_for_selector("#rules-check_id-error:has-text('choose the check')")
 
