@@ -96,6 +96,8 @@ clientside_callback(
     Input(SIO, "connected"), State("shell-live-state", "data"), State("shell-last-event", "data"),
 )
 
+# Only when an event arrives: not when bars are drawn (a redrawn table), which would put the
+# last event's progress, perhaps older than what the table just read, back on them.
 clientside_callback(
     """(build, ids) => {
         // Move a running build's progress bar in place, without re-running the page.
@@ -106,7 +108,7 @@ clientside_callback(
                 ids.map(id => hit(id) ? build.progress + '%' : skip)];
     }""",
     Output(PROGRESS, "value"), Output(PROGRESS, "label"),
-    Input(SIO, "data-build"), State(PROGRESS, "id"),
+    Input(SIO, "data-build"), State(PROGRESS, "id"), prevent_initial_call=True,
 )
 
 

@@ -27,3 +27,31 @@ def test_it_moves_a_running_builds_progress_bar_in_place(page, engine):
     page.wait_for_function(
         f"document.querySelector('{bar}')?.style.width === '75%'", timeout=10000)
     assert page.evaluate("window.__marker") == "same page"
+
+
+def test_a_redrawn_table_keeps_the_progress_it_read_not_the_last_event(page, engine):
+    # Redrawing the table must not put back the progress of the last event the page heard:
+    # after a reconnect the table is read again, and the bars went back to before.
+    with engine.begin() as c:
+        c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
+        build_id = c.execute(text(
+            "insert into builds (project_id, status, progress, branch, started_at)"
+            " select id, 'running', 20, 'main', now() from projects returning id")).scalar_one()
+    page.goto(page.base + "/builds")
+    bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
+    page.wait_for_selector(bar, timeout=15000)
+    wait_live(page)
+    with db.transaction() as c:
+        builds.patch(c, build_id, {"progress": 30}, source="api")
+    page.wait_for_function(
+        f"document.querySelector('{bar}')?.style.width === '30%'", timeout=10000)
+    with engine.begin() as c:  # a change whose event this page missed
+        c.execute(text("update builds set progress = 90 where id = :id"), {"id": build_id})
+
+    # Anything that redraws the table reads it again: here, a project added on the page.
+    page.fill("#builds-new-slug", "api")
+    page.fill("#builds-new-name", "API")
+    page.click("#builds-new-submit")
+    page.wait_for_selector('#builds-overview a[href="/builds/api"]', timeout=10000)
+    page.wait_for_timeout(500)  # what ran after the redraw has run
+    assert page.evaluate(f"document.querySelector('{bar}').style.width") == "90%"

@@ -25,6 +25,22 @@ def _serve(port, database_url, tmp_root):
     return proc
 
 
+def _outputs(request) -> str:
+    """The outputs a Dash callback request asks for, to tell them apart in a failure."""
+    try:
+        return str((request.post_data_json or {}).get("output", ""))[:120]
+    except Exception:  # noqa: BLE001 - not JSON: nothing to say
+        return ""
+
+
+def _body(response) -> str:
+    """The start of a Dash callback's answer, or why there is none."""
+    try:
+        return response.text()[:160]
+    except Exception as exc:  # noqa: BLE001 - gone with the page or the server
+        return f"({type(exc).__name__})"
+
+
 def _children(pid: int) -> list[int]:
     out = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -71,8 +87,16 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
     context = browser.new_context()
     page = context.new_page()
     seen: list[str] = []  # for the failure message: what the browser went through
-    page.on("console", lambda m: seen.append(f"console {m.type}: {m.text}"))
-    page.on("requestfailed", lambda r: seen.append(f"failed: {r.method} {r.url}"))
+    t0 = time.monotonic()
+
+    def note(what: str) -> None:
+        seen.append(f"{time.monotonic() - t0:7.2f} {what}")
+
+    page.on("console", lambda m: note(f"console {m.type}: {m.text}"))
+    page.on("requestfailed", lambda r: note(f"failed: {r.method} {r.url} {_outputs(r)}"))
+    page.on("response", lambda r: note(f"answer {r.status}: {_outputs(r.request)} -> "
+                                       f"{_body(r)}")
+            if "_dash-update-component" in r.url else None)
     try:
         sign_in(page, base, "reconnect", "reconnect-pass")
         page.goto(base + "/builds")
@@ -95,17 +119,25 @@ def test_it_catches_up_after_a_reconnect(browser, engine, clean_db, database_url
             _kill_all(server)
         else:
             stop_process(server)
+        note(f"stopped ({stop})")
         wait_live(page, "reconnecting")
         with engine.begin() as c:  # changed while the page could not hear about it
             c.execute(text("update builds set progress = 90 where id = :id"), {"id": build_id})
         if stop != "sigkill-worker":
             server = _serve(port, database_url, tmp_root)
+            note("server answers /healthz")
         wait_live(page, timeout_ms=30000)
+        note("page live")
         try:
             page.wait_for_function(f"document.querySelector('{bar}')?.style.width === '90%'",
                                    timeout=10000)
         except Exception as exc:
-            raise AssertionError("no catch-up:\n" + "\n".join(seen[-40:])) from exc
+            log = (tmp_root / f"reconnect-{port}.log").read_text(errors="replace")
+            note("bar now: " + str(page.evaluate(
+                f"[...document.querySelectorAll('{bar}')].map(b => b.style.width)")))
+            raise AssertionError("no catch-up:\n" + "\n".join(seen[-60:])
+                                 + "\n--- server log (last 3,000 characters)\n"
+                                 + log[-3000:]) from exc
     finally:
         context.close()
         stop_process(server)
