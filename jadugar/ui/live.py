@@ -12,12 +12,15 @@ and a plain round-robin proxy need no affinity.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, clientside_callback, dcc, html, no_update
 from dash_socketio import DashSocketIO
 
 from jadugar import db, events
 from jadugar.services import build_reads
+from jadugar.timeutil import iso, utcnow
 from jadugar.web import realtime
 
 SIO = "shell-sio"
@@ -165,6 +168,16 @@ def follow(prefix: str, events: tuple[str, ...], key: str | None = None) -> None
         *[Input(SIO, f"data-{event}") for event in events], Input(RESYNC, "data"),
         State(f"{prefix}-slug", "data"), prevent_initial_call=True,
     )
+    # An event the browser heard before this page arrived (its content was read, then the
+    # write committed, then the event overtook the answer) would otherwise be lost for it:
+    # on arrival, the page reads again if the last event is newer than its own reading.
+    clientside_callback(
+        """(asof, last) => (asof && last && Date.parse(last) > Date.parse(asof)) ? Date.now()
+            : window.dash_clientside.no_update""",
+        Output(f"{prefix}-dirty", "data", allow_duplicate=True),
+        Input(f"{prefix}-asof", "data"), State("shell-last-event", "data"),
+        prevent_initial_call="initial_duplicate",
+    )
     clientside_callback(
         """(tick, dirty, refreshed) => (dirty && dirty > (refreshed || 0)) ? Date.now()
             : window.dash_clientside.no_update""",
@@ -176,7 +189,10 @@ def follow(prefix: str, events: tuple[str, ...], key: str | None = None) -> None
 
 def follow_components(prefix: str, every_ms: int, slug: str | None = None) -> html.Div:
     """The stores and the tick behind `follow`; `slug` is the entity the page shows."""
+    # Taken a second early: a page may read its data before or after calling this.
+    asof = iso(utcnow() - timedelta(seconds=1))
     return html.Div([dcc.Store(id=f"{prefix}-slug", data=slug),
+                     dcc.Store(id=f"{prefix}-asof", data=asof),
                      dcc.Store(id=f"{prefix}-dirty", data=0),
                      dcc.Store(id=f"{prefix}-refresh", data=0),
                      dcc.Interval(id=f"{prefix}-tick", interval=every_ms)])

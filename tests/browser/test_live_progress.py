@@ -55,3 +55,37 @@ def test_a_redrawn_table_keeps_the_progress_it_read_not_the_last_event(page, eng
     page.wait_for_selector('#builds-overview a[href="/builds/api"]', timeout=10000)
     page.wait_for_timeout(500)  # what ran after the redraw has run
     assert page.evaluate(f"document.querySelector('{bar}').style.width") == "90%"
+
+
+def test_an_event_heard_before_the_page_arrived_still_reaches_it(page, engine):
+    # The page's content is read at 20 %, the build moves to 30 % and its event reaches the
+    # browser before that content does (held here): the page must read again on arrival.
+    with engine.begin() as c:
+        c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
+        build_id = c.execute(text(
+            "insert into builds (project_id, status, progress, branch, started_at)"
+            " select id, 'running', 20, 'main', now() from projects returning id")).scalar_one()
+    held = []
+
+    def hold_the_content(route):
+        if "_pages_content" in (route.request.post_data or ""):
+            held.append((route, route.fetch()))  # the server has read it: 20 %
+        else:
+            route.continue_()
+
+    page.route("**/_dash-update-component*", hold_the_content)
+    page.goto(page.base + "/builds")
+    for _ in range(150):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    assert held, "the page did not ask for its content"
+    wait_live(page)
+    with db.transaction() as c:
+        builds.patch(c, build_id, {"progress": 30}, source="api")
+    page.wait_for_timeout(1000)  # the event is in the browser, the page is not
+    route, answer = held[0]
+    route.fulfill(response=answer)
+    bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
+    page.wait_for_function(
+        f"document.querySelector('{bar}')?.style.width === '30%'", timeout=10000)
