@@ -18,30 +18,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-# Ports for the servers tests start come from a block of this test process's own, below
-# the kernel's ephemeral range (32768-60999 by default). A test that stops its server and
-# starts it again on the same port leaves that port free meanwhile; picked by bind(0), the
-# kernel could hand it to another xdist worker's server in that gap, and the page under test
-# then reconnected to the other test's server (same secret key, another database).
-_BLOCK = 1000
-_FIRST = 20000
-_WORKER = int(re.sub(r"\D", "", os.environ.get("PYTEST_XDIST_WORKER", "")) or 0)
-_next = _FIRST + (_WORKER % 12) * _BLOCK + os.getpid() % _BLOCK
-
-
 def free_port() -> int:
-    """A loopback port free now, from this process's block, not handed out before by it."""
-    global _next
-    base = _FIRST + (_WORKER % 12) * _BLOCK
-    for _ in range(_BLOCK):
-        port, _next = _next, base + (_next + 1 - base) % _BLOCK
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                continue  # taken by something else on the machine
-            return port
-    raise RuntimeError(f"no free port in {base}-{base + _BLOCK - 1}")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def process_env(database_url: str, tmp_root: Path, **extra: str) -> dict[str, str]:
