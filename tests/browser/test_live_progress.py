@@ -10,12 +10,17 @@ from jadugar.services import builds
 pytestmark = pytest.mark.browser
 
 
-def test_it_moves_a_running_builds_progress_bar_in_place(page, engine):
+def running_build(engine) -> int:
+    """Project web with one build running at 20 %."""
     with engine.begin() as c:
         c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
-        build_id = c.execute(text(
+        return c.execute(text(
             "insert into builds (project_id, status, progress, branch, started_at)"
             " select id, 'running', 20, 'main', now() from projects returning id")).scalar_one()
+
+
+def test_it_moves_a_running_builds_progress_bar_in_place(page, engine):
+    build_id = running_build(engine)
     page.goto(page.base + "/builds")
     bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
     page.wait_for_selector(bar, timeout=15000)
@@ -32,11 +37,7 @@ def test_it_moves_a_running_builds_progress_bar_in_place(page, engine):
 def test_a_redrawn_table_keeps_the_progress_it_read_not_the_last_event(page, engine):
     # Redrawing the table must not put back the progress of the last event the page heard:
     # after a reconnect the table is read again, and the bars went back to before.
-    with engine.begin() as c:
-        c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
-        build_id = c.execute(text(
-            "insert into builds (project_id, status, progress, branch, started_at)"
-            " select id, 'running', 20, 'main', now() from projects returning id")).scalar_one()
+    build_id = running_build(engine)
     page.goto(page.base + "/builds")
     bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
     page.wait_for_selector(bar, timeout=15000)
@@ -60,11 +61,7 @@ def test_a_redrawn_table_keeps_the_progress_it_read_not_the_last_event(page, eng
 def test_an_event_heard_before_the_page_arrived_still_reaches_it(page, engine):
     # The page's content is read at 20 %, the build moves to 30 % and its event reaches the
     # browser before that content does (held here): the page must read again on arrival.
-    with engine.begin() as c:
-        c.execute(text("insert into projects (slug, name) values ('web', 'Web')"))
-        build_id = c.execute(text(
-            "insert into builds (project_id, status, progress, branch, started_at)"
-            " select id, 'running', 20, 'main', now() from projects returning id")).scalar_one()
+    build_id = running_build(engine)
     held = []
 
     def hold_the_content(route):

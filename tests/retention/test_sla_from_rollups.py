@@ -20,6 +20,14 @@ def three_checks(conn) -> tuple[int, int, list[int]]:
                         make_check(conn, blog, "home")]
 
 
+def add_windows(conn, windows: list[tuple]) -> None:
+    """Maintenance windows: (application, check, starts, ends, recurrence) each."""
+    for app, check, starts, ends, every in windows:
+        conn.execute(text("""insert into maintenance_windows (title, application_id, check_id,
+            starts_at, ends_at, recurrence) values ('w', :a, :c, :s, :e, :r)"""),
+            {"a": app, "c": check, "s": starts, "e": ends, "r": every})
+
+
 def rolled_up_until(conn, done: datetime, resolutions: tuple[str, ...]) -> None:
     """Watermarks as if each rollup had run up to `done` (the rest is raw only)."""
     for res in resolutions:
@@ -40,10 +48,7 @@ def shop(conn):
         (blog, None, T0 - timedelta(days=9, minutes=-33), T0 - timedelta(days=9, minutes=-41),
          "daily"),
     ]
-    for app, check, starts, ends, every in windows:
-        conn.execute(text("""insert into maintenance_windows (title, application_id, check_id,
-            starts_at, ends_at, recurrence) values ('w', :a, :c, :s, :e, :r)"""),
-            {"a": app, "c": check, "s": starts, "e": ends, "r": every})
+    add_windows(conn, windows)
     rollups.rebuild(conn, T0, T0 + timedelta(days=4))
     rolled_up_until(conn, T0 + timedelta(days=3, hours=5, minutes=17), ("1m", "1h", "1d"))
     return conn
@@ -155,14 +160,11 @@ def aged(conn):
     shop, blog, checks = three_checks(conn)
     for i, check in enumerate(checks):
         add_results(conn, check, R0 + timedelta(seconds=7 * i), 6 * 24 * 180)
-    for app, check, starts, ends, every in [
-            (shop, None, R0 + timedelta(hours=2, minutes=7), R0 + timedelta(hours=2, minutes=27),
-             "daily"),
-            (None, checks[2], R0 + timedelta(days=1, hours=23, minutes=50),
-             R0 + timedelta(days=2, minutes=20), "none")]:
-        conn.execute(text("""insert into maintenance_windows (title, application_id, check_id,
-            starts_at, ends_at, recurrence) values ('w', :a, :c, :s, :e, :r)"""),
-            {"a": app, "c": check, "s": starts, "e": ends, "r": every})
+    add_windows(conn, [
+        (shop, None, R0 + timedelta(hours=2, minutes=7), R0 + timedelta(hours=2, minutes=27),
+         "daily"),
+        (None, checks[2], R0 + timedelta(days=1, hours=23, minutes=50),
+         R0 + timedelta(days=2, minutes=20), "none")])
     rollups.rebuild(conn, R0, R0 + timedelta(days=6))
     rolled_up_until(conn, R0 + timedelta(days=5, hours=5, minutes=17), ("1m", "1h", "1d"))
     return conn
