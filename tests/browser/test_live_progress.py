@@ -19,18 +19,28 @@ def running_build(engine) -> int:
             " select id, 'running', 20, 'main', now() from projects returning id")).scalar_one()
 
 
-def test_it_moves_a_running_builds_progress_bar_in_place(page, engine):
-    build_id = running_build(engine)
+def open_builds(page, build_id: int) -> str:
+    """/builds open and live, with the build's bar drawn; the bar's selector."""
     page.goto(page.base + "/builds")
     bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
     page.wait_for_selector(bar, timeout=15000)
     wait_live(page)
+    return bar
+
+
+def wait_width(page, bar: str, percent: int) -> None:
+    page.wait_for_function(
+        f"document.querySelector('{bar}')?.style.width === '{percent}%'", timeout=10000)
+
+
+def test_it_moves_a_running_builds_progress_bar_in_place(page, engine):
+    build_id = running_build(engine)
+    bar = open_builds(page, build_id)
     page.evaluate("window.__marker = 'same page'")  # gone if the page reloads
 
     with db.transaction() as c:
         builds.patch(c, build_id, {"progress": 75}, source="api")
-    page.wait_for_function(
-        f"document.querySelector('{bar}')?.style.width === '75%'", timeout=10000)
+    wait_width(page, bar, 75)
     assert page.evaluate("window.__marker") == "same page"
 
 
@@ -38,14 +48,10 @@ def test_a_redrawn_table_keeps_the_progress_it_read_not_the_last_event(page, eng
     # Redrawing the table must not put back the progress of the last event the page heard:
     # after a reconnect the table is read again, and the bars went back to before.
     build_id = running_build(engine)
-    page.goto(page.base + "/builds")
-    bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
-    page.wait_for_selector(bar, timeout=15000)
-    wait_live(page)
+    bar = open_builds(page, build_id)
     with db.transaction() as c:
         builds.patch(c, build_id, {"progress": 30}, source="api")
-    page.wait_for_function(
-        f"document.querySelector('{bar}')?.style.width === '30%'", timeout=10000)
+    wait_width(page, bar, 30)
     with engine.begin() as c:  # a change whose event this page missed
         c.execute(text("update builds set progress = 90 where id = :id"), {"id": build_id})
 
@@ -84,5 +90,4 @@ def test_an_event_heard_before_the_page_arrived_still_reaches_it(page, engine):
     route, answer = held[0]
     route.fulfill(response=answer)
     bar = f'[id*="builds-progress"][id*="{build_id}"] .progress-bar'
-    page.wait_for_function(
-        f"document.querySelector('{bar}')?.style.width === '30%'", timeout=10000)
+    wait_width(page, bar, 30)
